@@ -1,0 +1,3 @@
+from bolin_events.cli import main
+
+main()

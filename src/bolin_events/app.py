@@ -1,0 +1,73 @@
+"""create_app(settings): routes, plugins, database lifecycle and error mapping."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncGenerator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+
+from bolin_events import __version__
+from bolin_events.auth import TokenAuthMiddleware
+from bolin_events.db import make_engine, make_sessionmaker, provide_db
+from bolin_events.errors import EXCEPTION_HANDLERS
+from bolin_events.routes.api_accounts import AccountController
+from bolin_events.routes.api_events import EventController, OccurrenceController
+from bolin_events.routes.api_places import PLACE_ROUTERS
+from bolin_events.routes.health import healthz
+from bolin_events.settings import Settings, get_settings
+
+API_DESCRIPTION = """柏林镇文化活动与文旅项目管理。
+Event and cultural-tourism programme manager for 柏林镇 (Bolin town, Chongqing).
+
+Reads of public data need no login. Every write needs `Authorization: Bearer <token>`
+(get one from `POST /api/v1/auth/token` or `bolin-events tokens create`).
+Errors always have the shape `{status, code, message, message_en, details}`.
+"""
+
+
+def provide_settings(state: State) -> Settings:
+    settings: Settings = state.settings
+    return settings
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def database(app: Litestar) -> AsyncGenerator[None, None]:
+        engine = make_engine(settings)
+        app.state.engine = engine
+        app.state.sessionmaker = make_sessionmaker(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    logging.basicConfig(level=settings.log_level)
+    return Litestar(
+        route_handlers=[healthz, EventController, OccurrenceController, AccountController,
+                        *PLACE_ROUTERS],
+        dependencies={"db": Provide(provide_db), "settings": Provide(provide_settings,
+                                                                     sync_to_thread=False)},
+        middleware=[TokenAuthMiddleware()],
+        exception_handlers=EXCEPTION_HANDLERS,
+        lifespan=[database],
+        state=State({"settings": settings}),
+        request_max_body_size=settings.max_body_bytes,
+        openapi_config=OpenAPIConfig(
+            title="bolin-events", version=__version__, description=API_DESCRIPTION,
+            path="/schema", render_plugins=[SwaggerRenderPlugin()],
+        ),
+        debug=False,
+    )
+
+
+def create_app_from_env() -> Litestar:
+    """The factory `bolin-events serve` hands to uvicorn (one per worker process)."""
+    return create_app(get_settings())

@@ -1,0 +1,85 @@
+"""Who is asking (token middleware) and the one table that says who may do what."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.middleware import ASGIMiddleware
+from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.errors import Forbidden, NotAuthenticated
+from bolin_events.models import Role
+from bolin_events.services.accounts import Principal, principal_for_token
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "programme:write": frozenset({Role.admin, Role.scheduler}),
+    "users:manage": frozenset({Role.admin}),
+    "attendance:write": frozenset({Role.admin, Role.scheduler, Role.reporter}),
+    "staff:read": frozenset({Role.admin, Role.scheduler, Role.reporter}),
+}
+PERMISSION_ZH = {
+    "programme:write": "编排活动（管理员或排期人员）",
+    "users:manage": "管理账号（仅管理员）",
+    "attendance:write": "上报参与人次",
+    "staff:read": "查看工作人员数据",
+}
+
+
+def may(principal: Principal | None, permission: str) -> bool:
+    return principal is not None and principal.role in PERMISSIONS[permission]
+
+
+def allow(permission: str) -> Any:
+    """A route guard: 401 when nobody is logged in, 403 when their role may not do this."""
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal: Principal | None = connection.scope.get("user")
+        if principal is None:
+            raise NotAuthenticated(
+                "请先登录：在请求头中发送 Authorization: Bearer <令牌>。",
+                "Log in first: send the header Authorization: Bearer <token>.",
+            )
+        if principal.role not in PERMISSIONS[permission]:
+            raise Forbidden(
+                f"角色「{principal.role}」无权{PERMISSION_ZH[permission]}。",
+                f"The role {principal.role!r} may not do this ({permission}).",
+                [{"role": principal.role, "needs": sorted(PERMISSIONS[permission])}],
+            )
+
+    guard.__name__ = f"allow_{permission.replace(':', '_')}"
+    return guard
+
+
+class TokenAuthMiddleware(ASGIMiddleware):
+    """Resolves ``Authorization: Bearer`` into ``scope["user"]``; no header means anonymous."""
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
+        scope["user"] = None
+        header = _authorization(scope)
+        if header is not None:
+            scheme, _, token = header.partition(" ")
+            principal = None
+            if scheme.lower() == "bearer" and token.strip():
+                sessionmaker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
+                async with sessionmaker() as session, session.begin():
+                    principal = await principal_for_token(session, token.strip())
+            if principal is None:
+                raise NotAuthenticated(
+                    "令牌无效、已撤销或账号已停用。",
+                    "The token is not valid, was revoked, or its account is disabled.",
+                )
+            scope["user"] = principal
+        await next_app(scope, receive, send)
+
+
+def _authorization(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            return str(value.decode("latin-1"))
+    return None

@@ -1,0 +1,153 @@
+"""Domain errors and their one mapping to HTTP problem responses.
+
+Every 4xx/5xx body has one shape::
+
+    {"status": 409, "code": "venue_clash", "message": "…中文…", "message_en": "…", "details": [...]}
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from sqlalchemy.exc import IntegrityError
+
+log = logging.getLogger("bolin_events")
+
+
+class DomainError(Exception):
+    """A rule of the service was broken; ``status`` is the HTTP code it maps to."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, zh: str, en: str, details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+        self.details = details or []
+
+
+class InvalidInput(DomainError):
+    status = 422
+    code = "invalid_input"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class VenueClash(Conflict):
+    code = "venue_clash"
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    code = "not_authenticated"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
+def not_found(kind_zh: str, kind_en: str, key: object) -> NotFound:
+    return NotFound(f"找不到{kind_zh}：{key}", f"No {kind_en} {key!r} exists.")
+
+
+def problem(
+    status: int, code: str, zh: str, en: str, details: list[dict[str, Any]] | None = None
+) -> Response[dict[str, Any]]:
+    return Response(
+        {"status": status, "code": code, "message": zh, "message_en": en, "details": details or []},
+        status_code=status,
+        media_type=MediaType.JSON,
+    )
+
+
+_HTTP_TEXT: dict[int, tuple[str, str, str]] = {
+    400: ("bad_request", "请求无法解析，请检查格式。", "The request could not be parsed."),
+    401: ("not_authenticated", "需要登录或有效的令牌。", "Log in or send a valid token."),
+    403: ("forbidden", "您的角色无权执行此操作。", "Your role may not do this."),
+    404: ("not_found", "找不到该地址。", "Nothing is at this address."),
+    405: ("method_not_allowed", "该地址不支持此请求方法。", "This address does not take that method."),
+    413: (
+        "body_too_large",
+        "请求内容过大，请缩小后重试。",
+        "The request body is too large; send less.",
+    ),
+    415: ("unsupported_media_type", "请以 JSON 发送。", "Send the body as JSON."),
+}
+
+
+def _validation_details(exc: ValidationException) -> list[dict[str, Any]]:
+    extra = exc.extra
+    if isinstance(extra, list):
+        return [e if isinstance(e, dict) else {"message": str(e)} for e in extra]
+    if isinstance(extra, dict):
+        return [extra]
+    return []
+
+
+def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    return problem(exc.status, exc.code, exc.zh, exc.en, exc.details)
+
+
+def validation_handler(
+    _: Request[Any, Any, Any], exc: ValidationException
+) -> Response[dict[str, Any]]:
+    details = _validation_details(exc)
+    fields = ", ".join(str(d.get("key") or d.get("loc") or "") for d in details if d) or "body"
+    return problem(
+        400,
+        "invalid_request",
+        f"请求内容有误（{fields}）：{exc.detail}",
+        f"The request is not valid ({fields}): {exc.detail}",
+        details,
+    )
+
+
+def http_exception_handler(
+    _: Request[Any, Any, Any], exc: HTTPException
+) -> Response[dict[str, Any]]:
+    code, zh, en = _HTTP_TEXT.get(
+        exc.status_code, ("http_error", "请求无法完成。", "The request could not be completed.")
+    )
+    if exc.status_code >= 500:
+        log.error("HTTP %s: %s", exc.status_code, exc.detail)
+        return problem(exc.status_code, "server_error", "服务器出错，请稍后重试。", "Server error.")
+    if exc.detail and exc.status_code not in (404, 405):
+        en = f"{en} ({exc.detail})"
+    return problem(exc.status_code, code, zh, en)
+
+
+def integrity_handler(_: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
+    log.info("integrity error: %s", exc.orig)
+    return problem(
+        409,
+        "conflict",
+        "与已有数据冲突（例如名称或标识重复）。",
+        "This conflicts with existing data (for example a duplicate name or slug).",
+    )
+
+
+def server_error_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(500, "server_error", "服务器出错，请稍后重试。", "Server error; try again later.")
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    DomainError: domain_error_handler,
+    ValidationException: validation_handler,
+    HTTPException: http_exception_handler,
+    IntegrityError: integrity_handler,
+    Exception: server_error_handler,
+}

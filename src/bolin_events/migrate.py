@@ -1,0 +1,60 @@
+"""Alembic, driven from code: `bolin-events db …`, `serve` and the tests all come here."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bolin_events.settings import Settings
+
+
+def script_location() -> Path:
+    """Inside an installed wheel, else the project's own alembic/ folder."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "_alembic", here.parent.parent / "alembic"):
+        if (candidate / "env.py").exists():
+            return candidate
+    raise FileNotFoundError("the alembic migrations folder is missing from this installation")
+
+
+def alembic_config(settings: Settings) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(script_location()))
+    config.attributes["database_url"] = settings.resolved_database_url
+    if settings.is_sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return config
+
+
+def upgrade(settings: Settings, revision: str = "head") -> None:
+    command.upgrade(alembic_config(settings), revision)
+
+
+def downgrade(settings: Settings, revision: str = "-1") -> None:
+    command.downgrade(alembic_config(settings), revision)
+
+
+def head(settings: Settings) -> str | None:
+    return ScriptDirectory.from_config(alembic_config(settings)).get_current_head()
+
+
+def current(settings: Settings) -> str | None:
+    """The revision the database is at (None when it has never been migrated)."""
+
+    async def read() -> str | None:
+        engine = create_async_engine(settings.resolved_database_url)
+        try:
+            async with engine.connect() as connection:
+                return await connection.run_sync(
+                    lambda sync: MigrationContext.configure(sync).get_current_revision()
+                )
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(read())

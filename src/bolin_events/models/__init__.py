@@ -1,0 +1,32 @@
+"""All tables; importing this module registers them on ``SQLModel.metadata``."""
+
+from bolin_events.models.accounts import ApiToken, Role, User, UserVillage
+from bolin_events.models.base import UTCDateTime, utcnow
+from bolin_events.models.events import (
+    PUBLIC_STATUSES,
+    Event,
+    EventStatus,
+    Occurrence,
+    OccurrenceState,
+)
+from bolin_events.models.places import Category, Counting, Organizer, Programme, Venue, Village
+
+__all__ = [
+    "PUBLIC_STATUSES",
+    "ApiToken",
+    "Category",
+    "Counting",
+    "Event",
+    "EventStatus",
+    "Occurrence",
+    "OccurrenceState",
+    "Organizer",
+    "Programme",
+    "Role",
+    "UTCDateTime",
+    "User",
+    "UserVillage",
+    "Venue",
+    "Village",
+    "utcnow",
+]

@@ -1,0 +1,42 @@
+"""Staff accounts and tokens."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import Field
+
+from bolin_events.models import Role
+from bolin_events.schemas.common import Name, Schema, Slug
+
+
+class UserCreate(Schema):
+    username: str = Field(pattern=r"^[A-Za-z0-9_.-]{2,64}$")
+    password: str = Field(min_length=10, max_length=200)
+    role: Role
+    display_name: Name | None = None
+    villages: list[Slug] = Field(default_factory=list, description="a reporter's villages")
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str | None
+    role: Role
+    is_active: bool
+    villages: list[str]
+    created_at: datetime
+
+
+class TokenRequest(Schema):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=200)
+    name: str = Field(default="api", max_length=100)
+
+
+class TokenOut(Schema):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    token: str | None = Field(default=None, description="shown once, when created")

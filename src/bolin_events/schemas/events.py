@@ -1,0 +1,143 @@
+"""Events, status changes, occurrences and their exceptions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from pydantic import Field
+
+from bolin_events.models import EventStatus
+from bolin_events.schemas.common import (
+    HttpUrl,
+    LongText,
+    Ref,
+    Schema,
+    ShortText,
+    Slug,
+    Title,
+    When,
+)
+
+WHEN_DOC = (
+    "ISO 8601. Timed events: a date-time; without an offset it is read in `timezone`. "
+    "All-day events: a date; `end` is the last day (inclusive)."
+)
+
+
+class EventCreate(Schema):
+    title_zh: Title
+    title_en: Title | None = None
+    description_zh: LongText | None = None
+    description_en: LongText | None = None
+    category: Slug
+    venue: Slug | None = None
+    organizer: Slug | None = None
+    programme: Slug | None = None
+    all_day: bool = False
+    start: When = Field(description=WHEN_DOC)
+    end: When = Field(description=WHEN_DOC)
+    timezone: str = Field(default="Asia/Shanghai", max_length=64, description="IANA zone name")
+    rrule: str | None = Field(
+        default=None,
+        max_length=500,
+        description="RFC 5545 RRULE: FREQ=DAILY|WEEKLY|MONTHLY with INTERVAL, BYDAY, "
+        "BYMONTHDAY, WKST and COUNT or UNTIL, e.g. FREQ=WEEKLY;BYDAY=FR,SA;UNTIL=20270930",
+    )
+    status: EventStatus = Field(default=EventStatus.draft, description="draft or published")
+    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
+    price: ShortText | None = Field(default=None, description="free text, e.g. 免费 / ¥20")
+    image_url: HttpUrl | None = None
+    contact: ShortText | None = None
+    allow_overlap: bool = Field(default=False, description="save even if the venue is taken")
+
+
+class EventUpdate(Schema):
+    """Only the fields sent are changed; send null to clear an optional one."""
+
+    title_zh: Title | None = None
+    title_en: Title | None = None
+    description_zh: LongText | None = None
+    description_en: LongText | None = None
+    category: Slug | None = None
+    venue: Slug | None = None
+    organizer: Slug | None = None
+    programme: Slug | None = None
+    all_day: bool | None = None
+    start: When | None = Field(default=None, description=WHEN_DOC)
+    end: When | None = Field(default=None, description=WHEN_DOC)
+    timezone: str | None = Field(default=None, max_length=64)
+    rrule: str | None = Field(default=None, max_length=500)
+    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
+    price: ShortText | None = None
+    image_url: HttpUrl | None = None
+    contact: ShortText | None = None
+    allow_overlap: bool = False
+
+
+class StatusChange(Schema):
+    reason: ShortText | None = Field(default=None, description="shown to visitors; required "
+                                     "for cancel and postpone")
+    allow_overlap: bool = False
+
+
+class VenueRef(Ref):
+    village: Ref
+
+
+class EventOut(Schema):
+    id: int
+    uid: str
+    title_zh: str
+    title_en: str | None
+    description_zh: str | None
+    description_en: str | None
+    category: Ref
+    venue: VenueRef | None
+    organizer: Ref | None
+    programme: Ref | None
+    all_day: bool
+    start: datetime | date
+    end: datetime | date
+    timezone: str
+    rrule: str | None
+    status: EventStatus
+    status_reason: str | None
+    sequence: int
+    capacity: int | None
+    price: str | None
+    image_url: str | None
+    contact: str | None
+    occurrence_count: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class OccurrenceOut(Schema):
+    id: str = Field(description="stable id: event id and the rule's original start")
+    event_id: int
+    title_zh: str
+    title_en: str | None
+    all_day: bool
+    start: datetime | date
+    end: datetime | date
+    original_start: datetime | date = Field(description="where the rule put it (RECURRENCE-ID)")
+    timezone: str
+    status: str = Field(description="scheduled, moved, cancelled or postponed")
+    reason: str | None
+    event_status: EventStatus
+    venue: VenueRef | None
+    category: Ref
+    programme: Ref | None
+    sequence: int
+
+
+class OccurrenceMove(Schema):
+    start: When = Field(description=WHEN_DOC)
+    end: When = Field(description=WHEN_DOC)
+    venue: Slug | None = Field(default=None, description="a new venue; the series' when left out")
+    reason: ShortText | None = None
+    allow_overlap: bool = False
+
+
+class OccurrenceCancel(Schema):
+    reason: ShortText = Field(min_length=1)

@@ -1,0 +1,1 @@
+"""Rules and queries. Services flush but never commit: the request boundary does."""

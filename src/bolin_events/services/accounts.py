@@ -1,0 +1,160 @@
+"""Staff accounts, passwords (argon2) and API tokens (shown once, stored hashed)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.errors import Conflict, NotAuthenticated, not_found
+from bolin_events.models import ApiToken, Role, User, UserVillage, utcnow
+from bolin_events.schemas.accounts import TokenOut, UserCreate, UserOut
+from bolin_events.services.refs import load_refs
+
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a real password")
+TOKEN_PREFIX = "bolin_"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is asking: enough to decide what they may do."""
+
+    user_id: int
+    username: str
+    role: Role
+    village_ids: frozenset[int]
+
+
+def hash_token(raw: str) -> str:
+    # Tokens are 256 random bits: a fast hash is enough (unlike passwords).
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+async def create_user(session: AsyncSession, data: UserCreate) -> User:
+    existing = (await session.exec(select(User).where(User.username == data.username))).first()
+    if existing is not None:
+        raise Conflict(f"用户名「{data.username}」已存在。",
+                       f"The username {data.username!r} is taken.", [{"field": "username"}])
+    refs = await load_refs(session)
+    village_ids = [refs.villages.get(slug).id for slug in data.villages]
+    user = User(username=data.username, display_name=data.display_name, role=data.role,
+                password_hash=_hasher.hash(data.password))
+    session.add(user)
+    await session.flush()
+    for village_id in village_ids:
+        assert user.id is not None and village_id is not None
+        session.add(UserVillage(user_id=user.id, village_id=village_id))
+    await session.flush()
+    return user
+
+
+async def user_out(session: AsyncSession, user: User) -> UserOut:
+    refs = await load_refs(session)
+    links = await session.exec(select(UserVillage).where(UserVillage.user_id == user.id))
+    return UserOut(
+        id=user.id or 0, username=user.username, display_name=user.display_name,
+        role=Role(user.role), is_active=user.is_active, created_at=user.created_at,
+        villages=sorted(refs.villages.by_id[link.village_id].slug for link in links),
+    )
+
+
+async def list_users(session: AsyncSession) -> list[UserOut]:
+    users = (await session.exec(select(User).order_by(col(User.username)))).all()
+    return [await user_out(session, u) for u in users]
+
+
+async def find_user(session: AsyncSession, username: str) -> User:
+    user = (await session.exec(select(User).where(User.username == username))).first()
+    if user is None:
+        raise not_found("用户", "user", username)
+    return user
+
+
+async def set_active(session: AsyncSession, username: str, active: bool) -> User:
+    user = await find_user(session, username)
+    user.is_active = active
+    if not active:
+        tokens = await session.exec(select(ApiToken).where(
+            ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None)))
+        for token in tokens:
+            token.revoked_at = utcnow()
+            session.add(token)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def check_password(session: AsyncSession, username: str, password: str) -> User:
+    user = (await session.exec(select(User).where(User.username == username))).first()
+    try:
+        _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH,
+                       password)
+    except (VerificationError, InvalidHashError):
+        user = None
+    if user is None or not user.is_active:
+        raise NotAuthenticated("用户名或密码错误，或账号已停用。",
+                               "Wrong username or password, or the account is disabled.")
+    return user
+
+
+async def create_token(session: AsyncSession, user: User, name: str) -> TokenOut:
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    assert user.id is not None
+    token = ApiToken(user_id=user.id, name=name, prefix=raw[:12], token_hash=hash_token(raw))
+    session.add(token)
+    await session.flush()
+    return TokenOut(id=token.id or 0, name=name, prefix=token.prefix,
+                    created_at=token.created_at, token=raw)
+
+
+async def get_token(session: AsyncSession, token_id: int) -> ApiToken:
+    token = await session.get(ApiToken, token_id)
+    if token is None:
+        raise not_found("令牌", "token", token_id)
+    return token
+
+
+async def revoke_token(session: AsyncSession, token_id: int) -> ApiToken:
+    token = await get_token(session, token_id)
+    token.revoked_at = token.revoked_at or utcnow()
+    session.add(token)
+    await session.flush()
+    return token
+
+
+async def list_tokens(session: AsyncSession, username: str | None = None) -> list[
+        tuple[ApiToken, str]]:
+    query = select(ApiToken, User).join(User, col(User.id) == ApiToken.user_id)
+    if username:
+        query = query.where(User.username == username)
+    rows = await session.exec(query.order_by(col(ApiToken.id)))
+    return [(token, user.username) for token, user in rows]
+
+
+async def principal_for_token(session: AsyncSession, raw: str) -> Principal | None:
+    row = (await session.exec(
+        select(ApiToken, User).join(User, col(User.id) == ApiToken.user_id).where(
+            ApiToken.token_hash == hash_token(raw), col(ApiToken.revoked_at).is_(None),
+            col(User.is_active).is_(True)))).first()
+    if row is None:
+        return None
+    token, user = row
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        token.last_used_at = now  # coarse, so reads do not all turn into writes
+        session.add(token)
+    return await principal_for_user(session, user)
+
+
+async def principal_for_user(session: AsyncSession, user: User) -> Principal:
+    villages = await session.exec(select(UserVillage.village_id).where(
+        UserVillage.user_id == user.id))
+    return Principal(user.id or 0, user.username, Role(user.role), frozenset(villages))

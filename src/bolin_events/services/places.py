@@ -1,0 +1,116 @@
+"""Creating and changing reference data, one generic path for all five kinds."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import SQLModel, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.errors import Conflict, InvalidInput
+from bolin_events.models import Category, Organizer, Programme, Venue, Village
+from bolin_events.schemas import places as s
+from bolin_events.services.refs import KIND_NAMES, RefData, load_refs
+from bolin_events.slugs import slugify
+
+OUT: dict[type[SQLModel], type[BaseModel]] = {
+    Village: s.VillageOut,
+    Venue: s.VenueOut,
+    Category: s.CategoryOut,
+    Organizer: s.OrganizerOut,
+    Programme: s.ProgrammeOut,
+}
+
+
+def table_of(refs: RefData, model: type[SQLModel]) -> Any:
+    return {
+        Village: refs.villages,
+        Venue: refs.venues,
+        Category: refs.categories,
+        Organizer: refs.organizers,
+        Programme: refs.programmes,
+    }[model]
+
+
+def to_out(refs: RefData, row: SQLModel) -> BaseModel:
+    data = row.model_dump()
+    if isinstance(row, Venue):
+        data["village"] = refs.ref(refs.villages.by_id[row.village_id])
+    if isinstance(row, Programme):
+        data["parent"] = refs.ref(refs.programmes.by_id.get(row.parent_id or -1))
+    return OUT[type(row)].model_validate(data)
+
+
+def _resolve(refs: RefData, model: type[SQLModel], row: SQLModel, data: dict[str, Any]) -> None:
+    """Turn slugs that name other rows (a venue's village, a programme's parent) into ids."""
+    if "village" in data:
+        data["village_id"] = refs.villages.get(data.pop("village")).id
+    if "parent" in data:
+        parent_slug = data.pop("parent")
+        parent_id = refs.programmes.get(parent_slug).id if parent_slug else None
+        if parent_id is not None and row.id is not None and (
+            parent_id in refs.programme_and_descendants(row.id)
+        ):
+            raise InvalidInput(
+                "上级活动项目不能是它自己或它的下级。",
+                "A programme cannot sit inside itself or one of its own sub-programmes.",
+                [{"field": "parent", "value": parent_slug}],
+            )
+        data["parent_id"] = parent_id
+    start, end = data.get("start_date", getattr(row, "start_date", None)), data.get(
+        "end_date", getattr(row, "end_date", None)
+    )
+    if start and end and end < start:
+        raise InvalidInput("结束日期早于开始日期。", "end_date is before start_date.",
+                           [{"field": "end_date"}])
+
+
+async def create(session: AsyncSession, model: type[SQLModel], payload: BaseModel) -> SQLModel:
+    refs = await load_refs(session)
+    data = payload.model_dump(exclude_unset=True)
+    name_zh: str = data["name_zh"]
+    slug = data.pop("slug", None) or slugify(name_zh, strip_place_suffix=model in (Village,))
+    if not slug:
+        raise InvalidInput("无法从名称生成标识，请提供 slug。",
+                           "No slug can be made from the name; send one.", [{"field": "slug"}])
+    if slug in table_of(refs, model).by_slug:
+        zh, en = KIND_NAMES[model]
+        raise Conflict(f"{zh}标识「{slug}」已被使用，请另取一个 slug。",
+                       f"The {en} slug {slug!r} is taken; send another slug.",
+                       [{"field": "slug", "value": slug}])
+    row = model(slug=slug)
+    _resolve(refs, model, row, data)
+    for key, value in data.items():
+        setattr(row, key, value)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def update(
+    session: AsyncSession, model: type[SQLModel], slug: str, payload: BaseModel
+) -> SQLModel:
+    refs = await load_refs(session)
+    row = table_of(refs, model).get(slug)
+    data = payload.model_dump(exclude_unset=True)
+    if "name_zh" in data and data["name_zh"] is None:
+        raise InvalidInput("中文名称不能为空。", "name_zh cannot be empty.", [{"field": "name_zh"}])
+    _resolve(refs, model, row, data)
+    for key, value in data.items():
+        setattr(row, key, value)
+    session.add(row)
+    await session.flush()
+    return row
+
+
+async def listing(
+    session: AsyncSession, model: type[SQLModel], limit: int, offset: int
+) -> tuple[list[SQLModel], int]:
+    total = (await session.exec(select(func.count()).select_from(model))).one()
+    rows = (
+        await session.exec(
+            select(model).order_by(model.slug).offset(offset).limit(limit)  # type: ignore[attr-defined]
+        )
+    ).all()
+    return list(rows), total

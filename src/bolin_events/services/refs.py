@@ -1,0 +1,105 @@
+"""Reference data (villages, venues, categories, organizers, programmes), loaded whole.
+
+These tables hold tens of rows; one query each per request is cheaper and simpler than joins,
+and it gives every caller slug→row and id→row look-ups and the programme tree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+from sqlmodel import SQLModel, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.errors import NotFound
+from bolin_events.models import Category, Organizer, Programme, Venue, Village
+from bolin_events.schemas.common import Ref
+from bolin_events.schemas.events import VenueRef
+
+M = TypeVar("M", bound=SQLModel)
+
+KIND_NAMES: dict[type[SQLModel], tuple[str, str]] = {
+    Village: ("村", "village"),
+    Venue: ("场地", "venue"),
+    Category: ("类别", "category"),
+    Organizer: ("主办单位", "organizer"),
+    Programme: ("活动项目", "programme"),
+}
+
+
+@dataclass
+class Table(Generic[M]):
+    model: type[M]
+    by_id: dict[int, M] = field(default_factory=dict)
+    by_slug: dict[str, M] = field(default_factory=dict)
+
+    def get(self, slug: str) -> M:
+        try:
+            return self.by_slug[slug]
+        except KeyError:
+            zh, en = KIND_NAMES[self.model]
+            known = ", ".join(sorted(self.by_slug)[:20])
+            raise NotFound(
+                f"找不到{zh}「{slug}」。现有：{known or '无'}",
+                f"No {en} with slug {slug!r}. Known: {known or 'none'}",
+                [{"field": en, "value": slug}],
+            ) from None
+
+
+@dataclass
+class RefData:
+    villages: Table[Village]
+    venues: Table[Venue]
+    categories: Table[Category]
+    organizers: Table[Organizer]
+    programmes: Table[Programme]
+
+    def programme_and_descendants(self, programme_id: int) -> set[int]:
+        children: dict[int | None, list[int]] = {}
+        for p in self.programmes.by_id.values():
+            assert p.id is not None
+            children.setdefault(p.parent_id, []).append(p.id)
+        found, todo = set(), [programme_id]
+        while todo:
+            current = todo.pop()
+            if current not in found:
+                found.add(current)
+                todo.extend(children.get(current, []))
+        return found
+
+    def ref(self, row: Village | Category | Organizer | Programme | None) -> Ref | None:
+        if row is None:
+            return None
+        return Ref(slug=row.slug, name_zh=row.name_zh, name_en=row.name_en)
+
+    def venue_ref(self, venue_id: int | None) -> VenueRef | None:
+        if venue_id is None:
+            return None
+        venue = self.venues.by_id[venue_id]
+        village = self.villages.by_id[venue.village_id]
+        return VenueRef(
+            slug=venue.slug,
+            name_zh=venue.name_zh,
+            name_en=venue.name_en,
+            village=Ref(slug=village.slug, name_zh=village.name_zh, name_en=village.name_en),
+        )
+
+
+async def _table(session: AsyncSession, model: type[M]) -> Table[M]:
+    rows = (await session.exec(select(model))).all()
+    table = Table(model)
+    for row in rows:
+        table.by_id[row.id] = row  # type: ignore[attr-defined]
+        table.by_slug[row.slug] = row  # type: ignore[attr-defined]
+    return table
+
+
+async def load_refs(session: AsyncSession) -> RefData:
+    return RefData(
+        villages=await _table(session, Village),
+        venues=await _table(session, Venue),
+        categories=await _table(session, Category),
+        organizers=await _table(session, Organizer),
+        programmes=await _table(session, Programme),
+    )

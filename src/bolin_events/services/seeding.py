@@ -1,0 +1,132 @@
+"""Loading seed/ (reference data, and the demo season) idempotently: a second run adds nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+from sqlmodel import SQLModel, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.models import (
+    Category,
+    Event,
+    EventStatus,
+    Occurrence,
+    Organizer,
+    Programme,
+    Venue,
+    Village,
+)
+from bolin_events.schemas import places as s
+from bolin_events.schemas.events import EventCreate, OccurrenceCancel, OccurrenceMove, StatusChange
+from bolin_events.services import places, scheduling
+from bolin_events.services.occurrences import occurrence_id
+from bolin_events.services.refs import load_refs
+from bolin_events.services.timing import zone
+from bolin_events.settings import Settings
+from bolin_events.slugs import slugify
+
+DEMO_SOURCE = "demo"
+KINDS: list[tuple[str, type[SQLModel], type[BaseModel]]] = [
+    ("villages", Village, s.VillageIn),
+    ("venues", Venue, s.VenueIn),
+    ("categories", Category, s.CategoryIn),
+    ("organizers", Organizer, s.OrganizerIn),
+    ("programmes", Programme, s.ProgrammeIn),
+]
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind: str, created: bool) -> None:
+        target = self.created if created else self.skipped
+        target[kind] = target.get(kind, 0) + 1
+
+
+def seed_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_seed", here.parent.parent / "seed"):
+        if (candidate / "reference.yaml").exists():
+            return candidate
+    raise FileNotFoundError("the seed/ folder is missing from this installation")
+
+
+def read(name: str) -> dict[str, Any]:
+    data = yaml.safe_load((seed_dir() / name).read_text(encoding="utf-8"))
+    return data or {}
+
+
+async def is_empty(session: AsyncSession) -> bool:
+    return (await session.exec(select(func.count()).select_from(Village))).one() == 0
+
+
+async def seed(session: AsyncSession, settings: Settings, *, demo: bool) -> SeedReport:
+    report = SeedReport()
+    await _places(session, read("reference.yaml"), report)
+    if demo:
+        data = read("demo.yaml")
+        await _places(session, data, report)
+        for item in data.get("events", []):
+            await _event(session, settings, item, report)
+    return report
+
+
+async def _places(session: AsyncSession, data: dict[str, Any], report: SeedReport) -> None:
+    for kind, model, schema in KINDS:
+        for item in data.get(kind, []):
+            refs = await load_refs(session)
+            slug = item.get("slug") or slugify(item["name_zh"], strip_place_suffix=model is Village)
+            if slug in places.table_of(refs, model).by_slug:
+                report.count(kind, created=False)
+                continue
+            await places.create(session, model, schema.model_validate(item))
+            report.count(kind, created=True)
+
+
+async def _event(session: AsyncSession, settings: Settings, item: dict[str, Any],
+                 report: SeedReport) -> None:
+    key = item["key"]
+    existing = (await session.exec(select(Event).where(
+        Event.source == DEMO_SOURCE, Event.external_id == key))).first()
+    if existing is not None:
+        report.count("events", created=False)
+        return
+    fields = {k: v for k, v in item.items() if k not in ("key", "exceptions", "cancel")}
+    event = await scheduling.create_event(session, EventCreate.model_validate(fields), settings)
+    event.source, event.external_id = DEMO_SOURCE, key
+    tz = zone(event.timezone)
+    for exception in item.get("exceptions", []):
+        night = datetime.fromisoformat(exception["night"]).replace(tzinfo=tz)
+        occ = await _occurrence_at(session, event, night)
+        if exception.get("skip"):
+            await scheduling.skip_occurrence(session, occ)
+        elif "move" in exception:
+            move = OccurrenceMove.model_validate({**exception["move"],
+                                                  "reason": exception.get("reason")})
+            await scheduling.move_occurrence(session, occ, move)
+        elif "cancel" in exception:
+            await scheduling.cancel_occurrence(session, occ,
+                                               OccurrenceCancel(reason=exception["cancel"]))
+    if "cancel" in item:
+        if event.status == EventStatus.draft:
+            await scheduling.change_status(session, event.id or 0, "publish", StatusChange(),
+                                           settings)
+        await scheduling.change_status(session, event.id or 0, "cancel",
+                                       StatusChange(reason=item["cancel"]), settings)
+    report.count("events", created=True)
+
+
+async def _occurrence_at(session: AsyncSession, event: Event, night: datetime) -> str:
+    occ = (await session.exec(select(Occurrence).where(
+        Occurrence.event_id == event.id, Occurrence.recurrence_id == night))).first()
+    if occ is None:
+        raise ValueError(f"seed: {event.title_zh} has no night at {night.isoformat()}")
+    return occurrence_id(event, occ)

@@ -1,0 +1,81 @@
+"""Turning what a person typed (dates, local times) into stored instants and back."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bolin_events.errors import InvalidInput
+
+
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(
+            f"未知时区「{name}」，请使用 IANA 名称，例如 Asia/Shanghai。",
+            f"Unknown timezone {name!r}; use an IANA name such as Asia/Shanghai.",
+            [{"field": "timezone", "value": name}],
+        ) from None
+
+
+def instant(value: datetime | date, tz: ZoneInfo, *, all_day: bool, field: str,
+            inclusive_end: bool = False) -> datetime:
+    """An aware UTC instant; an all-day ``end`` is the last day, so it becomes the next midnight."""
+    if all_day:
+        if isinstance(value, datetime):
+            raise InvalidInput(
+                f"全天活动的 {field} 只填日期（如 2027-07-10），不要带时间。",
+                f"An all-day event takes a date for {field} (e.g. 2027-07-10), not a time.",
+                [{"field": field}],
+            )
+        day = value + timedelta(days=1) if inclusive_end else value
+        return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+    if not isinstance(value, datetime):
+        raise InvalidInput(
+            f"{field} 需要日期和时间（如 2027-06-04T19:00），全天活动请设 all_day。",
+            f"{field} needs a date and time (e.g. 2027-06-04T19:00); set all_day for a "
+            "whole-day event.",
+            [{"field": field}],
+        )
+    local = value if value.tzinfo else value.replace(tzinfo=tz)
+    return local.astimezone(UTC).replace(microsecond=0)
+
+
+def span(start: datetime | date, end: datetime | date, tz: ZoneInfo, *,
+         all_day: bool) -> tuple[datetime, datetime]:
+    starts_at = instant(start, tz, all_day=all_day, field="start")
+    ends_at = instant(end, tz, all_day=all_day, field="end", inclusive_end=True)
+    if ends_at <= starts_at:
+        raise InvalidInput("结束时间必须晚于开始时间。", "end must be after start.",
+                           [{"field": "end"}])
+    if ends_at - starts_at > timedelta(days=366):
+        raise InvalidInput("单次活动不能超过一年；长期活动请用重复规则。",
+                           "One occurrence cannot last over a year; use a recurrence rule.",
+                           [{"field": "end"}])
+    return starts_at, ends_at
+
+
+def local_start(moment: datetime, tz: ZoneInfo, *, all_day: bool) -> datetime | date:
+    local = moment.astimezone(tz)
+    return local.date() if all_day else local
+
+
+def local_end(moment: datetime, tz: ZoneInfo, *, all_day: bool) -> datetime | date:
+    """All-day ends are shown as the last day, the way people say them."""
+    local = moment.astimezone(tz)
+    return (local - timedelta(days=1)).date() if all_day else local
+
+
+def recurrence_key(moment: datetime, tz: ZoneInfo, *, all_day: bool) -> str:
+    local = moment.astimezone(tz)
+    return local.strftime("%Y%m%d") if all_day else local.strftime("%Y%m%dT%H%M%S")
+
+
+def parse_recurrence_key(key: str, tz: ZoneInfo) -> datetime | None:
+    for fmt in ("%Y%m%dT%H%M%S", "%Y%m%d"):
+        try:
+            return datetime.strptime(key, fmt).replace(tzinfo=tz).astimezone(UTC)
+        except ValueError:
+            continue
+    return None

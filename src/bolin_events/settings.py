@@ -1,0 +1,73 @@
+"""All configuration, read once from ``BOLIN_*`` environment variables."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_FILE = "secret_key"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="BOLIN_", extra="ignore")
+
+    environment: Literal["development", "production", "test"] = "development"
+    data_dir: Path = Path("./data")
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy async URL; default is SQLite in the data directory.",
+    )
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs sessions; generated into the data directory when unset.",
+    )
+    timezone: str = "Asia/Shanghai"
+    public_url: str = "http://127.0.0.1:8000"
+    uid_domain: str = "bolin-events"
+    max_body_bytes: int = 1_000_000
+    max_occurrences_per_series: int = 1000
+    db_echo: bool = False
+    log_level: str = "INFO"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'bolin.db').resolve()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    def resolved_secret_key(self) -> str:
+        """The configured secret, or one generated once into the data directory."""
+        if self.secret_key:
+            return self.secret_key
+        path = self.data_dir / SECRET_FILE
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.write_text(key)
+        path.chmod(0o600)
+        return key
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
