@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator
-from contextlib import asynccontextmanager
 
 from litestar import Litestar
 from litestar.datastructures import State
@@ -36,18 +34,18 @@ def provide_settings(state: State) -> Settings:
     return settings
 
 
+async def open_database(app: Litestar) -> None:
+    engine = make_engine(app.state.settings)
+    app.state.engine = engine
+    app.state.sessionmaker = make_sessionmaker(engine)
+
+
+async def close_database(app: Litestar) -> None:
+    await app.state.engine.dispose()
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
-
-    @asynccontextmanager
-    async def database(app: Litestar) -> AsyncGenerator[None, None]:
-        engine = make_engine(settings)
-        app.state.engine = engine
-        app.state.sessionmaker = make_sessionmaker(engine)
-        try:
-            yield
-        finally:
-            await engine.dispose()
 
     logging.basicConfig(level=settings.log_level)
     return Litestar(
@@ -57,7 +55,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                                                                      sync_to_thread=False)},
         middleware=[TokenAuthMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,
-        lifespan=[database],
+        on_startup=[open_database],
+        on_shutdown=[close_database],
         state=State({"settings": settings}),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

@@ -1,0 +1,171 @@
+"""Test fixtures for both databases.
+
+The suite runs on the database named by ``BOLIN_TEST_DATABASE_URL`` (an async SQLAlchemy URL);
+without it, on a fresh SQLite file. The schema is made once per run by the real Alembic
+migrations; every test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+import httpx
+import pytest
+from litestar import Litestar
+from sqlalchemy import text
+from sqlmodel import SQLModel
+
+from bolin_events import migrate
+from bolin_events.app import close_database, create_app, open_database
+from bolin_events.models import Role
+from bolin_events.schemas.accounts import UserCreate
+from bolin_events.services import accounts, seeding
+from bolin_events.settings import Settings
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("BOLIN_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    settings = Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"))
+    migrate.upgrade(settings)
+    return database_url
+
+
+@pytest.fixture
+def settings(migrated: str, tmp_path: Path) -> Settings:
+    return Settings(
+        environment="test",
+        database_url=migrated,
+        data_dir=tmp_path,
+        secret_key="test-secret-key-not-for-production",
+        public_url="https://events.example.test",
+        uid_domain="events.example.test",
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> Litestar:
+    return create_app(settings)
+
+
+async def _empty_tables(app: Litestar) -> None:
+    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    async with app.state.sessionmaker() as session, session.begin():
+        if session.bind.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            await session.exec(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                await session.exec(text(f'DELETE FROM "{name}"'))
+
+
+class Client(httpx.AsyncClient):
+    """An httpx client that talks to the app in this event loop (the app is ``client.app``)."""
+
+    app: Litestar
+
+
+@pytest.fixture
+async def client(app: Litestar) -> AsyncIterator[Client]:
+    # The app runs in the test's own event loop: asyncpg connections cannot cross loops,
+    # which Litestar's AsyncTestClient (a portal thread) would make them do.
+    await open_database(app)
+    try:
+        await _empty_tables(app)
+        transport = httpx.ASGITransport(app=app)
+        async with Client(transport=transport, base_url="http://testserver") as test_client:
+            test_client.app = app
+            yield test_client
+    finally:
+        await close_database(app)
+
+
+@dataclass
+class Staff:
+    """Bearer headers for one user of each role (the reporter reports for 东胜村)."""
+
+    admin: dict[str, str]
+    scheduler: dict[str, str]
+    reporter: dict[str, str]
+
+
+async def make_user(app: Litestar, username: str, role: Role, villages: list[str] | None = None
+                    ) -> dict[str, str]:
+    async with app.state.sessionmaker() as session, session.begin():
+        user = await accounts.create_user(session, UserCreate(
+            username=username, password=PASSWORD, role=role, villages=villages or []))
+        token = await accounts.create_token(session, user, "tests")
+    return {"Authorization": f"Bearer {token.token}"}
+
+
+@pytest.fixture
+async def seeded(client: Client, settings: Settings) -> None:
+    """The reference data and the demo season, as `bolin-events seed` loads them."""
+    app = client.app
+    async with app.state.sessionmaker() as session, session.begin():
+        await seeding.seed(session, settings, demo=True)
+
+
+@pytest.fixture
+async def reference(client: Client, settings: Settings) -> None:
+    """Only the reference data (villages, venues, categories …), no demo events."""
+    app = client.app
+    async with app.state.sessionmaker() as session, session.begin():
+        await seeding.seed(session, settings, demo=False)
+
+
+@pytest.fixture
+async def staff(client: Client, reference: None) -> Staff:
+    app = client.app
+    return Staff(
+        admin=await make_user(app, "admin", Role.admin),
+        scheduler=await make_user(app, "scheduler", Role.scheduler),
+        reporter=await make_user(app, "reporter", Role.reporter, ["dongsheng"]),
+    )
+
+
+def postgres_admin_url() -> str:
+    return os.environ.get("BOLIN_TEST_POSTGRES_URL",
+                          "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for tests that need PostgreSQL itself; dropped afterwards."""
+    import asyncio
+    import uuid
+
+    from sqlalchemy.ext.asyncio import create_async_engine
+
+    admin_url = postgres_admin_url()
+    name = f"bolin_test_{uuid.uuid4().hex[:10]}"
+
+    async def run(sql: str) -> None:
+        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text(sql))
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # no server, no driver, no rights: all mean "no PostgreSQL here"
+        if IN_CI:
+            pytest.fail(f"PostgreSQL is required in CI but {admin_url} failed: {exc}")
+        pytest.skip(f"needs PostgreSQL at {admin_url} (set BOLIN_TEST_POSTGRES_URL): {exc}")
+    base = admin_url.rsplit("/", 1)[0]
+    yield f"{base}/{name}"
+    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
