@@ -11,6 +11,7 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
 import httpx
 import pytest
 from litestar import Litestar
@@ -101,11 +102,14 @@ class Staff:
     reporter: dict[str, str]
 
 
-async def make_user(app: Litestar, username: str, role: Role, villages: list[str] | None = None
-                    ) -> dict[str, str]:
+async def make_user(
+    app: Litestar, username: str, role: Role, villages: list[str] | None = None
+) -> dict[str, str]:
     async with app.state.sessionmaker() as session, session.begin():
-        user = await accounts.create_user(session, UserCreate(
-            username=username, password=PASSWORD, role=role, villages=villages or []))
+        user = await accounts.create_user(
+            session,
+            UserCreate(username=username, password=PASSWORD, role=role, villages=villages or []),
+        )
         token = await accounts.create_token(session, user, "tests")
     return {"Authorization": f"Bearer {token.token}"}
 
@@ -137,8 +141,9 @@ async def staff(client: Client, reference: None) -> Staff:
 
 
 def postgres_admin_url() -> str:
-    return os.environ.get("BOLIN_TEST_POSTGRES_URL",
-                          "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
+    return os.environ.get(
+        "BOLIN_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+    )
 
 
 @pytest.fixture(scope="session")

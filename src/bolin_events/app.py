@@ -49,10 +49,17 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     logging.basicConfig(level=settings.log_level)
     return Litestar(
-        route_handlers=[healthz, EventController, OccurrenceController, AccountController,
-                        *PLACE_ROUTERS],
-        dependencies={"db": Provide(provide_db), "settings": Provide(provide_settings,
-                                                                     sync_to_thread=False)},
+        route_handlers=[
+            healthz,
+            EventController,
+            OccurrenceController,
+            AccountController,
+            *PLACE_ROUTERS,
+        ],
+        dependencies={
+            "db": Provide(provide_db),
+            "settings": Provide(provide_settings, sync_to_thread=False),
+        },
         middleware=[TokenAuthMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,
         on_startup=[open_database],
@@ -60,8 +67,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
         state=State({"settings": settings}),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
-            title="bolin-events", version=__version__, description=API_DESCRIPTION,
-            path="/schema", render_plugins=[SwaggerRenderPlugin()],
+            title="bolin-events",
+            version=__version__,
+            description=API_DESCRIPTION,
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin()],
         ),
         debug=False,
     )

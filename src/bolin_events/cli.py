@@ -46,13 +46,18 @@ def main() -> None:
     pass
 
 
-@main.command(help="迁移数据库、空库时载入种子数据，然后启动服务 / Migrate, seed an empty "
-              "database, serve.")
+@main.command(
+    help="迁移数据库、空库时载入种子数据，然后启动服务 / Migrate, seed an empty database, serve."
+)
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
-@click.option("--demo/--no-demo", default=True, show_default=True,
-              help="load the demo season into an empty database")
+@click.option(
+    "--demo/--no-demo",
+    default=True,
+    show_default=True,
+    help="load the demo season into an empty database",
+)
 def serve(host: str, port: int, workers: int, demo: bool) -> None:
     import uvicorn
 
@@ -71,8 +76,15 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         click.echo("空数据库，已载入种子数据 / empty database: seed loaded")
     settings.resolved_secret_key()  # made once here, not raced by several workers
     click.echo(f"准备用时 / ready in {time.perf_counter() - started:.2f}s → http://{host}:{port}/")
-    uvicorn.run("bolin_events.app:create_app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level=settings.log_level.lower(), proxy_headers=True)
+    uvicorn.run(
+        "bolin_events.app:create_app_from_env",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level=settings.log_level.lower(),
+        proxy_headers=True,
+    )
 
 
 @main.group(help="数据库迁移 / Database migrations (Alembic).")
@@ -101,16 +113,20 @@ def current() -> None:
     click.echo(f"head:    {migrate.head(settings)}")
 
 
-@main.command(help="载入参考数据（和演示季） / Load reference data (and the demo season); "
-              "running it twice changes nothing.")
+@main.command(
+    help="载入参考数据（和演示季） / Load reference data (and the demo season); "
+    "running it twice changes nothing."
+)
 @click.option("--demo/--no-demo", default=True, show_default=True)
 def seed(demo: bool) -> None:
     settings = get_settings()
     migrate.upgrade(settings)
     report = in_transaction(settings, lambda s: seeding.seed(s, settings, demo=demo))
     for kind in sorted(set(report.created) | set(report.skipped)):
-        click.echo(f"{kind:12} 新建 created {report.created.get(kind, 0):3}   "
-                   f"已有 unchanged {report.skipped.get(kind, 0):3}")
+        click.echo(
+            f"{kind:12} 新建 created {report.created.get(kind, 0):3}   "
+            f"已有 unchanged {report.skipped.get(kind, 0):3}"
+        )
 
 
 @main.group(help="账号 / Staff accounts.")
@@ -118,19 +134,27 @@ def users() -> None:
     pass
 
 
-@users.command("add", help="新建账号 / Add a user. The password is asked for, or read from "
-               "BOLIN_NEW_PASSWORD.")
+@users.command(
+    "add", help="新建账号 / Add a user. The password is asked for, or read from BOLIN_NEW_PASSWORD."
+)
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
 @click.option("--village", "villages", multiple=True, help="a reporter's village slug (repeat)")
 @click.option("--name", "display_name", default=None)
-def users_add(username: str, role: str, villages: tuple[str, ...],
-              display_name: str | None) -> None:
+def users_add(
+    username: str, role: str, villages: tuple[str, ...], display_name: str | None
+) -> None:
     password = os.environ.get("BOLIN_NEW_PASSWORD") or click.prompt(
-        "密码 / password (≥10)", hide_input=True, confirmation_prompt=True)
+        "密码 / password (≥10)", hide_input=True, confirmation_prompt=True
+    )
     try:
-        data = UserCreate(username=username, password=password, role=Role(role),
-                          villages=list(villages), display_name=display_name)
+        data = UserCreate(
+            username=username,
+            password=password,
+            role=Role(role),
+            villages=list(villages),
+            display_name=display_name,
+        )
     except ValueError as exc:
         fail(f"输入有误 / invalid: {exc}")
         return
@@ -183,8 +207,7 @@ def tokens_revoke(token_id: int) -> None:
 @tokens.command("list", help="列出令牌 / List tokens (never their secret).")
 @click.option("--user", "username", default=None)
 def tokens_list(username: str | None) -> None:
-    for token, owner in in_transaction(get_settings(),
-                                       lambda s: accounts.list_tokens(s, username)):
+    for token, owner in in_transaction(get_settings(), lambda s: accounts.list_tokens(s, username)):
         state = "revoked" if token.revoked_at else "active"
         click.echo(f"#{token.id:<5} {owner:16} {token.name:16} {token.prefix}…  {state}")
 

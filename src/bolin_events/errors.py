@@ -78,7 +78,11 @@ _HTTP_TEXT: dict[int, tuple[str, str, str]] = {
     401: ("not_authenticated", "需要登录或有效的令牌。", "Log in or send a valid token."),
     403: ("forbidden", "您的角色无权执行此操作。", "Your role may not do this."),
     404: ("not_found", "找不到该地址。", "Nothing is at this address."),
-    405: ("method_not_allowed", "该地址不支持此请求方法。", "This address does not take that method."),
+    405: (
+        "method_not_allowed",
+        "该地址不支持此请求方法。",
+        "This address does not take that method.",
+    ),
     413: (
         "body_too_large",
         "请求内容过大，请缩小后重试。",
@@ -141,7 +145,9 @@ def integrity_handler(_: Request[Any, Any, Any], exc: IntegrityError) -> Respons
 
 def server_error_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
     log.exception("unhandled error", exc_info=exc)
-    return problem(500, "server_error", "服务器出错，请稍后重试。", "Server error; try again later.")
+    return problem(
+        500, "server_error", "服务器出错，请稍后重试。", "Server error; try again later."
+    )
 
 
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {

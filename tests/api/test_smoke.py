@@ -7,8 +7,9 @@ async def test_night_market_june_shows_skipped_moved_and_cancelled_nights(
     client: Client, seeded: None
 ) -> None:
     response = await client.get(
-        "/api/v1/occurrences", params={"start": "2027-06-01", "end": "2027-07-01",
-                                       "category": "market"})
+        "/api/v1/occurrences",
+        params={"start": "2027-06-01", "end": "2027-07-01", "category": "market"},
+    )
 
     assert response.status_code == 200
     nights = [(o["start"], o["status"]) for o in response.json()]

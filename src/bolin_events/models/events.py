@@ -55,8 +55,11 @@ class Event(SQLModel, table=True):
     price: str | None = Field(default=None, max_length=200)
     image_url: str | None = Field(default=None, max_length=500)
     contact: str | None = Field(default=None, max_length=200)
-    source: str | None = Field(default=None, max_length=100,
-                               description="where an imported event came from (seed, sheet, feed)")
+    source: str | None = Field(
+        default=None,
+        max_length=100,
+        description="where an imported event came from (seed, sheet, feed)",
+    )
     external_id: str | None = Field(default=None, max_length=200)
     span_end: datetime = Field(sa_type=UTCDateTime, description="end of the last occurrence")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,4 +1,4 @@
-"""Where and under what heading things happen: villages, venues, categories, organizers, programmes."""
+"""Villages, venues, categories, organizers and programmes."""
 
 from __future__ import annotations
 

@@ -36,60 +36,89 @@ class EventController(Controller):
     path = "/api/v1/events"
     tags = ["events"]
 
-    @get("/", summary="List events",
-         description="Public events (published, cancelled, postponed), filterable like feeds. "
-         "Staff may ask for status=draft.")
+    @get(
+        "/",
+        summary="List events",
+        description="Public events (published, cancelled, postponed), filterable like feeds. "
+        "Staff may ask for status=draft.",
+    )
     async def list_events(
-        self, db: AsyncSession, request: AnyRequest, limit: Limit = 100, offset: Offset = 0,
-        category: SlugList = None, village: SlugList = None, venue: SlugList = None,
+        self,
+        db: AsyncSession,
+        request: AnyRequest,
+        limit: Limit = 100,
+        offset: Offset = 0,
+        category: SlugList = None,
+        village: SlugList = None,
+        venue: SlugList = None,
         programme: SlugList = None,
-        status: str | None = Parameter(default=None, max_length=100,
-                                       description="comma-separated statuses"),
+        status: str | None = Parameter(
+            default=None, max_length=100, description="comma-separated statuses"
+        ),
     ) -> Page[EventOut]:
         statuses = [s for s in (status or "").split(",") if s] or list(PUBLIC_STATUSES)
         if EventStatus.draft in statuses and not may(request.scope["user"], "programme:write"):
             statuses.remove(EventStatus.draft)
         refs = await load_refs(db)
         items, total = await scheduling.list_events(
-            db, refs, statuses, filters(category, village, venue, programme), limit, offset)
+            db, refs, statuses, filters(category, village, venue, programme), limit, offset
+        )
         return Page[EventOut](items=items, total=total, limit=limit, offset=offset)
 
     @get("/{event_id:int}", summary="Get one event", description="Drafts only for staff.")
     async def get_event(self, db: AsyncSession, request: AnyRequest, event_id: int) -> EventOut:
         event = await scheduling.get_event(db, event_id)
-        if event.status == EventStatus.draft and not may(request.scope["user"],
-                                                         "programme:write"):
+        if event.status == EventStatus.draft and not may(request.scope["user"], "programme:write"):
             raise not_found("活动", "event", event_id)
         return await scheduling.event_out(db, await load_refs(db), event)
 
-    @post("/", guards=WRITE, summary="Create an event or series",
-          description="A clash with another published event at the venue is a 409 naming it, "
-          "unless allow_overlap is true. A series' start snaps to the rule's first instance.")
-    async def create_event(self, db: AsyncSession, settings: Settings,
-                           data: EventCreate) -> EventOut:
+    @post(
+        "/",
+        guards=WRITE,
+        summary="Create an event or series",
+        description="A clash with another published event at the venue is a 409 naming it, "
+        "unless allow_overlap is true. A series' start snaps to the rule's first instance.",
+    )
+    async def create_event(
+        self, db: AsyncSession, settings: Settings, data: EventCreate
+    ) -> EventOut:
         event = await scheduling.create_event(db, data, settings)
         return await scheduling.event_out(db, await load_refs(db), event)
 
-    @patch("/{event_id:int}", guards=WRITE, summary="Change an event",
-           description="Only fields sent change. Any change raises SEQUENCE; changing time, "
-           "rule or venue re-expands the series, keeping exceptions whose night still exists.")
-    async def update_event(self, db: AsyncSession, settings: Settings, event_id: int,
-                           data: EventUpdate) -> EventOut:
+    @patch(
+        "/{event_id:int}",
+        guards=WRITE,
+        summary="Change an event",
+        description="Only fields sent change. Any change raises SEQUENCE; changing time, "
+        "rule or venue re-expands the series, keeping exceptions whose night still exists.",
+    )
+    async def update_event(
+        self, db: AsyncSession, settings: Settings, event_id: int, data: EventUpdate
+    ) -> EventOut:
         event = await scheduling.update_event(db, event_id, data, settings)
         return await scheduling.event_out(db, await load_refs(db), event)
 
-    @delete("/{event_id:int}", guards=WRITE, summary="Delete a draft",
-            description="Only drafts; a public event is cancelled instead.")
+    @delete(
+        "/{event_id:int}",
+        guards=WRITE,
+        summary="Delete a draft",
+        description="Only drafts; a public event is cancelled instead.",
+    )
     async def delete_event(self, db: AsyncSession, event_id: int) -> None:
         await scheduling.delete_draft(db, event_id)
 
-    @post("/{event_id:int}/{action:str}", guards=WRITE, status_code=200,
-          summary="Publish, cancel or postpone",
-          description="action is publish, cancel or postpone. Cancel and postpone need a "
-          "reason. Draft→published; published→cancelled|postponed; postponed→published|"
-          "cancelled.")
-    async def change_status(self, db: AsyncSession, settings: Settings, event_id: int,
-                            action: str, data: StatusChange) -> EventOut:
+    @post(
+        "/{event_id:int}/{action:str}",
+        guards=WRITE,
+        status_code=200,
+        summary="Publish, cancel or postpone",
+        description="action is publish, cancel or postpone. Cancel and postpone need a "
+        "reason. Draft→published; published→cancelled|postponed; postponed→published|"
+        "cancelled.",
+    )
+    async def change_status(
+        self, db: AsyncSession, settings: Settings, event_id: int, action: str, data: StatusChange
+    ) -> EventOut:
         if action not in scheduling.TRANSITIONS:
             raise not_found("操作", "action", action)
         event = await scheduling.change_status(db, event_id, action, data, settings)
@@ -100,55 +129,91 @@ class OccurrenceController(Controller):
     path = "/api/v1/occurrences"
     tags = ["occurrences"]
 
-    @get("/", summary="Expanded occurrences in a window",
-         description="What a calendar shows between start and end (dates or date-times, at "
-         "most two years apart): moved nights at their new time, skipped ones absent, "
-         "cancelled ones with status cancelled. Filter like feeds: ?category=a,b&village=c.")
+    @get(
+        "/",
+        summary="Expanded occurrences in a window",
+        description="What a calendar shows between start and end (dates or date-times, at "
+        "most two years apart): moved nights at their new time, skipped ones absent, "
+        "cancelled ones with status cancelled. Filter like feeds: ?category=a,b&village=c.",
+    )
     async def list_occurrences(
-        self, db: AsyncSession, settings: Settings, start: str, end: str,
-        category: SlugList = None, village: SlugList = None, venue: SlugList = None,
+        self,
+        db: AsyncSession,
+        settings: Settings,
+        start: str,
+        end: str,
+        category: SlugList = None,
+        village: SlugList = None,
+        venue: SlugList = None,
         programme: SlugList = None,
     ) -> list[OccurrenceOut]:
         tz = zone(settings.timezone)
         refs = await load_refs(db)
         rows = await occ_service.visible_occurrences(
-            db, refs, moment(start, tz, "start"), moment(end, tz, "end"),
-            filters(category, village, venue, programme))
+            db,
+            refs,
+            moment(start, tz, "start"),
+            moment(end, tz, "end"),
+            filters(category, village, venue, programme),
+        )
         return [occ_service.occurrence_out(refs, o, e) for o, e in rows]
 
     @get("/{occurrence_id:str}", summary="One occurrence")
-    async def get_occurrence(self, db: AsyncSession, request: AnyRequest,
-                             occurrence_id: str) -> OccurrenceOut:
+    async def get_occurrence(
+        self, db: AsyncSession, request: AnyRequest, occurrence_id: str
+    ) -> OccurrenceOut:
         event, occ = await occ_service.get_occurrence(db, occurrence_id)
-        if event.status == EventStatus.draft and not may(request.scope["user"],
-                                                         "programme:write"):
+        if event.status == EventStatus.draft and not may(request.scope["user"], "programme:write"):
             raise not_found("场次", "occurrence", occurrence_id)
         return occ_service.occurrence_out(await load_refs(db), occ, event)
 
-    @post("/{occurrence_id:str}/skip", guards=WRITE, status_code=200,
-          summary="Skip one night", description="It leaves the calendar (EXDATE).")
+    @post(
+        "/{occurrence_id:str}/skip",
+        guards=WRITE,
+        status_code=200,
+        summary="Skip one night",
+        description="It leaves the calendar (EXDATE).",
+    )
     async def skip(self, db: AsyncSession, occurrence_id: str) -> OccurrenceOut:
         event, occ = await scheduling.skip_occurrence(db, occurrence_id)
         return occ_service.occurrence_out(await load_refs(db), occ, event)
 
-    @post("/{occurrence_id:str}/cancel", guards=WRITE, status_code=200,
-          summary="Cancel one night", description="It stays in the calendar, marked cancelled.")
-    async def cancel(self, db: AsyncSession, occurrence_id: str,
-                     data: OccurrenceCancel) -> OccurrenceOut:
+    @post(
+        "/{occurrence_id:str}/cancel",
+        guards=WRITE,
+        status_code=200,
+        summary="Cancel one night",
+        description="It stays in the calendar, marked cancelled.",
+    )
+    async def cancel(
+        self, db: AsyncSession, occurrence_id: str, data: OccurrenceCancel
+    ) -> OccurrenceOut:
         event, occ = await scheduling.cancel_occurrence(db, occurrence_id, data)
         return occ_service.occurrence_out(await load_refs(db), occ, event)
 
-    @post("/{occurrence_id:str}/move", guards=WRITE, status_code=200,
-          summary="Move one night", description="New start/end, maybe a new venue; its id "
-          "stays the same. A clash at the venue is a 409 unless allow_overlap is true.")
-    async def move(self, db: AsyncSession, occurrence_id: str,
-                   data: OccurrenceMove) -> OccurrenceOut:
+    @post(
+        "/{occurrence_id:str}/move",
+        guards=WRITE,
+        status_code=200,
+        summary="Move one night",
+        description="New start/end, maybe a new venue; its id "
+        "stays the same. A clash at the venue is a 409 unless allow_overlap is true.",
+    )
+    async def move(
+        self, db: AsyncSession, occurrence_id: str, data: OccurrenceMove
+    ) -> OccurrenceOut:
         event, occ = await scheduling.move_occurrence(db, occurrence_id, data)
         return occ_service.occurrence_out(await load_refs(db), occ, event)
 
-    @post("/{occurrence_id:str}/restore", guards=WRITE, status_code=200,
-          summary="Undo a skip, move or cancel", description="Back to the rule's time and venue.")
-    async def restore(self, db: AsyncSession, settings: Settings,
-                      occurrence_id: str) -> OccurrenceOut:
+    @post(
+        "/{occurrence_id:str}/restore",
+        guards=WRITE,
+        status_code=200,
+        summary="Undo a skip, move or cancel",
+        description="Back to the rule's time and venue.",
+    )
+    async def restore(
+        self, db: AsyncSession, settings: Settings, occurrence_id: str
+    ) -> OccurrenceOut:
         event, occ = await scheduling.restore_occurrence(db, occurrence_id, settings)
         return occ_service.occurrence_out(await load_refs(db), occ, event)

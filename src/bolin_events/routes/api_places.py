@@ -34,7 +34,9 @@ def place_controller(
         rows, total = await places.listing(db, model, limit, offset)
         refs = await load_refs(db)
         return Page[out_schema](  # type: ignore[valid-type]
-            items=[places.to_out(refs, row) for row in rows], total=total, limit=limit,
+            items=[places.to_out(refs, row) for row in rows],
+            total=total,
+            limit=limit,
             offset=offset,
         )
 
@@ -57,15 +59,22 @@ def place_controller(
 
     handlers = {
         "list_items": get("/", summary=f"List {tag}", description=f"All {tag}, by slug. Public.")(
-            list_items),
+            list_items
+        ),
         "get_item": get("/{slug:str}", summary=f"Get one {noun}", description="Public.")(get_item),
-        "create_item": post("/", summary=f"Create a {noun}",
-                            description="Schedulers and admins. The slug is the pinyin of "
-                            "name_zh when left out; a taken slug is a 409.",
-                            guards=[allow("programme:write")])(create_item),
-        "update_item": patch("/{slug:str}", summary=f"Change a {noun}",
-                             description="Schedulers and admins; only the fields sent change.",
-                             guards=[allow("programme:write")])(update_item),
+        "create_item": post(
+            "/",
+            summary=f"Create a {noun}",
+            description="Schedulers and admins. The slug is the pinyin of "
+            "name_zh when left out; a taken slug is a 409.",
+            guards=[allow("programme:write")],
+        )(create_item),
+        "update_item": patch(
+            "/{slug:str}",
+            summary=f"Change a {noun}",
+            description="Schedulers and admins; only the fields sent change.",
+            guards=[allow("programme:write")],
+        )(update_item),
     }
     return Router(path=f"/api/v1/{path}", tags=[tag], route_handlers=list(handlers.values()))
 
@@ -73,10 +82,13 @@ def place_controller(
 PLACE_ROUTERS = [
     place_controller(Village, "villages", "villages", s.VillageIn, s.VillageUpdate, s.VillageOut),
     place_controller(Venue, "venues", "venues", s.VenueIn, s.VenueUpdate, s.VenueOut),
-    place_controller(Category, "categories", "categories", s.CategoryIn, s.CategoryUpdate,
-                     s.CategoryOut),
-    place_controller(Organizer, "organizers", "organizers", s.OrganizerIn, s.OrganizerUpdate,
-                     s.OrganizerOut),
-    place_controller(Programme, "programmes", "programmes", s.ProgrammeIn, s.ProgrammeUpdate,
-                     s.ProgrammeOut),
+    place_controller(
+        Category, "categories", "categories", s.CategoryIn, s.CategoryUpdate, s.CategoryOut
+    ),
+    place_controller(
+        Organizer, "organizers", "organizers", s.OrganizerIn, s.OrganizerUpdate, s.OrganizerOut
+    ),
+    place_controller(
+        Programme, "programmes", "programmes", s.ProgrammeIn, s.ProgrammeUpdate, s.ProgrammeOut
+    ),
 ]

@@ -22,8 +22,9 @@ def split(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").split(",") if part.strip()]
 
 
-def filters(category: str | None, village: str | None, venue: str | None,
-            programme: str | None) -> Filters:
+def filters(
+    category: str | None, village: str | None, venue: str | None, programme: str | None
+) -> Filters:
     return Filters(split(category), split(village), split(venue), split(programme))
 
 

@@ -6,7 +6,14 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Generic, TypeVar
 
-from pydantic import AfterValidator, BeforeValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+)
 
 from bolin_events.slugs import SLUG_PATTERN
 
@@ -25,7 +32,9 @@ def _not_blank(value: str) -> str:
 
 
 Name = Annotated[str, AfterValidator(clean_text), AfterValidator(_not_blank), Field(max_length=100)]
-Title = Annotated[str, AfterValidator(clean_text), AfterValidator(_not_blank), Field(max_length=200)]
+Title = Annotated[
+    str, AfterValidator(clean_text), AfterValidator(_not_blank), Field(max_length=200)
+]
 ShortText = Annotated[str, AfterValidator(clean_text), Field(max_length=300)]
 LongText = Annotated[str, AfterValidator(clean_text), Field(max_length=5000)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]

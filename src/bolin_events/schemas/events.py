@@ -75,8 +75,9 @@ class EventUpdate(Schema):
 
 
 class StatusChange(Schema):
-    reason: ShortText | None = Field(default=None, description="shown to visitors; required "
-                                     "for cancel and postpone")
+    reason: ShortText | None = Field(
+        default=None, description="shown to visitors; required for cancel and postpone"
+    )
     allow_overlap: bool = False
 
 

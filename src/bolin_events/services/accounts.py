@@ -41,12 +41,19 @@ def hash_token(raw: str) -> str:
 async def create_user(session: AsyncSession, data: UserCreate) -> User:
     existing = (await session.exec(select(User).where(User.username == data.username))).first()
     if existing is not None:
-        raise Conflict(f"用户名「{data.username}」已存在。",
-                       f"The username {data.username!r} is taken.", [{"field": "username"}])
+        raise Conflict(
+            f"用户名「{data.username}」已存在。",
+            f"The username {data.username!r} is taken.",
+            [{"field": "username"}],
+        )
     refs = await load_refs(session)
     village_ids = [refs.villages.get(slug).id for slug in data.villages]
-    user = User(username=data.username, display_name=data.display_name, role=data.role,
-                password_hash=_hasher.hash(data.password))
+    user = User(
+        username=data.username,
+        display_name=data.display_name,
+        role=data.role,
+        password_hash=_hasher.hash(data.password),
+    )
     session.add(user)
     await session.flush()
     for village_id in village_ids:
@@ -60,8 +67,12 @@ async def user_out(session: AsyncSession, user: User) -> UserOut:
     refs = await load_refs(session)
     links = await session.exec(select(UserVillage).where(UserVillage.user_id == user.id))
     return UserOut(
-        id=user.id or 0, username=user.username, display_name=user.display_name,
-        role=Role(user.role), is_active=user.is_active, created_at=user.created_at,
+        id=user.id or 0,
+        username=user.username,
+        display_name=user.display_name,
+        role=Role(user.role),
+        is_active=user.is_active,
+        created_at=user.created_at,
         villages=sorted(refs.villages.by_id[link.village_id].slug for link in links),
     )
 
@@ -82,8 +93,9 @@ async def set_active(session: AsyncSession, username: str, active: bool) -> User
     user = await find_user(session, username)
     user.is_active = active
     if not active:
-        tokens = await session.exec(select(ApiToken).where(
-            ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None)))
+        tokens = await session.exec(
+            select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
+        )
         for token in tokens:
             token.revoked_at = utcnow()
             session.add(token)
@@ -95,13 +107,14 @@ async def set_active(session: AsyncSession, username: str, active: bool) -> User
 async def check_password(session: AsyncSession, username: str, password: str) -> User:
     user = (await session.exec(select(User).where(User.username == username))).first()
     try:
-        _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH,
-                       password)
+        _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
         user = None
     if user is None or not user.is_active:
-        raise NotAuthenticated("用户名或密码错误，或账号已停用。",
-                               "Wrong username or password, or the account is disabled.")
+        raise NotAuthenticated(
+            "用户名或密码错误，或账号已停用。",
+            "Wrong username or password, or the account is disabled.",
+        )
     return user
 
 
@@ -111,8 +124,9 @@ async def create_token(session: AsyncSession, user: User, name: str) -> TokenOut
     token = ApiToken(user_id=user.id, name=name, prefix=raw[:12], token_hash=hash_token(raw))
     session.add(token)
     await session.flush()
-    return TokenOut(id=token.id or 0, name=name, prefix=token.prefix,
-                    created_at=token.created_at, token=raw)
+    return TokenOut(
+        id=token.id or 0, name=name, prefix=token.prefix, created_at=token.created_at, token=raw
+    )
 
 
 async def get_token(session: AsyncSession, token_id: int) -> ApiToken:
@@ -130,8 +144,9 @@ async def revoke_token(session: AsyncSession, token_id: int) -> ApiToken:
     return token
 
 
-async def list_tokens(session: AsyncSession, username: str | None = None) -> list[
-        tuple[ApiToken, str]]:
+async def list_tokens(
+    session: AsyncSession, username: str | None = None
+) -> list[tuple[ApiToken, str]]:
     query = select(ApiToken, User).join(User, col(User.id) == ApiToken.user_id)
     if username:
         query = query.where(User.username == username)
@@ -140,10 +155,17 @@ async def list_tokens(session: AsyncSession, username: str | None = None) -> lis
 
 
 async def principal_for_token(session: AsyncSession, raw: str) -> Principal | None:
-    row = (await session.exec(
-        select(ApiToken, User).join(User, col(User.id) == ApiToken.user_id).where(
-            ApiToken.token_hash == hash_token(raw), col(ApiToken.revoked_at).is_(None),
-            col(User.is_active).is_(True)))).first()
+    row = (
+        await session.exec(
+            select(ApiToken, User)
+            .join(User, col(User.id) == ApiToken.user_id)
+            .where(
+                ApiToken.token_hash == hash_token(raw),
+                col(ApiToken.revoked_at).is_(None),
+                col(User.is_active).is_(True),
+            )
+        )
+    ).first()
     if row is None:
         return None
     token, user = row
@@ -155,6 +177,7 @@ async def principal_for_token(session: AsyncSession, raw: str) -> Principal | No
 
 
 async def principal_for_user(session: AsyncSession, user: User) -> Principal:
-    villages = await session.exec(select(UserVillage.village_id).where(
-        UserVillage.user_id == user.id))
+    villages = await session.exec(
+        select(UserVillage.village_id).where(UserVillage.user_id == user.id)
+    )
     return Principal(user.id or 0, user.username, Role(user.role), frozenset(villages))

@@ -71,8 +71,13 @@ async def sync(session: AsyncSession, event: Event, max_count: int) -> list[Occu
     for start in starts:
         row = existing.pop(start, None)
         if row is None:
-            row = Occurrence(event_id=event.id, recurrence_id=start, starts_at=start,
-                             ends_at=shifted_end(event, start), venue_id=event.venue_id)
+            row = Occurrence(
+                event_id=event.id,
+                recurrence_id=start,
+                starts_at=start,
+                ends_at=shifted_end(event, start),
+                venue_id=event.venue_id,
+            )
         elif row.state != OccurrenceState.moved:
             new = (start, shifted_end(event, start), event.venue_id)
             if (row.starts_at, row.ends_at, row.venue_id) != new:
@@ -94,8 +99,14 @@ class Clash:
     other_event: Event
 
 
-async def check_clashes(session: AsyncSession, event: Event, occurrences: list[Occurrence],
-                        refs: RefData, *, allow: bool) -> None:
+async def check_clashes(
+    session: AsyncSession,
+    event: Event,
+    occurrences: list[Occurrence],
+    refs: RefData,
+    *,
+    allow: bool,
+) -> None:
     """Refuse (409) an overlap with another published event at the same venue."""
     if allow or event.status == EventStatus.cancelled:
         return
@@ -210,9 +221,11 @@ def window_check(start: datetime, end: datetime) -> None:
     if end <= start:
         raise InvalidInput("end 必须晚于 start。", "end must be after start.", [{"field": "end"}])
     if end - start > MAX_WINDOW:
-        raise InvalidInput("时间范围最多两年，请缩小 start 与 end 的范围。",
-                           "The window is at most two years; narrow start and end.",
-                           [{"field": "end"}])
+        raise InvalidInput(
+            "时间范围最多两年，请缩小 start 与 end 的范围。",
+            "The window is at most two years; narrow start and end.",
+            [{"field": "end"}],
+        )
 
 
 async def visible_occurrences(
@@ -272,7 +285,7 @@ def occurrence_out(refs: RefData, occ: Occurrence, event: Event) -> OccurrenceOu
         reason=occ.reason if occ.state != OccurrenceState.scheduled else event.status_reason,
         event_status=EventStatus(event.status),
         venue=refs.venue_ref(occ.venue_id),
-        category=refs.ref(refs.categories.by_id[event.category_id]),  # type: ignore[arg-type]
+        category=refs.ref(refs.categories.by_id[event.category_id]),
         programme=refs.ref(refs.programmes.by_id.get(event.programme_id or -1)),
         sequence=event.sequence,
     )

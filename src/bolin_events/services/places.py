@@ -49,8 +49,11 @@ def _resolve(refs: RefData, model: type[SQLModel], row: SQLModel, data: dict[str
     if "parent" in data:
         parent_slug = data.pop("parent")
         parent_id = refs.programmes.get(parent_slug).id if parent_slug else None
-        if parent_id is not None and row.id is not None and (
-            parent_id in refs.programme_and_descendants(row.id)
+        row_id = getattr(row, "id", None)
+        if (
+            parent_id is not None
+            and row_id is not None
+            and (parent_id in refs.programme_and_descendants(row_id))
         ):
             raise InvalidInput(
                 "上级活动项目不能是它自己或它的下级。",
@@ -58,12 +61,14 @@ def _resolve(refs: RefData, model: type[SQLModel], row: SQLModel, data: dict[str
                 [{"field": "parent", "value": parent_slug}],
             )
         data["parent_id"] = parent_id
-    start, end = data.get("start_date", getattr(row, "start_date", None)), data.get(
-        "end_date", getattr(row, "end_date", None)
+    start, end = (
+        data.get("start_date", getattr(row, "start_date", None)),
+        data.get("end_date", getattr(row, "end_date", None)),
     )
     if start and end and end < start:
-        raise InvalidInput("结束日期早于开始日期。", "end_date is before start_date.",
-                           [{"field": "end_date"}])
+        raise InvalidInput(
+            "结束日期早于开始日期。", "end_date is before start_date.", [{"field": "end_date"}]
+        )
 
 
 async def create(session: AsyncSession, model: type[SQLModel], payload: BaseModel) -> SQLModel:
@@ -72,13 +77,18 @@ async def create(session: AsyncSession, model: type[SQLModel], payload: BaseMode
     name_zh: str = data["name_zh"]
     slug = data.pop("slug", None) or slugify(name_zh, strip_place_suffix=model in (Village,))
     if not slug:
-        raise InvalidInput("无法从名称生成标识，请提供 slug。",
-                           "No slug can be made from the name; send one.", [{"field": "slug"}])
+        raise InvalidInput(
+            "无法从名称生成标识，请提供 slug。",
+            "No slug can be made from the name; send one.",
+            [{"field": "slug"}],
+        )
     if slug in table_of(refs, model).by_slug:
         zh, en = KIND_NAMES[model]
-        raise Conflict(f"{zh}标识「{slug}」已被使用，请另取一个 slug。",
-                       f"The {en} slug {slug!r} is taken; send another slug.",
-                       [{"field": "slug", "value": slug}])
+        raise Conflict(
+            f"{zh}标识「{slug}」已被使用，请另取一个 slug。",
+            f"The {en} slug {slug!r} is taken; send another slug.",
+            [{"field": "slug", "value": slug}],
+        )
     row = model(slug=slug)
     _resolve(refs, model, row, data)
     for key, value in data.items():
@@ -92,7 +102,7 @@ async def update(
     session: AsyncSession, model: type[SQLModel], slug: str, payload: BaseModel
 ) -> SQLModel:
     refs = await load_refs(session)
-    row = table_of(refs, model).get(slug)
+    row: SQLModel = table_of(refs, model).get(slug)
     data = payload.model_dump(exclude_unset=True)
     if "name_zh" in data and data["name_zh"] is None:
         raise InvalidInput("中文名称不能为空。", "name_zh cannot be empty.", [{"field": "name_zh"}])

@@ -10,13 +10,18 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from dateutil import rrule as du
 
 from bolin_events.errors import InvalidInput
 
-_FREQS = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY}
+_FREQS: dict[str, Literal[0, 1, 2, 3, 4, 5, 6]] = {
+    "DAILY": du.DAILY,
+    "WEEKLY": du.WEEKLY,
+    "MONTHLY": du.MONTHLY,
+}
 _DAYS = {"MO": du.MO, "TU": du.TU, "WE": du.WE, "TH": du.TH, "FR": du.FR, "SA": du.SA, "SU": du.SU}
 _BYDAY = re.compile(r"^([+-]?\d{1,2})?(MO|TU|WE|TH|FR|SA|SU)$")
 _UNTIL = re.compile(r"^(\d{8})(?:T(\d{6})(Z?))?$")
@@ -85,8 +90,9 @@ def parse_rule(text: str, *, max_count: int) -> Rule:
             raise _bad(name, "重复出现", "it appears twice")
         parts[name] = raw.strip().upper()
 
-    unknown = sorted(set(parts) - {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "COUNT", "UNTIL",
-                                   "WKST"})
+    unknown = sorted(
+        set(parts) - {"FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "COUNT", "UNTIL", "WKST"}
+    )
     if unknown:
         raise _bad(
             unknown[0],
@@ -103,8 +109,11 @@ def parse_rule(text: str, *, max_count: int) -> Rule:
     if "COUNT" in parts and "UNTIL" in parts:
         raise _bad("COUNT/UNTIL", "只能二选一", "give COUNT or UNTIL, not both")
     if "COUNT" not in parts and "UNTIL" not in parts:
-        raise _bad("COUNT/UNTIL", "必须给出结束（COUNT 或 UNTIL），不接受无限重复",
-                   "a rule must end: give COUNT or UNTIL (unbounded rules are refused)")
+        raise _bad(
+            "COUNT/UNTIL",
+            "必须给出结束（COUNT 或 UNTIL），不接受无限重复",
+            "a rule must end: give COUNT or UNTIL (unbounded rules are refused)",
+        )
     count = _int_part(parts, "COUNT", None, 1, max_count) if "COUNT" in parts else None
     until = _until(parts["UNTIL"]) if "UNTIL" in parts else None
     wkst = parts.get("WKST")
@@ -130,12 +139,18 @@ def _byday(raw: str | None, freq: str) -> tuple[str, ...]:
     for item in raw.split(","):
         match = _BYDAY.match(item.strip())
         if not match:
-            raise _bad("BYDAY", f"无法识别「{item}」（应为 MO、TU…SU，月规则可写 1SA、-1FR）",
-                       f"{item!r} is not a day (MO, TU … SU; monthly rules may use 1SA, -1FR)")
+            raise _bad(
+                "BYDAY",
+                f"无法识别「{item}」（应为 MO、TU…SU，月规则可写 1SA、-1FR）",
+                f"{item!r} is not a day (MO, TU … SU; monthly rules may use 1SA, -1FR)",
+            )
         ordinal = match.group(1)
         if ordinal and (freq != "MONTHLY" or not 1 <= abs(int(ordinal)) <= 5):
-            raise _bad("BYDAY", f"「{item}」的序号只能用于每月规则，且为 ±1…5",
-                       f"{item!r}: an ordinal is only for MONTHLY rules, ±1…5")
+            raise _bad(
+                "BYDAY",
+                f"「{item}」的序号只能用于每月规则，且为 ±1…5",
+                f"{item!r}: an ordinal is only for MONTHLY rules, ±1…5",
+            )
         days.append(item.strip())
     return tuple(days)
 
@@ -150,8 +165,9 @@ def _bymonthday(raw: str | None) -> tuple[int, ...]:
         except ValueError:
             day = 0
         if not 1 <= abs(day) <= 31:
-            raise _bad("BYMONTHDAY", f"「{item}」应为 1…31 或 -31…-1",
-                       f"{item!r} must be 1…31 or -31…-1")
+            raise _bad(
+                "BYMONTHDAY", f"「{item}」应为 1…31 或 -31…-1", f"{item!r} must be 1…31 or -31…-1"
+            )
         out.append(day)
     return tuple(out)
 
@@ -159,7 +175,9 @@ def _bymonthday(raw: str | None) -> tuple[int, ...]:
 def _until(raw: str) -> date | datetime:
     match = _UNTIL.match(raw)
     if not match:
-        raise _bad("UNTIL", "应为 YYYYMMDD 或 YYYYMMDDTHHMMSSZ", "must be YYYYMMDD or YYYYMMDDTHHMMSSZ")
+        raise _bad(
+            "UNTIL", "应为 YYYYMMDD 或 YYYYMMDDTHHMMSSZ", "must be YYYYMMDD or YYYYMMDDTHHMMSSZ"
+        )
     try:
         day = datetime.strptime(match.group(1), "%Y%m%d").date()
         if match.group(2) is None:
@@ -177,8 +195,9 @@ def _weekday(item: str) -> du.weekday:
     return day(int(match.group(1))) if match.group(1) else day
 
 
-def expand(rule: Rule, start: datetime, *, tz: ZoneInfo, all_day: bool,
-           max_count: int) -> list[datetime]:
+def expand(
+    rule: Rule, start: datetime, *, tz: ZoneInfo, all_day: bool, max_count: int
+) -> list[datetime]:
     """Local naive starts of every instance, the first being the rule's first (DTSTART snaps)."""
     until: datetime | None = None
     if rule.until is not None:
@@ -201,10 +220,15 @@ def expand(rule: Rule, start: datetime, *, tz: ZoneInfo, all_day: bool,
     )
     starts = list(islice(generator, max_count + 1))
     if len(starts) > max_count:
-        raise _bad("COUNT/UNTIL", f"产生超过 {max_count} 次活动，请缩短范围",
-                   f"the rule makes more than {max_count} occurrences; shorten it")
+        raise _bad(
+            "COUNT/UNTIL",
+            f"产生超过 {max_count} 次活动，请缩短范围",
+            f"the rule makes more than {max_count} occurrences; shorten it",
+        )
     if not starts:
-        raise _bad("RRULE", "在开始时间之后没有任何一次活动", "it gives no occurrence after the start")
+        raise _bad(
+            "RRULE", "在开始时间之后没有任何一次活动", "it gives no occurrence after the start"
+        )
     return starts
 
 

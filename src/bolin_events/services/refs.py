@@ -46,6 +46,10 @@ class Table(Generic[M]):
                 [{"field": en, "value": slug}],
             ) from None
 
+    def id_of(self, slug: str) -> int:
+        row_id: int = getattr(self.get(slug), "id")  # noqa: B009  (M has no .id for mypy)
+        return row_id
+
 
 @dataclass
 class RefData:

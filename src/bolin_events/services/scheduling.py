@@ -6,6 +6,7 @@ Every change a calendar must notice raises the event's SEQUENCE and ``updated_at
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
@@ -28,13 +29,22 @@ from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.timing import local_end, local_start, span, zone
 from bolin_events.settings import Settings
 
-TEXT_FIELDS = ("title_zh", "title_en", "description_zh", "description_en", "capacity", "price",
-               "image_url", "contact")
+TEXT_FIELDS = (
+    "title_zh",
+    "title_en",
+    "description_zh",
+    "description_en",
+    "capacity",
+    "price",
+    "image_url",
+    "contact",
+)
 TIMING_FIELDS = ("all_day", "start", "end", "timezone", "rrule")
 TRANSITIONS: dict[str, dict[str, set[str]]] = {
     "publish": {EventStatus.published: {EventStatus.draft, EventStatus.postponed}},
-    "cancel": {EventStatus.cancelled: {EventStatus.draft, EventStatus.published,
-                                       EventStatus.postponed}},
+    "cancel": {
+        EventStatus.cancelled: {EventStatus.draft, EventStatus.published, EventStatus.postponed}
+    },
     "postpone": {EventStatus.postponed: {EventStatus.published}},
 }
 STATUS_ZH = {"draft": "草稿", "published": "已发布", "cancelled": "已取消", "postponed": "已延期"}
@@ -59,8 +69,9 @@ async def get_event(session: AsyncSession, event_id: int) -> Event:
     return event
 
 
-async def _place_in_time(session: AsyncSession, event: Event, refs: RefData, settings: Settings,
-                         *, allow_overlap: bool) -> None:
+async def _place_in_time(
+    session: AsyncSession, event: Event, refs: RefData, settings: Settings, *, allow_overlap: bool
+) -> None:
     """Expand the rule; the first instance becomes DTSTART (ICAL.md: DTSTART on the pattern)."""
     starts = occ_service.rule_starts(event, settings.max_occurrences_per_series)
     if starts[0] != event.starts_at:
@@ -74,14 +85,17 @@ async def _place_in_time(session: AsyncSession, event: Event, refs: RefData, set
 async def create_event(session: AsyncSession, data: EventCreate, settings: Settings) -> Event:
     refs = await load_refs(session)
     if data.status not in (EventStatus.draft, EventStatus.published):
-        raise InvalidInput("新活动只能是草稿（draft）或已发布（published）。",
-                           "A new event is draft or published.", [{"field": "status"}])
+        raise InvalidInput(
+            "新活动只能是草稿（draft）或已发布（published）。",
+            "A new event is draft or published.",
+            [{"field": "status"}],
+        )
     tz = zone(data.timezone)
     starts_at, ends_at = span(data.start, data.end, tz, all_day=data.all_day)
     fields = data.model_dump(include=set(TEXT_FIELDS))
     event = Event(
         uid=f"pending-{uuid4()}",
-        category_id=refs.categories.get(data.category).id,
+        category_id=refs.categories.id_of(data.category),
         venue_id=refs.venues.get(data.venue).id if data.venue else None,
         organizer_id=refs.organizers.get(data.organizer).id if data.organizer else None,
         programme_id=refs.programmes.get(data.programme).id if data.programme else None,
@@ -90,8 +104,12 @@ async def create_event(session: AsyncSession, data: EventCreate, settings: Setti
         ends_at=ends_at,
         span_end=ends_at,
         timezone=data.timezone,
-        rrule=_normalise_rule(data.rrule, all_day=data.all_day, tz_name=data.timezone,
-                              max_count=settings.max_occurrences_per_series),
+        rrule=_normalise_rule(
+            data.rrule,
+            all_day=data.all_day,
+            tz_name=data.timezone,
+            max_count=settings.max_occurrences_per_series,
+        ),
         status=data.status,
         **fields,
     )
@@ -102,12 +120,15 @@ async def create_event(session: AsyncSession, data: EventCreate, settings: Setti
     return event
 
 
-async def update_event(session: AsyncSession, event_id: int, data: EventUpdate,
-                       settings: Settings) -> Event:
+async def update_event(
+    session: AsyncSession, event_id: int, data: EventUpdate, settings: Settings
+) -> Event:
     event = await get_event(session, event_id)
     if event.status == EventStatus.cancelled:
-        raise Conflict("已取消的活动不能再修改；请新建活动。",
-                       "A cancelled event cannot be changed; create a new one.")
+        raise Conflict(
+            "已取消的活动不能再修改；请新建活动。",
+            "A cancelled event cannot be changed; create a new one.",
+        )
     refs = await load_refs(session)
     changes = data.model_dump(exclude_unset=True)
     allow_overlap = changes.pop("allow_overlap", False)
@@ -121,8 +142,11 @@ async def update_event(session: AsyncSession, event_id: int, data: EventUpdate,
             setattr(event, name, changes[name])
     if "category" in changes:
         event.category_id = refs.categories.get(changes["category"]).id  # type: ignore[assignment]
-    for name, table in (("venue", refs.venues), ("organizer", refs.organizers),
-                        ("programme", refs.programmes)):
+    for name, table in (
+        ("venue", refs.venues),
+        ("organizer", refs.organizers),
+        ("programme", refs.programmes),
+    ):
         if name in changes:
             row = table.get(changes[name]) if changes[name] else None
             setattr(event, f"{name}_id", row.id if row else None)
@@ -132,8 +156,10 @@ async def update_event(session: AsyncSession, event_id: int, data: EventUpdate,
     if event.model_dump() == before:
         return event
     _touch(event)
-    timing_changed = any(before[k] != getattr(event, k) for k in
-                         ("starts_at", "ends_at", "timezone", "rrule", "all_day", "venue_id"))
+    timing_changed = any(
+        before[k] != getattr(event, k)
+        for k in ("starts_at", "ends_at", "timezone", "rrule", "all_day", "venue_id")
+    )
     if timing_changed:
         await _place_in_time(session, event, refs, settings, allow_overlap=allow_overlap)
     session.add(event)
@@ -146,24 +172,30 @@ def _apply_timing(event: Event, changes: dict[str, Any], settings: Settings) -> 
     tz_name = changes.get("timezone") or event.timezone
     tz = zone(tz_name)
     if all_day != event.all_day and not ("start" in changes and "end" in changes):
-        raise InvalidInput("切换全天/定时时请同时给出 start 和 end。",
-                           "Switching all_day needs both start and end.", [{"field": "start"}])
+        raise InvalidInput(
+            "切换全天/定时时请同时给出 start 和 end。",
+            "Switching all_day needs both start and end.",
+            [{"field": "start"}],
+        )
     old_tz = zone(event.timezone)
     start = changes.get("start") or local_start(event.starts_at, old_tz, all_day=event.all_day)
     end = changes.get("end") or local_end(event.ends_at, old_tz, all_day=event.all_day)
-    if hasattr(start, "tzinfo") and "start" not in changes:
-        start = start.replace(tzinfo=None)  # keep the wall clock when only the zone changes
-    if hasattr(end, "tzinfo") and "end" not in changes:
+    # Keep the wall clock when only the zone changes.
+    if isinstance(start, datetime) and "start" not in changes:
+        start = start.replace(tzinfo=None)
+    if isinstance(end, datetime) and "end" not in changes:
         end = end.replace(tzinfo=None)
     event.starts_at, event.ends_at = span(start, end, tz, all_day=all_day)
     event.all_day, event.timezone = all_day, tz_name
-    rule_text = changes["rrule"] if "rrule" in changes else event.rrule
-    event.rrule = _normalise_rule(rule_text, all_day=all_day, tz_name=tz_name,
-                                  max_count=settings.max_occurrences_per_series)
+    rule_text = changes.get("rrule", event.rrule)
+    event.rrule = _normalise_rule(
+        rule_text, all_day=all_day, tz_name=tz_name, max_count=settings.max_occurrences_per_series
+    )
 
 
-async def change_status(session: AsyncSession, event_id: int, action: str, data: StatusChange,
-                        settings: Settings) -> Event:
+async def change_status(
+    session: AsyncSession, event_id: int, action: str, data: StatusChange, settings: Settings
+) -> Event:
     event = await get_event(session, event_id)
     ((target, allowed),) = TRANSITIONS[action].items()
     if event.status not in allowed:
@@ -173,9 +205,11 @@ async def change_status(session: AsyncSession, event_id: int, action: str, data:
             [{"field": "status", "value": event.status}],
         )
     if target in (EventStatus.cancelled, EventStatus.postponed) and not data.reason:
-        raise InvalidInput("取消或延期需要填写原因（reason），访客会看到它。",
-                           "Cancelling or postponing needs a reason; visitors see it.",
-                           [{"field": "reason"}])
+        raise InvalidInput(
+            "取消或延期需要填写原因（reason），访客会看到它。",
+            "Cancelling or postponing needs a reason; visitors see it.",
+            [{"field": "reason"}],
+        )
     event.status = target
     event.status_reason = data.reason if target != EventStatus.published else None
     _touch(event)
@@ -191,8 +225,10 @@ async def change_status(session: AsyncSession, event_id: int, action: str, data:
 async def delete_draft(session: AsyncSession, event_id: int) -> None:
     event = await get_event(session, event_id)
     if event.status != EventStatus.draft:
-        raise Conflict("只能删除草稿；已公开的活动请取消（cancel），以便订阅者收到变更。",
-                       "Only drafts can be deleted; cancel a public event so subscribers see it.")
+        raise Conflict(
+            "只能删除草稿；已公开的活动请取消（cancel），以便订阅者收到变更。",
+            "Only drafts can be deleted; cancel a public event so subscribers see it.",
+        )
     await session.delete(event)
     await session.flush()
 
@@ -200,8 +236,10 @@ async def delete_draft(session: AsyncSession, event_id: int) -> None:
 async def _series_occurrence(session: AsyncSession, key: str) -> tuple[Event, Occurrence]:
     event, occ = await occ_service.get_occurrence(session, key)
     if not event.rrule:
-        raise Conflict("这是单次活动：请直接修改或取消活动本身。",
-                       "This is a single event: edit or cancel the event itself.")
+        raise Conflict(
+            "这是单次活动：请直接修改或取消活动本身。",
+            "This is a single event: edit or cancel the event itself.",
+        )
     if event.status == EventStatus.cancelled:
         raise Conflict("整个活动已取消。", "The whole event is cancelled.")
     return event, occ
@@ -212,14 +250,16 @@ async def skip_occurrence(session: AsyncSession, key: str) -> tuple[Event, Occur
     return await _set_state(session, event, occ, OccurrenceState.skipped, None)
 
 
-async def cancel_occurrence(session: AsyncSession, key: str,
-                            data: OccurrenceCancel) -> tuple[Event, Occurrence]:
+async def cancel_occurrence(
+    session: AsyncSession, key: str, data: OccurrenceCancel
+) -> tuple[Event, Occurrence]:
     event, occ = await _series_occurrence(session, key)
     return await _set_state(session, event, occ, OccurrenceState.cancelled, data.reason)
 
 
-async def restore_occurrence(session: AsyncSession, key: str,
-                             settings: Settings) -> tuple[Event, Occurrence]:
+async def restore_occurrence(
+    session: AsyncSession, key: str, settings: Settings
+) -> tuple[Event, Occurrence]:
     event, occ = await _series_occurrence(session, key)
     occ.starts_at = occ.recurrence_id
     occ.ends_at = occ_service.shifted_end(event, occ.recurrence_id)
@@ -230,12 +270,14 @@ async def restore_occurrence(session: AsyncSession, key: str,
     return event, occ
 
 
-async def move_occurrence(session: AsyncSession, key: str, data: OccurrenceMove) -> tuple[
-        Event, Occurrence]:
+async def move_occurrence(
+    session: AsyncSession, key: str, data: OccurrenceMove
+) -> tuple[Event, Occurrence]:
     event, occ = await _series_occurrence(session, key)
     refs = await load_refs(session)
-    occ.starts_at, occ.ends_at = span(data.start, data.end, zone(event.timezone),
-                                      all_day=event.all_day)
+    occ.starts_at, occ.ends_at = span(
+        data.start, data.end, zone(event.timezone), all_day=event.all_day
+    )
     if data.venue:
         occ.venue_id = refs.venues.get(data.venue).id
     await _set_state(session, event, occ, OccurrenceState.moved, data.reason)
@@ -243,61 +285,111 @@ async def move_occurrence(session: AsyncSession, key: str, data: OccurrenceMove)
     return event, occ
 
 
-async def _set_state(session: AsyncSession, event: Event, occ: Occurrence, state: str,
-                     reason: str | None) -> tuple[Event, Occurrence]:
+async def _set_state(
+    session: AsyncSession, event: Event, occ: Occurrence, state: str, reason: str | None
+) -> tuple[Event, Occurrence]:
     occ.state, occ.reason, occ.updated_at = state, reason, utcnow()
     _touch(event)
     session.add_all([occ, event])
     await session.flush()
-    spans = (await session.exec(select(func.max(Occurrence.ends_at)).where(
-        Occurrence.event_id == event.id))).one()
+    spans = (
+        await session.exec(
+            select(func.max(Occurrence.ends_at)).where(Occurrence.event_id == event.id)
+        )
+    ).one()
     if spans is not None:
         event.span_end = spans
     return event, occ
 
 
-async def list_events(session: AsyncSession, refs: RefData, statuses: list[str],
-                      filters: occ_service.Filters, limit: int, offset: int) -> tuple[
-        list[EventOut], int]:
+async def list_events(
+    session: AsyncSession,
+    refs: RefData,
+    statuses: list[str],
+    filters: occ_service.Filters,
+    limit: int,
+    offset: int,
+) -> tuple[list[EventOut], int]:
     query = select(Event).where(col(Event.status).in_(statuses))
     if filters.categories:
-        query = query.where(col(Event.category_id).in_(
-            {refs.categories.get(s).id for s in filters.categories}))
+        query = query.where(
+            col(Event.category_id).in_({refs.categories.get(s).id for s in filters.categories})
+        )
     if filters.venues:
-        query = query.where(col(Event.venue_id).in_({refs.venues.get(s).id for s in filters.venues}))
+        query = query.where(
+            col(Event.venue_id).in_({refs.venues.get(s).id for s in filters.venues})
+        )
     if filters.villages:
         village_ids = {refs.villages.get(s).id for s in filters.villages}
-        query = query.where(col(Event.venue_id).in_(
-            {v.id for v in refs.venues.by_id.values() if v.village_id in village_ids}))
+        query = query.where(
+            col(Event.venue_id).in_(
+                {v.id for v in refs.venues.by_id.values() if v.village_id in village_ids}
+            )
+        )
     if filters.programmes:
         ids: set[int] = set()
         for slug in filters.programmes:
             ids |= refs.programme_and_descendants(refs.programmes.get(slug).id or 0)
         query = query.where(col(Event.programme_id).in_(ids))
     total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
-    events = list((await session.exec(
-        query.order_by(col(Event.starts_at), col(Event.id)).offset(offset).limit(limit))).all())
-    counts = dict((await session.exec(
-        select(Occurrence.event_id, func.count())
-        .where(col(Occurrence.event_id).in_([e.id for e in events]),
-               Occurrence.state != OccurrenceState.skipped)
-        .group_by(col(Occurrence.event_id)))).all())
+    events = list(
+        (
+            await session.exec(
+                query.order_by(col(Event.starts_at), col(Event.id)).offset(offset).limit(limit)
+            )
+        ).all()
+    )
+    counts = dict(
+        (
+            await session.exec(
+                select(Occurrence.event_id, func.count())
+                .where(
+                    col(Occurrence.event_id).in_([e.id for e in events]),
+                    Occurrence.state != OccurrenceState.skipped,
+                )
+                .group_by(col(Occurrence.event_id))
+            )
+        ).all()
+    )
     return [event_to_out(refs, e, counts.get(e.id or 0, 0)) for e in events], total
 
 
 async def event_out(session: AsyncSession, refs: RefData, event: Event) -> EventOut:
-    count = (await session.exec(select(func.count()).select_from(Occurrence).where(
-        Occurrence.event_id == event.id, Occurrence.state != OccurrenceState.skipped))).one()
+    count = (
+        await session.exec(
+            select(func.count())
+            .select_from(Occurrence)
+            .where(Occurrence.event_id == event.id, Occurrence.state != OccurrenceState.skipped)
+        )
+    ).one()
     return event_to_out(refs, event, count)
 
 
 def event_to_out(refs: RefData, event: Event, occurrence_count: int) -> EventOut:
     tz = zone(event.timezone)
     return EventOut(
-        **event.model_dump(include={"id", "uid", "title_zh", "title_en", "description_zh",
-                                    "description_en", "all_day", "timezone", "rrule", "status",
-                                    "status_reason", "sequence", "capacity", "price",
-                                    "image_url", "contact", "created_at", "updated_at"}),
+        **event.model_dump(
+            include={
+                "id",
+                "uid",
+                "title_zh",
+                "title_en",
+                "description_zh",
+                "description_en",
+                "all_day",
+                "timezone",
+                "rrule",
+                "status",
+                "status_reason",
+                "sequence",
+                "capacity",
+                "price",
+                "image_url",
+                "contact",
+                "created_at",
+                "updated_at",
+            }
+        ),
         category=refs.ref(refs.categories.by_id[event.category_id]),
         venue=refs.venue_ref(event.venue_id),
         organizer=refs.ref(refs.organizers.by_id.get(event.organizer_id or -1)),

@@ -91,11 +91,15 @@ async def _places(session: AsyncSession, data: dict[str, Any], report: SeedRepor
             report.count(kind, created=True)
 
 
-async def _event(session: AsyncSession, settings: Settings, item: dict[str, Any],
-                 report: SeedReport) -> None:
+async def _event(
+    session: AsyncSession, settings: Settings, item: dict[str, Any], report: SeedReport
+) -> None:
     key = item["key"]
-    existing = (await session.exec(select(Event).where(
-        Event.source == DEMO_SOURCE, Event.external_id == key))).first()
+    existing = (
+        await session.exec(
+            select(Event).where(Event.source == DEMO_SOURCE, Event.external_id == key)
+        )
+    ).first()
     if existing is not None:
         report.count("events", created=False)
         return
@@ -109,24 +113,33 @@ async def _event(session: AsyncSession, settings: Settings, item: dict[str, Any]
         if exception.get("skip"):
             await scheduling.skip_occurrence(session, occ)
         elif "move" in exception:
-            move = OccurrenceMove.model_validate({**exception["move"],
-                                                  "reason": exception.get("reason")})
+            move = OccurrenceMove.model_validate(
+                {**exception["move"], "reason": exception.get("reason")}
+            )
             await scheduling.move_occurrence(session, occ, move)
         elif "cancel" in exception:
-            await scheduling.cancel_occurrence(session, occ,
-                                               OccurrenceCancel(reason=exception["cancel"]))
+            await scheduling.cancel_occurrence(
+                session, occ, OccurrenceCancel(reason=exception["cancel"])
+            )
     if "cancel" in item:
         if event.status == EventStatus.draft:
-            await scheduling.change_status(session, event.id or 0, "publish", StatusChange(),
-                                           settings)
-        await scheduling.change_status(session, event.id or 0, "cancel",
-                                       StatusChange(reason=item["cancel"]), settings)
+            await scheduling.change_status(
+                session, event.id or 0, "publish", StatusChange(), settings
+            )
+        await scheduling.change_status(
+            session, event.id or 0, "cancel", StatusChange(reason=item["cancel"]), settings
+        )
     report.count("events", created=True)
 
 
 async def _occurrence_at(session: AsyncSession, event: Event, night: datetime) -> str:
-    occ = (await session.exec(select(Occurrence).where(
-        Occurrence.event_id == event.id, Occurrence.recurrence_id == night))).first()
+    occ = (
+        await session.exec(
+            select(Occurrence).where(
+                Occurrence.event_id == event.id, Occurrence.recurrence_id == night
+            )
+        )
+    ).first()
     if occ is None:
         raise ValueError(f"seed: {event.title_zh} has no night at {night.isoformat()}")
     return occurrence_id(event, occ)

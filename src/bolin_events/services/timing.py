@@ -19,8 +19,9 @@ def zone(name: str) -> ZoneInfo:
         ) from None
 
 
-def instant(value: datetime | date, tz: ZoneInfo, *, all_day: bool, field: str,
-            inclusive_end: bool = False) -> datetime:
+def instant(
+    value: datetime | date, tz: ZoneInfo, *, all_day: bool, field: str, inclusive_end: bool = False
+) -> datetime:
     """An aware UTC instant; an all-day ``end`` is the last day, so it becomes the next midnight."""
     if all_day:
         if isinstance(value, datetime):
@@ -42,17 +43,21 @@ def instant(value: datetime | date, tz: ZoneInfo, *, all_day: bool, field: str,
     return local.astimezone(UTC).replace(microsecond=0)
 
 
-def span(start: datetime | date, end: datetime | date, tz: ZoneInfo, *,
-         all_day: bool) -> tuple[datetime, datetime]:
+def span(
+    start: datetime | date, end: datetime | date, tz: ZoneInfo, *, all_day: bool
+) -> tuple[datetime, datetime]:
     starts_at = instant(start, tz, all_day=all_day, field="start")
     ends_at = instant(end, tz, all_day=all_day, field="end", inclusive_end=True)
     if ends_at <= starts_at:
-        raise InvalidInput("结束时间必须晚于开始时间。", "end must be after start.",
-                           [{"field": "end"}])
+        raise InvalidInput(
+            "结束时间必须晚于开始时间。", "end must be after start.", [{"field": "end"}]
+        )
     if ends_at - starts_at > timedelta(days=366):
-        raise InvalidInput("单次活动不能超过一年；长期活动请用重复规则。",
-                           "One occurrence cannot last over a year; use a recurrence rule.",
-                           [{"field": "end"}])
+        raise InvalidInput(
+            "单次活动不能超过一年；长期活动请用重复规则。",
+            "One occurrence cannot last over a year; use a recurrence rule.",
+            [{"field": "end"}],
+        )
     return starts_at, ends_at
 
 
