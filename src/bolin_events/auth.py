@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from litestar.connection import ASGIConnection
 from litestar.handlers.base import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bolin_events.db import write_session
 from bolin_events.errors import Forbidden, NotAuthenticated
 from bolin_events.models import Role
-from bolin_events.services.accounts import Principal, principal_for_token
+from bolin_events.services.accounts import Principal, needs_touch, token_principal, touch_token
+
+log = logging.getLogger(__name__)
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "programme:write": frozenset({Role.admin, Role.scheduler}),
@@ -66,9 +71,7 @@ class TokenAuthMiddleware(ASGIMiddleware):
             scheme, _, token = header.partition(" ")
             principal = None
             if scheme.lower() == "bearer" and token.strip():
-                sessionmaker: async_sessionmaker[AsyncSession] = scope["app"].state.sessionmaker
-                async with sessionmaker() as session, session.begin():
-                    principal = await principal_for_token(session, token.strip())
+                principal = await _principal(scope["app"].state.sessionmaker, token.strip())
             if principal is None:
                 raise NotAuthenticated(
                     "令牌无效、已撤销或账号已停用。",
@@ -76,6 +79,21 @@ class TokenAuthMiddleware(ASGIMiddleware):
                 )
             scope["user"] = principal
         await next_app(scope, receive, send)
+
+
+async def _principal(sessionmaker: async_sessionmaker[AsyncSession], raw: str) -> Principal | None:
+    async with write_session(sessionmaker, writes=False) as session:
+        found = await token_principal(session, raw)
+    if found is None:
+        return None
+    token, principal = found
+    if needs_touch(token):
+        try:
+            async with write_session(sessionmaker) as session:
+                await touch_token(session, token.id or 0)
+        except OperationalError:  # a busy database must not refuse a valid token
+            log.warning("could not record token use", exc_info=True)
+    return principal
 
 
 def _authorization(scope: Scope) -> str | None:

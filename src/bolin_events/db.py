@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
+from litestar import Request
 from litestar.datastructures import State
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -24,11 +26,13 @@ def make_engine(settings: Settings) -> AsyncEngine:
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
+        event.listen(engine.sync_engine, "begin", _sqlite_begin)
     return engine
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     """WAL lets readers and one writer work together; foreign keys are off by default."""
+    dbapi_connection.isolation_level = None  # we send BEGIN ourselves (below)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -37,12 +41,38 @@ def _sqlite_pragmas(dbapi_connection: Any, _: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Any) -> None:
+    """A writing transaction takes SQLite's write lock up front (BEGIN IMMEDIATE).
+
+    A plain BEGIN that reads first and writes later fails at once with "database is locked"
+    when another writer committed in between; waiting for the lock at BEGIN instead lets
+    the busy timeout queue concurrent writers.
+    """
+    immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+WRITE_OPTION = "bolin_writes"
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, class_=AsyncSession, expire_on_commit=False)
 
 
-async def provide_db(state: State) -> AsyncGenerator[AsyncSession, None]:
+async def provide_db(
+    state: State, request: Request[Any, Any, Any]
+) -> AsyncGenerator[AsyncSession, None]:
     """One transaction per request: committed when the handler returns, rolled back if it raises."""
-    sessionmaker: async_sessionmaker[AsyncSession] = state.sessionmaker
+    async with write_session(state.sessionmaker, writes=request.method not in READ_METHODS) as s:
+        yield s
+
+
+@asynccontextmanager
+async def write_session(
+    sessionmaker: async_sessionmaker[AsyncSession], *, writes: bool = True
+) -> AsyncIterator[AsyncSession]:
+    """A session in one transaction, flagged so SQLite takes its write lock when it begins."""
     async with sessionmaker() as session, session.begin():
+        await session.connection(execution_options={WRITE_OPTION: writes})
         yield session

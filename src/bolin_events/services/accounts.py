@@ -154,7 +154,8 @@ async def list_tokens(
     return [(token, user.username) for token, user in rows]
 
 
-async def principal_for_token(session: AsyncSession, raw: str) -> Principal | None:
+async def token_principal(session: AsyncSession, raw: str) -> tuple[ApiToken, Principal] | None:
+    """The live token and who it speaks for; None for unknown, revoked or disabled."""
     row = (
         await session.exec(
             select(ApiToken, User)
@@ -169,11 +170,19 @@ async def principal_for_token(session: AsyncSession, raw: str) -> Principal | No
     if row is None:
         return None
     token, user = row
-    now = utcnow()
-    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
-        token.last_used_at = now  # coarse, so reads do not all turn into writes
+    return token, await principal_for_user(session, user)
+
+
+def needs_touch(token: ApiToken) -> bool:
+    """last_used_at is kept coarse (5 minutes) so that reads do not all turn into writes."""
+    return token.last_used_at is None or utcnow() - token.last_used_at > timedelta(minutes=5)
+
+
+async def touch_token(session: AsyncSession, token_id: int) -> None:
+    token = await session.get(ApiToken, token_id)
+    if token is not None:
+        token.last_used_at = utcnow()
         session.add(token)
-    return await principal_for_user(session, user)
 
 
 async def principal_for_user(session: AsyncSession, user: User) -> Principal:
