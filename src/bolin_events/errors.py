@@ -8,6 +8,7 @@ Every 4xx/5xx body has one shape::
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from litestar import MediaType, Request, Response
@@ -105,16 +106,50 @@ def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Respons
     return problem(exc.status, exc.code, exc.zh, exc.en, exc.details)
 
 
+# Pydantic/msgspec say what is wrong in English; these say it in Chinese for the zh message.
+_ZH_HINTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Field required|Missing required"), "必填"),
+    (re.compile(r"at most (\d+) characters?"), r"最多 \1 个字符"),
+    (re.compile(r"at least (\d+) characters?"), r"至少 \1 个字符"),
+    (re.compile(r"greater than or equal to (\S+)|>= (\S+)"), r"应不小于 \1\2"),
+    (re.compile(r"less than or equal to (\S+)|<= (\S+)"), r"应不大于 \1\2"),
+    (re.compile(r"valid integer|Expected `int`"), "应为整数"),
+    (re.compile(r"valid boolean|Expected `bool`"), "应为 true 或 false"),
+    (re.compile(r"valid (date|datetime)|Invalid isoformat|isoformat"), "日期或时间格式不对"),
+    (re.compile(r"should match pattern|Expected `str` matching"), "格式不对"),
+    (re.compile(r"Extra inputs are not permitted"), "不认识的字段"),
+    (re.compile(r"valid dictionary|Expected `object`"), "应为 JSON 对象 {…}"),
+    (re.compile(r"Value error, (.+)"), r"\1"),
+    (re.compile(r"Input should be (.+)"), r"应为 \1"),
+    (re.compile(r"valid string|Expected `str`"), "应为文字"),
+    (re.compile(r"JSON|decode", re.IGNORECASE), "JSON 格式不对"),
+]
+
+
+def _zh_hint(message: str) -> str:
+    for pattern, zh in _ZH_HINTS:
+        match = pattern.search(message)
+        if match:
+            return match.expand(zh)
+    return message
+
+
 def validation_handler(
     _: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[dict[str, Any]]:
     details = _validation_details(exc)
-    fields = ", ".join(str(d.get("key") or d.get("loc") or "") for d in details if d) or "body"
+    if details:
+        zh_parts = [
+            f"{d.get('key') or '请求体'}：{_zh_hint(str(d.get('message', '')))}" for d in details
+        ]
+        en_parts = [f"{d.get('key') or 'body'}: {d.get('message', '')}" for d in details]
+    else:
+        zh_parts, en_parts = [_zh_hint(str(exc.detail))], [str(exc.detail)]
     return problem(
         400,
         "invalid_request",
-        f"请求内容有误（{fields}）：{exc.detail}",
-        f"The request is not valid ({fields}): {exc.detail}",
+        "请求有误，请修改后重试——" + "；".join(zh_parts),
+        "The request is not valid: " + "; ".join(en_parts),
         details,
     )
 
