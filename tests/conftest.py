@@ -7,6 +7,7 @@ migrations; every test starts from empty tables.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
@@ -14,15 +15,16 @@ from pathlib import Path
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from litestar import Litestar
 from sqlalchemy import text
 from sqlmodel import SQLModel
 
 from bolin_events import migrate
 from bolin_events.app import close_database, create_app, open_database
-from bolin_events.models import Role
-from bolin_events.schemas.accounts import UserCreate
+from bolin_events.models import Role, User, UserVillage
 from bolin_events.services import accounts, seeding
+from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -102,14 +104,24 @@ class Staff:
     reporter: dict[str, str]
 
 
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD hashed once per run: argon2 takes ~0.3 s by design, three users a test add up."""
+    return PasswordHasher().hash(PASSWORD)
+
+
 async def make_user(
     app: Litestar, username: str, role: Role, villages: list[str] | None = None
 ) -> dict[str, str]:
+    """A user who logs in with PASSWORD, and a Bearer header for a token of theirs."""
     async with app.state.sessionmaker() as session, session.begin():
-        user = await accounts.create_user(
-            session,
-            UserCreate(username=username, password=PASSWORD, role=role, villages=villages or []),
-        )
+        refs = await load_refs(session)
+        user = User(username=username, role=role, password_hash=password_hash())
+        session.add(user)
+        await session.flush()
+        assert user.id is not None
+        for slug in villages or []:
+            session.add(UserVillage(user_id=user.id, village_id=refs.villages.id_of(slug)))
         token = await accounts.create_token(session, user, "tests")
     return {"Authorization": f"Bearer {token.token}"}
 

@@ -13,11 +13,16 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from bolin_events import __version__
 from bolin_events.auth import TokenAuthMiddleware
 from bolin_events.db import make_engine, make_sessionmaker, provide_db
-from bolin_events.errors import EXCEPTION_HANDLERS
+from bolin_events.errors import EXCEPTION_HANDLERS, JsonRequest
 from bolin_events.routes.api_accounts import AccountController
+from bolin_events.routes.api_attendance import attendance_routers
 from bolin_events.routes.api_events import EventController, OccurrenceController
+from bolin_events.routes.api_import import import_routers
 from bolin_events.routes.api_places import PLACE_ROUTERS
+from bolin_events.routes.api_reports import REPORT_ROUTERS
+from bolin_events.routes.feeds import FEED_DEPENDENCIES, FEED_ROUTES
 from bolin_events.routes.health import healthz
+from bolin_events.services.feeds import FeedCache
 from bolin_events.settings import Settings, get_settings
 
 API_DESCRIPTION = """柏林镇文化活动与文旅项目管理。
@@ -55,16 +60,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OccurrenceController,
             AccountController,
             *PLACE_ROUTERS,
+            *import_routers(settings),
+            *attendance_routers(settings),
+            *REPORT_ROUTERS,
+            *FEED_ROUTES,
         ],
         dependencies={
             "db": Provide(provide_db),
             "settings": Provide(provide_settings, sync_to_thread=False),
+            **FEED_DEPENDENCIES,
         },
         middleware=[TokenAuthMiddleware()],
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=JsonRequest,
         on_startup=[open_database],
         on_shutdown=[close_database],
-        state=State({"settings": settings}),
+        state=State({"settings": settings, "feed_cache": FeedCache()}),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="bolin-events",

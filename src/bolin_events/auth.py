@@ -24,13 +24,17 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "programme:write": frozenset({Role.admin, Role.scheduler}),
     "users:manage": frozenset({Role.admin}),
     "attendance:write": frozenset({Role.admin, Role.scheduler, Role.reporter}),
+    "attendance:all_villages": frozenset({Role.admin, Role.scheduler}),
     "staff:read": frozenset({Role.admin, Role.scheduler, Role.reporter}),
+    "reports:read": frozenset({Role.admin, Role.scheduler}),
 }
 PERMISSION_ZH = {
     "programme:write": "编排活动（管理员或排期人员）",
     "users:manage": "管理账号（仅管理员）",
     "attendance:write": "上报参与人次",
+    "attendance:all_villages": "为任何村的场次上报（报告员只能报本村）",
     "staff:read": "查看工作人员数据",
+    "reports:read": "查看统计报表、台账和图表（管理员或排期人员）",
 }
 
 
@@ -53,7 +57,7 @@ def allow(permission: str) -> Any:
         if principal.role not in PERMISSIONS[permission]:
             raise Forbidden(
                 f"角色「{principal.role}」无权{PERMISSION_ZH[permission]}。",
-                f"The role {principal.role!r} may not do this ({permission}).",
+                f"The role '{principal.role}' may not do this ({permission}).",
                 [{"role": principal.role, "needs": sorted(PERMISSIONS[permission])}],
             )
 

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import ClientException, HTTPException, ValidationException
 from sqlalchemy.exc import IntegrityError
 
 log = logging.getLogger("bolin_events")
@@ -50,6 +50,33 @@ class VenueClash(Conflict):
     code = "venue_clash"
 
 
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+
+
+class TooLarge(DomainError):
+    status = 413
+    code = "too_large"
+
+
+class UnsupportedMedia(DomainError):
+    status = 415
+    code = "unsupported_media_type"
+
+
+class ImportRejected(InvalidInput):
+    """A file with problems: nothing was written; ``details`` lists every problem."""
+
+    code = "import_rejected"
+
+
+class UpstreamError(DomainError):
+    """Another server (a calendar being imported) failed or sent something unusable."""
+
+    status = 502
+    code = "upstream_error"
+
+
 class NotAuthenticated(DomainError):
     status = 401
     code = "not_authenticated"
@@ -58,6 +85,19 @@ class NotAuthenticated(DomainError):
 class Forbidden(DomainError):
     status = 403
     code = "forbidden"
+
+
+class JsonRequest(Request[Any, Any, Any]):
+    """A request whose JSON nested too deeply to decode is a 400, like any malformed JSON.
+
+    msgspec raises RecursionError for it, which Litestar would let become a 500.
+    """
+
+    async def json(self) -> Any:
+        try:
+            return await super().json()
+        except RecursionError:
+            raise ClientException("JSON is nested too deeply") from None
 
 
 def not_found(kind_zh: str, kind_en: str, key: object) -> NotFound:

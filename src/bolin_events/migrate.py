@@ -9,6 +9,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bolin_events.settings import Settings
@@ -46,6 +47,9 @@ def head(settings: Settings) -> str | None:
 
 def current(settings: Settings) -> str | None:
     """The revision the database is at (None when it has never been migrated)."""
+    url = make_url(settings.resolved_database_url)
+    if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+        return None  # reading must not create the file (nor fail on a missing data directory)
 
     async def read() -> str | None:
         engine = create_async_engine(settings.resolved_database_url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,40 @@ class Settings(BaseSettings):
     uid_domain: str = "bolin-events"
     max_body_bytes: int = 1_000_000
     max_occurrences_per_series: int = 1000
+    feed_past_days: int = Field(
+        default=180, ge=0, le=3660,
+        description="Events that ended more than this many days ago leave the iCal feeds "
+        "(Google refuses feeds over ~1 MB); future events always stay.",
+    )
+    report_grace_minutes: int = Field(
+        default=30,
+        ge=0,
+        le=24 * 60,
+        description="Attendance may be reported from this many minutes before a start.",
+    )
+    max_photo_bytes: int = Field(
+        default=8_000_000,
+        ge=10_000,
+        le=100_000_000,
+        description="Largest evidence photo accepted (bytes).",
+    )
+    import_max_bytes: int = Field(
+        default=10_000_000,
+        ge=10_000,
+        le=200_000_000,
+        description="Largest spreadsheet upload or remote calendar an import reads (bytes).",
+    )
+    import_timeout_seconds: float = Field(
+        default=20.0, gt=0, le=600, description="Time limit for fetching a remote calendar."
+    )
+    import_max_redirects: int = Field(default=5, ge=0, le=20)
+    figure_digits: int = Field(
+        default=2,
+        ge=1,
+        le=3,
+        description="Significant figures a review keeps when it writes people: "
+        "5,316 is 5300余 with 2, 5000余 with 1.",
+    )
     db_echo: bool = False
     log_level: str = "INFO"
 
@@ -63,8 +98,12 @@ class Settings(BaseSettings):
             return path.read_text().strip()
         self.data_dir.mkdir(parents=True, exist_ok=True)
         key = secrets.token_urlsafe(48)
-        path.write_text(key)
-        path.chmod(0o600)
+        try:  # made 0600 from the start: write-then-chmod leaves it readable for a moment
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as file:
+            file.write(key)
         return key
 
 

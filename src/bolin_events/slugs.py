@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from pypinyin import lazy_pinyin
-
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 _RUNS = re.compile(r"[\u4e00-\u9fff]+|[A-Za-z0-9]+")
 # Generic place words the town leaves out of a short name (东胜村 is "dongsheng").
@@ -20,6 +18,8 @@ def slugify(name: str, *, strip_place_suffix: bool = False) -> str:
             if text.endswith(suffix) and len(text) > len(suffix):
                 text = text[: -len(suffix)]
                 break
+    from pypinyin import lazy_pinyin  # its dictionary takes a second to load: only when needed
+
     words = [
         "".join(lazy_pinyin(run)) if "\u4e00" <= run[0] <= "\u9fff" else run
         for run in _RUNS.findall(text)

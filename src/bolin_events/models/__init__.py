@@ -1,6 +1,12 @@
 """All tables; importing this module registers them on ``SQLModel.metadata``."""
 
 from bolin_events.models.accounts import ApiToken, Role, User, UserVillage
+from bolin_events.models.attendance import (
+    AttendanceReport,
+    CountingMethod,
+    IdempotencyKey,
+    ReportPhoto,
+)
 from bolin_events.models.base import UTCDateTime, utcnow
 from bolin_events.models.events import (
     PUBLIC_STATUSES,
@@ -14,14 +20,18 @@ from bolin_events.models.places import Category, Counting, Organizer, Programme,
 __all__ = [
     "PUBLIC_STATUSES",
     "ApiToken",
+    "AttendanceReport",
     "Category",
     "Counting",
+    "CountingMethod",
     "Event",
     "EventStatus",
+    "IdempotencyKey",
     "Occurrence",
     "OccurrenceState",
     "Organizer",
     "Programme",
+    "ReportPhoto",
     "Role",
     "UTCDateTime",
     "User",

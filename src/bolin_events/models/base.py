@@ -9,6 +9,14 @@ from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
+# Ids are PostgreSQL ``integer`` columns: a larger number a client sends can name no row, and
+# must not reach the database (asyncpg and SQLite both fail on it instead of finding nothing).
+MAX_ID = 2**31 - 1
+
+
+def is_valid_id(value: int) -> bool:
+    return 0 < value <= MAX_ID
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow, may
 from bolin_events.errors import not_found
-from bolin_events.models import PUBLIC_STATUSES, EventStatus
+from bolin_events.models import EventStatus
 from bolin_events.routes.params import Limit, Offset, SlugList, filters, moment
 from bolin_events.schemas.common import Page
 from bolin_events.schemas.events import (
@@ -24,6 +24,7 @@ from bolin_events.schemas.events import (
 )
 from bolin_events.services import occurrences as occ_service
 from bolin_events.services import scheduling
+from bolin_events.services.feed_links import with_calendar
 from bolin_events.services.refs import load_refs
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
@@ -45,6 +46,7 @@ class EventController(Controller):
     async def list_events(
         self,
         db: AsyncSession,
+        settings: Settings,
         request: AnyRequest,
         limit: Limit = 100,
         offset: Offset = 0,
@@ -56,21 +58,24 @@ class EventController(Controller):
             default=None, max_length=100, description="comma-separated statuses"
         ),
     ) -> Page[EventOut]:
-        statuses = [s for s in (status or "").split(",") if s] or list(PUBLIC_STATUSES)
-        if EventStatus.draft in statuses and not may(request.scope["user"], "programme:write"):
-            statuses.remove(EventStatus.draft)
+        statuses = scheduling.listed_statuses(
+            status, staff=may(request.scope["user"], "programme:write")
+        )
         refs = await load_refs(db)
         items, total = await scheduling.list_events(
             db, refs, statuses, filters(category, village, venue, programme), limit, offset
         )
+        items = [with_calendar(settings, item) for item in items]
         return Page[EventOut](items=items, total=total, limit=limit, offset=offset)
 
     @get("/{event_id:int}", summary="Get one event", description="Drafts only for staff.")
-    async def get_event(self, db: AsyncSession, request: AnyRequest, event_id: int) -> EventOut:
+    async def get_event(
+        self, db: AsyncSession, settings: Settings, request: AnyRequest, event_id: int
+    ) -> EventOut:
         event = await scheduling.get_event(db, event_id)
         if event.status == EventStatus.draft and not may(request.scope["user"], "programme:write"):
             raise not_found("活动", "event", event_id)
-        return await scheduling.event_out(db, await load_refs(db), event)
+        return with_calendar(settings, await scheduling.event_out(db, await load_refs(db), event))
 
     @post(
         "/",
@@ -83,7 +88,7 @@ class EventController(Controller):
         self, db: AsyncSession, settings: Settings, data: EventCreate
     ) -> EventOut:
         event = await scheduling.create_event(db, data, settings)
-        return await scheduling.event_out(db, await load_refs(db), event)
+        return with_calendar(settings, await scheduling.event_out(db, await load_refs(db), event))
 
     @patch(
         "/{event_id:int}",
@@ -96,7 +101,7 @@ class EventController(Controller):
         self, db: AsyncSession, settings: Settings, event_id: int, data: EventUpdate
     ) -> EventOut:
         event = await scheduling.update_event(db, event_id, data, settings)
-        return await scheduling.event_out(db, await load_refs(db), event)
+        return with_calendar(settings, await scheduling.event_out(db, await load_refs(db), event))
 
     @delete(
         "/{event_id:int}",
@@ -117,12 +122,19 @@ class EventController(Controller):
         "cancelled.",
     )
     async def change_status(
-        self, db: AsyncSession, settings: Settings, event_id: int, action: str, data: StatusChange
+        self,
+        db: AsyncSession,
+        settings: Settings,
+        event_id: int,
+        action: str,
+        data: StatusChange | None = None,
     ) -> EventOut:
         if action not in scheduling.TRANSITIONS:
             raise not_found("操作", "action", action)
-        event = await scheduling.change_status(db, event_id, action, data, settings)
-        return await scheduling.event_out(db, await load_refs(db), event)
+        event = await scheduling.change_status(
+            db, event_id, action, data or StatusChange(), settings
+        )
+        return with_calendar(settings, await scheduling.event_out(db, await load_refs(db), event))
 
 
 class OccurrenceController(Controller):

@@ -17,7 +17,7 @@ from bolin_events.routes.params import Limit, Offset
 from bolin_events.schemas import places as s
 from bolin_events.schemas.common import Page
 from bolin_events.services import places
-from bolin_events.services.refs import load_refs
+from bolin_events.services.refs import KIND_NAMES, load_refs
 
 
 def place_controller(
@@ -28,7 +28,8 @@ def place_controller(
     update_schema: type[BaseModel],
     out_schema: type[BaseModel],
 ) -> Router:
-    noun = tag.rstrip("s")
+    noun = KIND_NAMES[model][1]  # "category", not "categorie"
+    a_noun = f"an {noun}" if noun[0] in "aeiou" else f"a {noun}"
 
     async def list_items(db: AsyncSession, limit: Limit = 100, offset: Offset = 0) -> Any:
         rows, total = await places.listing(db, model, limit, offset)
@@ -64,14 +65,14 @@ def place_controller(
         "get_item": get("/{slug:str}", summary=f"Get one {noun}", description="Public.")(get_item),
         "create_item": post(
             "/",
-            summary=f"Create a {noun}",
+            summary=f"Create {a_noun}",
             description="Schedulers and admins. The slug is the pinyin of "
             "name_zh when left out; a taken slug is a 409.",
             guards=[allow("programme:write")],
         )(create_item),
         "update_item": patch(
             "/{slug:str}",
-            summary=f"Change a {noun}",
+            summary=f"Change {a_noun}",
             description="Schedulers and admins; only the fields sent change.",
             guards=[allow("programme:write")],
         )(update_item),

@@ -10,6 +10,7 @@ from litestar.params import Parameter
 
 from bolin_events.errors import InvalidInput
 from bolin_events.services.occurrences import Filters
+from bolin_events.services.timing import check_year
 
 Limit = Annotated[int, Parameter(ge=1, le=500, description="page size (1–500)")]
 Offset = Annotated[int, Parameter(ge=0, le=1_000_000, description="items to skip")]
@@ -33,12 +34,14 @@ def moment(value: str, tz: ZoneInfo, field: str) -> datetime:
     text = value.strip()
     try:
         if len(text) == 10:
-            return datetime.combine(date.fromisoformat(text), time(0), tzinfo=tz)
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            parsed = datetime.combine(date.fromisoformat(text), time(0), tzinfo=tz)
+        else:
+            parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(
             f"{field} 不是有效的日期或时间（例如 2027-06-01 或 2027-06-01T19:00）。",
             f"{field} is not a date or date-time (e.g. 2027-06-01 or 2027-06-01T19:00).",
             [{"field": field, "value": value[:50]}],
         ) from None
+    check_year(parsed, field)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)

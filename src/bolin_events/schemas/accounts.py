@@ -9,9 +9,11 @@ from pydantic import Field
 from bolin_events.models import Role
 from bolin_events.schemas.common import Name, Schema, Slug
 
+USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{2,64}$"
+
 
 class UserCreate(Schema):
-    username: str = Field(pattern=r"^[A-Za-z0-9_.-]{2,64}$")
+    username: str = Field(pattern=USERNAME_PATTERN)
     password: str = Field(min_length=10, max_length=200)
     role: Role
     display_name: Name | None = None

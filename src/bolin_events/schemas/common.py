@@ -36,6 +36,9 @@ Title = Annotated[
     str, AfterValidator(clean_text), AfterValidator(_not_blank), Field(max_length=200)
 ]
 ShortText = Annotated[str, AfterValidator(clean_text), Field(max_length=300)]
+Reason = Annotated[
+    str, AfterValidator(clean_text), AfterValidator(_not_blank), Field(max_length=300)
+]
 LongText = Annotated[str, AfterValidator(clean_text), Field(max_length=5000)]
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=64)]
 HttpUrl = Annotated[

@@ -10,6 +10,7 @@ from bolin_events.models import EventStatus
 from bolin_events.schemas.common import (
     HttpUrl,
     LongText,
+    Reason,
     Ref,
     Schema,
     ShortText,
@@ -85,6 +86,29 @@ class VenueRef(Ref):
     village: Ref
 
 
+class AddToCalendar(Schema):
+    """What WeChat's ``wx.addPhoneCalendar`` takes, named as it names them: pass it as is.
+
+    For a series it describes the first night; an occurrence's own times add another night.
+    """
+
+    title: str
+    startTime: int = Field(description="Unix seconds")
+    endTime: int = Field(description="Unix seconds; for all-day events the next midnight")
+    allDay: bool
+    location: str | None = None
+    description: str | None = None
+
+
+class EventCalendarLinks(Schema):
+    """Adding one event: its own .ics (any phone) and a QR code of that link for posters."""
+
+    ics_url: str
+    qr_svg_url: str
+    qr_png_url: str
+    add_to_calendar: AddToCalendar
+
+
 class EventOut(Schema):
     id: int
     uid: str
@@ -109,8 +133,14 @@ class EventOut(Schema):
     image_url: str | None
     contact: str | None
     occurrence_count: int
+    source: str | None = Field(
+        default=None, description="where an imported event came from: sheet, a feed's name, demo"
+    )
+    external_id: str | None = Field(default=None, description="its id there (with source)")
     created_at: datetime
     updated_at: datetime
+    calendar: EventCalendarLinks | None = Field(
+        default=None, description="add this event to a phone calendar: .ics, QR, WeChat")
 
 
 class OccurrenceOut(Schema):
@@ -141,4 +171,4 @@ class OccurrenceMove(Schema):
 
 
 class OccurrenceCancel(Schema):
-    reason: ShortText = Field(min_length=1)
+    reason: Reason = Field(description="shown to visitors")

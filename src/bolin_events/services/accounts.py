@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import lru_cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -14,13 +16,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import Conflict, NotAuthenticated, not_found
 from bolin_events.models import ApiToken, Role, User, UserVillage, utcnow
-from bolin_events.schemas.accounts import TokenOut, UserCreate, UserOut
+from bolin_events.models.base import is_valid_id
+from bolin_events.schemas.accounts import USERNAME_PATTERN, TokenOut, UserCreate, UserOut
 from bolin_events.services.refs import load_refs
 
 _hasher = PasswordHasher()
-# Verified against when the user does not exist, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("not a real password")
 TOKEN_PREFIX = "bolin_"
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so a wrong name costs as long as a wrong
+    password. Made on first use, not at import."""
+    return _hasher.hash("not a real password")
 
 
 @dataclass(frozen=True)
@@ -82,8 +90,15 @@ async def list_users(session: AsyncSession) -> list[UserOut]:
     return [await user_out(session, u) for u in users]
 
 
+async def _by_username(session: AsyncSession, username: str) -> User | None:
+    """A name no account can have (say with a NUL, which PostgreSQL refuses) finds nobody."""
+    if not re.fullmatch(USERNAME_PATTERN, username):
+        return None
+    return (await session.exec(select(User).where(User.username == username))).first()
+
+
 async def find_user(session: AsyncSession, username: str) -> User:
-    user = (await session.exec(select(User).where(User.username == username))).first()
+    user = await _by_username(session, username)
     if user is None:
         raise not_found("用户", "user", username)
     return user
@@ -105,9 +120,10 @@ async def set_active(session: AsyncSession, username: str, active: bool) -> User
 
 
 async def check_password(session: AsyncSession, username: str, password: str) -> User:
-    user = (await session.exec(select(User).where(User.username == username))).first()
+    user = await _by_username(session, username)
     try:
-        _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
+        known = user.password_hash if user and user.password_hash else None
+        _hasher.verify(known or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         user = None
     if user is None or not user.is_active:
@@ -130,7 +146,7 @@ async def create_token(session: AsyncSession, user: User, name: str) -> TokenOut
 
 
 async def get_token(session: AsyncSession, token_id: int) -> ApiToken:
-    token = await session.get(ApiToken, token_id)
+    token = await session.get(ApiToken, token_id) if is_valid_id(token_id) else None
     if token is None:
         raise not_found("令牌", "token", token_id)
     return token

@@ -18,6 +18,7 @@ from bolin_events.models import (
     OccurrenceState,
     utcnow,
 )
+from bolin_events.models.base import is_valid_id
 from bolin_events.schemas.events import OccurrenceOut
 from bolin_events.services.recurrence import expand, parse_rule
 from bolin_events.services.refs import RefData
@@ -189,7 +190,9 @@ async def get_occurrence(session: AsyncSession, key: str) -> tuple[Event, Occurr
         f"No occurrence {key!r}; ids look like 12-20270604T190000 (see /api/v1/occurrences).",
         [{"field": "occurrence_id", "value": key}],
     )
-    if not event_part.isdigit() or len(event_part) > 12:
+    # isascii: "²".isdigit() is true, and int() refuses it.
+    digits = event_part.isascii() and event_part.isdigit() and len(event_part) <= 10
+    if not (digits and is_valid_id(int(event_part))):
         raise missing
     event = await session.get(Event, int(event_part))
     if event is None:

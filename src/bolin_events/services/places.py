@@ -34,12 +34,13 @@ def table_of(refs: RefData, model: type[SQLModel]) -> Any:
 
 
 def to_out(refs: RefData, row: SQLModel) -> BaseModel:
-    data = row.model_dump()
+    out = OUT[type(row)]
+    data = row.model_dump(include=set(out.model_fields))  # not village_id, parent_id, …
     if isinstance(row, Venue):
         data["village"] = refs.ref(refs.villages.by_id[row.village_id])
     if isinstance(row, Programme):
         data["parent"] = refs.ref(refs.programmes.by_id.get(row.parent_id or -1))
-    return OUT[type(row)].model_validate(data)
+    return out.model_validate(data)
 
 
 def _resolve(refs: RefData, model: type[SQLModel], row: SQLModel, data: dict[str, Any]) -> None:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from dateutil import rrule as du
 
 from bolin_events.errors import InvalidInput
+from bolin_events.services.timing import FIRST_YEAR, LAST_YEAR
 
 _FREQS: dict[str, Literal[0, 1, 2, 3, 4, 5, 6]] = {
     "DAILY": du.DAILY,
@@ -180,12 +181,15 @@ def _until(raw: str) -> date | datetime:
         )
     try:
         day = datetime.strptime(match.group(1), "%Y%m%d").date()
-        if match.group(2) is None:
-            return day
-        moment = datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
+        moment = None
+        if match.group(2) is not None:
+            moment = datetime.strptime(match.group(1) + match.group(2), "%Y%m%d%H%M%S")
     except ValueError as exc:
         raise _bad("UNTIL", "不是有效日期", "is not a real date") from exc
-    return moment  # treated as UTC, with or without the Z
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _bad("UNTIL", f"须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间",
+                   f"must fall between {FIRST_YEAR} and {LAST_YEAR}")
+    return day if moment is None else moment  # a date-time is UTC, with or without the Z
 
 
 def _weekday(item: str) -> du.weekday:
@@ -207,18 +211,20 @@ def expand(
         else:
             utc = datetime.strptime(text, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
             until = utc.astimezone(tz).replace(tzinfo=None)
+    # Every rule stops at the end of the last year the service holds, so a rule that can never
+    # match (BYMONTHDAY=30;BYDAY=1MO) or a long INTERVAL cannot run to the end of the calendar.
+    last = datetime(LAST_YEAR, 12, 31, 23, 59, 59)
     generator = du.rrule(
         _FREQS[rule.freq],
         dtstart=start,
         interval=rule.interval,
-        count=rule.count,
-        until=until,
+        until=min(until, last) if until is not None else last,
         byweekday=[_weekday(d) for d in rule.byday] or None,
         bymonthday=list(rule.bymonthday) or None,
         wkst=_DAYS[rule.wkst] if rule.wkst else None,
         cache=False,
     )
-    starts = list(islice(generator, max_count + 1))
+    starts = list(islice(generator, rule.count if rule.count is not None else max_count + 1))
     if len(starts) > max_count:
         raise _bad(
             "COUNT/UNTIL",
@@ -228,6 +234,12 @@ def expand(
     if not starts:
         raise _bad(
             "RRULE", "在开始时间之后没有任何一次活动", "it gives no occurrence after the start"
+        )
+    if rule.count is not None and len(starts) < rule.count:
+        raise _bad(
+            "COUNT",
+            f"重复到了 {LAST_YEAR} 年以后，请减少次数",
+            f"the rule runs past {LAST_YEAR}; give a smaller COUNT",
         )
     return starts
 

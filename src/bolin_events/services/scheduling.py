@@ -14,7 +14,15 @@ from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import Conflict, InvalidInput, not_found
-from bolin_events.models import Event, EventStatus, Occurrence, OccurrenceState, utcnow
+from bolin_events.models import (
+    PUBLIC_STATUSES,
+    Event,
+    EventStatus,
+    Occurrence,
+    OccurrenceState,
+    utcnow,
+)
+from bolin_events.models.base import is_valid_id
 from bolin_events.schemas.events import (
     EventCreate,
     EventOut,
@@ -63,7 +71,7 @@ def _touch(event: Event) -> None:
 
 
 async def get_event(session: AsyncSession, event_id: int) -> Event:
-    event = await session.get(Event, event_id)
+    event = await session.get(Event, event_id) if is_valid_id(event_id) else None
     if event is None:
         raise not_found("活动", "event", event_id)
     return event
@@ -82,8 +90,17 @@ async def _place_in_time(
     await occ_service.check_clashes(session, event, rows, refs, allow=allow_overlap)
 
 
-async def create_event(session: AsyncSession, data: EventCreate, settings: Settings) -> Event:
-    refs = await load_refs(session)
+async def create_event(
+    session: AsyncSession,
+    data: EventCreate,
+    settings: Settings,
+    *,
+    refs: RefData | None = None,
+    source: str | None = None,
+    external_id: str | None = None,
+) -> Event:
+    """An import passes the reference data it already holds, and where the event came from."""
+    refs = refs or await load_refs(session)
     if data.status not in (EventStatus.draft, EventStatus.published):
         raise InvalidInput(
             "新活动只能是草稿（draft）或已发布（published）。",
@@ -111,6 +128,8 @@ async def create_event(session: AsyncSession, data: EventCreate, settings: Setti
             max_count=settings.max_occurrences_per_series,
         ),
         status=data.status,
+        source=source,
+        external_id=external_id,
         **fields,
     )
     session.add(event)
@@ -132,9 +151,11 @@ async def update_event(
     refs = await load_refs(session)
     changes = data.model_dump(exclude_unset=True)
     allow_overlap = changes.pop("allow_overlap", False)
-    if changes.get("title_zh", "") is None or changes.get("category", "") is None:
-        field = "title_zh" if changes.get("title_zh", "") is None else "category"
-        raise InvalidInput(f"{field} 不能为空。", f"{field} cannot be empty.", [{"field": field}])
+    for field in ("title_zh", "category", "all_day"):  # null clears only optional fields
+        if field in changes and changes[field] is None:
+            raise InvalidInput(
+                f"{field} 不能为空。", f"{field} cannot be empty.", [{"field": field}]
+            )
 
     before = event.model_dump()
     for name in TEXT_FIELDS:
@@ -231,6 +252,19 @@ async def delete_draft(session: AsyncSession, event_id: int) -> None:
         )
     await session.delete(event)
     await session.flush()
+
+
+def listed_statuses(text: str | None, *, staff: bool) -> list[str]:
+    """The statuses a list asks for: the public ones by default, drafts only for staff."""
+    asked = [part.strip() for part in (text or "").split(",") if part.strip()]
+    for status in asked:
+        if status not in set(EventStatus):
+            raise InvalidInput(
+                f"未知状态「{status}」，可选 draft、published、cancelled、postponed。",
+                f"Unknown status {status!r}; use draft, published, cancelled or postponed.",
+                [{"field": "status", "value": status}],
+            )
+    return [s for s in asked or PUBLIC_STATUSES if staff or s != EventStatus.draft]
 
 
 async def _series_occurrence(session: AsyncSession, key: str) -> tuple[Event, Occurrence]:
@@ -386,6 +420,8 @@ def event_to_out(refs: RefData, event: Event, occurrence_count: int) -> EventOut
                 "price",
                 "image_url",
                 "contact",
+                "source",
+                "external_id",
                 "created_at",
                 "updated_at",
             }

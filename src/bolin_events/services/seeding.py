@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,19 +19,24 @@ from bolin_events.models import (
     Occurrence,
     Organizer,
     Programme,
+    Role,
+    User,
     Venue,
     Village,
 )
 from bolin_events.schemas import places as s
+from bolin_events.schemas.attendance import ReportIn
 from bolin_events.schemas.events import EventCreate, OccurrenceCancel, OccurrenceMove, StatusChange
-from bolin_events.services import places, scheduling
-from bolin_events.services.occurrences import occurrence_id
+from bolin_events.services import attendance, places, scheduling
+from bolin_events.services.attendance import latest_report
+from bolin_events.services.occurrences import get_occurrence, occurrence_id
 from bolin_events.services.refs import load_refs
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.slugs import slugify
 
 DEMO_SOURCE = "demo"
+DEMO_REPORTER = "demo-reporter"
 KINDS: list[tuple[str, type[SQLModel], type[BaseModel]]] = [
     ("villages", Village, s.VillageIn),
     ("venues", Venue, s.VenueIn),
@@ -102,8 +107,11 @@ async def _event(
     ).first()
     if existing is not None:
         report.count("events", created=False)
+        await _attendance(session, settings, existing, item, report)
         return
-    fields = {k: v for k, v in item.items() if k not in ("key", "exceptions", "cancel")}
+    fields = {
+        k: v for k, v in item.items() if k not in ("key", "exceptions", "cancel", "attendance")
+    }
     event = await scheduling.create_event(session, EventCreate.model_validate(fields), settings)
     event.source, event.external_id = DEMO_SOURCE, key
     tz = zone(event.timezone)
@@ -130,6 +138,50 @@ async def _event(
             session, event.id or 0, "cancel", StatusChange(reason=item["cancel"]), settings
         )
     report.count("events", created=True)
+    await _attendance(session, settings, event, item, report)
+
+
+async def _attendance(
+    session: AsyncSession,
+    settings: Settings,
+    event: Event,
+    item: dict[str, Any],
+    report: SeedReport,
+) -> None:
+    """File the demo's reports (revisions in order) for nights that have none yet."""
+    entries = item.get("attendance", [])
+    if not entries:
+        return
+    reporter = await _demo_reporter(session)
+    tz = zone(event.timezone)
+    done: set[str] = set()
+    for entry in entries:
+        night = datetime.fromisoformat(entry["night"]).replace(tzinfo=tz)
+        key = await _occurrence_at(session, event, night)
+        occ = (await get_occurrence(session, key))[1]
+        if key not in done and await latest_report(session, occ.id or 0) is not None:
+            report.count("attendance", created=False)
+            continue
+        done.add(key)
+        data = ReportIn.model_validate({k: v for k, v in entry.items() if k != "night"})
+        filed_at = occ.ends_at + timedelta(days=3 if data.reason else 0, hours=14)
+        await attendance.file_report(session, key, data, reporter, settings, now=filed_at)
+        report.count("attendance", created=True)
+
+
+async def _demo_reporter(session: AsyncSession) -> attendance.Reporter:
+    """A disabled account without a password: the demo's reports need someone who filed them."""
+    user = (await session.exec(select(User).where(User.username == DEMO_REPORTER))).first()
+    if user is None:
+        user = User(
+            username=DEMO_REPORTER,
+            display_name="演示上报员（演示数据）",
+            role=Role.reporter,
+            is_active=False,
+        )
+        session.add(user)
+        await session.flush()
+    return attendance.Reporter(user.id or 0, user.username, None)
 
 
 async def _occurrence_at(session: AsyncSession, event: Event, night: datetime) -> str:

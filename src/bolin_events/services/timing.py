@@ -7,6 +7,19 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bolin_events.errors import InvalidInput
 
+# The years the service accepts: a town calendar needs no more, and it keeps every instant
+# (and every rule's expansion) inside what Python and both databases can hold.
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+
+def check_year(day: date, field: str) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"{field} 须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。",
+            f"{field} must fall between {FIRST_YEAR} and {LAST_YEAR}.",
+            [{"field": field, "value": day.isoformat()[:10]}],
+        )
+
 
 def zone(name: str) -> ZoneInfo:
     try:
@@ -23,6 +36,7 @@ def instant(
     value: datetime | date, tz: ZoneInfo, *, all_day: bool, field: str, inclusive_end: bool = False
 ) -> datetime:
     """An aware UTC instant; an all-day ``end`` is the last day, so it becomes the next midnight."""
+    check_year(value, field)
     if all_day:
         if isinstance(value, datetime):
             raise InvalidInput(
@@ -78,9 +92,12 @@ def recurrence_key(moment: datetime, tz: ZoneInfo, *, all_day: bool) -> str:
 
 
 def parse_recurrence_key(key: str, tz: ZoneInfo) -> datetime | None:
+    """The instant a key names, or None when it names none the service can hold."""
     for fmt in ("%Y%m%dT%H%M%S", "%Y%m%d"):
         try:
-            return datetime.strptime(key, fmt).replace(tzinfo=tz).astimezone(UTC)
+            local = datetime.strptime(key, fmt)
         except ValueError:
             continue
+        if FIRST_YEAR <= local.year <= LAST_YEAR:
+            return local.replace(tzinfo=tz).astimezone(UTC)
     return None

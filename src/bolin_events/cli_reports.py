@@ -1,0 +1,148 @@
+"""`bolin-events report …`: statistics, the ledger, the annual return, the review, charts."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from bolin_events.errors import DomainError
+from bolin_events.services.stats.annual import annual_return
+from bolin_events.services.stats.charts import CHART_GROUPING, ChartKind, chart_svg
+from bolin_events.services.stats.files import Table, to_csv, to_xlsx
+from bolin_events.services.stats.ledger import ledger
+from bolin_events.services.stats.periods import Period, resolve
+from bolin_events.services.stats.queries import GroupBy
+from bolin_events.services.stats.review import review
+from bolin_events.services.stats.summary import statistics
+from bolin_events.services.stats.tables import ledger_table, stats_table
+from bolin_events.settings import Settings, get_settings
+
+T = TypeVar("T")
+PERIOD_HELP = "2025, 2025-Q2 or 2025-06 (or --from and --to)"
+
+
+def _read(work: Callable[[Any, Settings], Awaitable[T]]) -> T:
+    """Run ``work(session, settings)`` in one transaction; a domain error exits with its text."""
+    from bolin_events.cli import in_transaction  # cli imports this module: no cycle at load
+
+    settings = get_settings()
+
+    async def guarded(session: Any) -> T:
+        return await work(session, settings)
+
+    try:
+        return in_transaction(settings, guarded)
+    except DomainError as exc:
+        click.secho(f"{exc.zh}\n{exc.en}", fg="red", err=True)
+        sys.exit(1)
+
+
+def _period(period: str | None, first: str | None, last: str | None) -> Period:
+    try:
+        return resolve(period, first, last)
+    except DomainError as exc:
+        raise click.UsageError(f"{exc.zh}\n{exc.en}") from None
+
+
+def _write(table: Table, fmt: str, output: Path | None) -> None:
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("XLSX 需要 --output 文件 / XLSX needs --output FILE")
+    if fmt == "text":
+        lines = ["\t".join("" if v is None else str(v) for v in row) for row in table.all_rows()]
+        content = "\n".join(["\t".join(table.headers), *lines, ""]).encode()
+    else:
+        content = to_xlsx(table) if fmt == "xlsx" else to_csv(table)
+    if output is None:
+        sys.stdout.buffer.write(content)
+        sys.stdout.flush()
+        return
+    output.write_bytes(content)
+    click.echo(f"已写出 / written: {output}", err=True)
+
+
+def period_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option("--to", "last", default=None, help="last day, included")(command)
+    command = click.option("--from", "first", default=None, help="first day, e.g. 2025-01-01")(
+        command
+    )
+    return click.option("--period", default=None, help=PERIOD_HELP)(command)
+
+
+OUTPUT = click.option(
+    "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="file"
+)
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "csv", "xlsx"]), default="text")
+
+
+@click.group(help="统计报表 / Figures: statistics, ledger, annual return, review, charts.")
+def report() -> None:
+    pass
+
+
+@report.command("stats", help="统计 / Statistics for a period, grouped, with 同比.")
+@period_options
+@click.option("--group-by", type=click.Choice([g.value for g in GroupBy]), default="category")
+@FORMAT
+@OUTPUT
+def stats_command(
+    period: str | None,
+    first: str | None,
+    last: str | None,
+    group_by: str,
+    fmt: str,
+    output: Path | None,
+) -> None:
+    chosen = _period(period, first, last)
+    stats = _read(lambda s, settings: statistics(s, settings, chosen, GroupBy(group_by)))
+    _write(stats_table(stats), fmt, output)
+
+
+@report.command("ledger", help="台账 / The activity ledger: one row per held occurrence.")
+@period_options
+@FORMAT
+@OUTPUT
+def ledger_command(
+    period: str | None, first: str | None, last: str | None, fmt: str, output: Path | None
+) -> None:
+    chosen = _period(period, first, last)
+    _write(ledger_table(_read(lambda s, settings: ledger(s, settings, chosen))), fmt, output)
+
+
+@report.command("review", help="总结段落 / The review paragraph, ready to paste. PERIOD: 2025 …")
+@click.argument("period")
+@click.option("--digits", type=click.IntRange(1, 3), default=None, help="BOLIN_FIGURE_DIGITS")
+def review_command(period: str, digits: int | None) -> None:
+    chosen = _period(period, None, None)
+    found = _read(lambda s, settings: review(s, settings, chosen, digits or settings.figure_digits))
+    click.echo(found.paragraph)
+    for warning in found.warnings:
+        click.secho(f"注意 / note: {warning}", fg="yellow", err=True)
+
+
+@report.command("annual", help="年报 / The annual return in the station table's terms.")
+@click.argument("period")
+def annual_command(period: str) -> None:
+    chosen = _period(period, None, None)
+    found = _read(lambda s, settings: annual_return(s, settings, chosen))
+    for line in found.lines:
+        click.echo(
+            f"{line.item}（{line.unit}）\t{line.value}\t{line.people_item}\t{line.people}"
+            f"\t上年 {line.value_last_year} / {line.people_last_year}"
+        )
+    if found.unreported:
+        click.secho(f"注意 / note: 尚有{found.unreported}场次未上报人次", fg="yellow", err=True)
+
+
+@report.command("chart", help="图表 / A chart as SVG: trend, categories or villages.")
+@click.argument("kind", type=click.Choice([k.value for k in ChartKind]))
+@click.argument("period")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+def chart_command(kind: str, period: str, output: Path) -> None:
+    chosen, chart = _period(period, None, None), ChartKind(kind)
+    stats = _read(lambda s, settings: statistics(s, settings, chosen, CHART_GROUPING[chart]))
+    output.write_bytes(chart_svg(stats, chart))
+    click.echo(f"已写出 / written: {output}", err=True)

@@ -1,0 +1,277 @@
+"""Reports for staff: statistics, the annual return, the review paragraph, the ledger, files
+and charts. Thin handlers: parse the period, call services.stats, return a schema or bytes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from litestar import Controller, Request, Response, Router, get
+from litestar.params import Parameter
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.auth import allow, may
+from bolin_events.schemas.reports import (
+    AnnualReturnOut,
+    ChartLink,
+    LedgerOut,
+    ReviewOut,
+    StatsOut,
+)
+from bolin_events.services.stats import links
+from bolin_events.services.stats.annual import annual_return, mapping_doc
+from bolin_events.services.stats.charts import CHART_GROUPING, CHART_TITLES, ChartKind, chart_svg
+from bolin_events.services.stats.files import to_csv, to_xlsx
+from bolin_events.services.stats.ledger import ledger
+from bolin_events.services.stats.periods import Period, resolve
+from bolin_events.services.stats.queries import GroupBy
+from bolin_events.services.stats.review import review
+from bolin_events.services.stats.summary import statistics
+from bolin_events.services.stats.tables import ledger_table, stats_table
+from bolin_events.settings import Settings
+
+PeriodParam = Annotated[
+    str | None,
+    Parameter(
+        max_length=40,
+        description="2025 (a year), 2025-Q2 (a quarter), 2025-06 (a month); or give from and to",
+    ),
+]
+FromParam = Annotated[
+    str | None, Parameter(query="from", max_length=10, description="first day, e.g. 2025-01-01")
+]
+ToParam = Annotated[
+    str | None, Parameter(query="to", max_length=10, description="last day, included")
+]
+FileFormat = Annotated[
+    Literal["csv", "xlsx"], Parameter(description="csv (UTF-8 with BOM) or xlsx")
+]
+PERIOD_DOC = (
+    "\n\nThe period is `period` (2025, 2025-Q2, 2025-06) or `from` and `to` (days in "
+    "Asia/Shanghai, `to` included); an occurrence belongs to the period it starts in. A "
+    "period that cannot be read is a 422 saying why."
+)
+COUNTING_DOC = (
+    "\n\n*Held* sessions (场次) are occurrences that have ended, were not cancelled or skipped, "
+    "of published events (cancelled, postponed and draft events count nothing). 人次 is the "
+    "sum of each occurrence's latest report revision; a correction replaces, never adds."
+)
+MEDIA = {
+    "csv": "text/csv",  # Litestar adds "; charset=utf-8"
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+SVG = "image/svg+xml"
+
+
+def download(content: bytes, fmt: str, name: str) -> Response[bytes]:
+    return Response(
+        content,
+        media_type=MEDIA[fmt],
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+class ReportController(Controller):
+    path = "/api/v1/reports"
+    tags = ["reports"]
+    guards = [allow("reports:read")]
+
+    @get(
+        "/stats",
+        summary="Statistics for a period",
+        description="场次, events, 人次 and its breakdown (residents/visitors, on-site/online, "
+        "volunteers) and sessions still to report, grouped by category, village, venue, "
+        "programme, organizer or month (local months), each beside the same period a year "
+        "earlier with 同比. `group_by=total` gives only the totals. Admins and schedulers."
+        + COUNTING_DOC
+        + PERIOD_DOC,
+    )
+    async def stats(
+        self,
+        db: AsyncSession,
+        settings: Settings,
+        period: PeriodParam = None,
+        from_: FromParam = None,
+        to: ToParam = None,
+        group_by: GroupBy = GroupBy.category,
+    ) -> StatsOut:
+        return await statistics(db, settings, resolve(period, from_, to), group_by)
+
+    @get(
+        "/stats/file",
+        summary="Statistics as CSV or XLSX",
+        description="The statistics table with a totals row. CSV is UTF-8 with a BOM (Excel "
+        "opens the Chinese correctly); text that Excel would run as a formula starts with an "
+        "apostrophe. XLSX has a frozen header row, fitted columns and a notes sheet." + PERIOD_DOC,
+        media_type=MEDIA["csv"],
+    )
+    async def stats_file(
+        self,
+        db: AsyncSession,
+        settings: Settings,
+        format: FileFormat = "csv",
+        period: PeriodParam = None,
+        from_: FromParam = None,
+        to: ToParam = None,
+        group_by: GroupBy = GroupBy.category,
+    ) -> Response[bytes]:
+        chosen = resolve(period, from_, to)
+        table = stats_table(await statistics(db, settings, chosen, group_by))
+        content = to_csv(table) if format == "csv" else to_xlsx(table)
+        return download(content, format, f"stats-{chosen.key}-{group_by}")
+
+    @get(
+        "/ledger",
+        summary="The activity ledger (台账)",
+        description="One row per held occurrence, oldest first: date, time, title, place, "
+        "village, organizer, category, 人次 of the latest report (null: not reported), "
+        "counting method, who reported it, revision and the number of evidence photos — "
+        "what an inspector checks the figures against." + PERIOD_DOC,
+    )
+    async def ledger(
+        self,
+        db: AsyncSession,
+        settings: Settings,
+        period: PeriodParam = None,
+        from_: FromParam = None,
+        to: ToParam = None,
+    ) -> LedgerOut:
+        return await ledger(db, settings, resolve(period, from_, to))
+
+    @get(
+        "/ledger/file",
+        summary="The ledger as CSV or XLSX",
+        description="The ledger with a totals row (sessions, 人次, photos); the same file "
+        "rules as the statistics file." + PERIOD_DOC,
+        media_type=MEDIA["csv"],
+    )
+    async def ledger_file(
+        self,
+        db: AsyncSession,
+        settings: Settings,
+        format: FileFormat = "csv",
+        period: PeriodParam = None,
+        from_: FromParam = None,
+        to: ToParam = None,
+    ) -> Response[bytes]:
+        chosen = resolve(period, from_, to)
+        table = ledger_table(await ledger(db, settings, chosen))
+        content = to_csv(table) if format == "csv" else to_xlsx(table)
+        return download(content, format, f"ledger-{chosen.key}")
+
+    @get(
+        "/annual-return",
+        summary="The annual culture return (年报)",
+        description="The period's figures in the station table's terms, summed from the "
+        "categories by their `counting` (an admin changes it with PATCH "
+        "/api/v1/categories/{slug}); `mapping` lists each category's line, `unreported` the "
+        "held sessions whose people are missing.\n\n" + mapping_doc() + COUNTING_DOC + PERIOD_DOC,
+    )
+    async def annual(
+        self,
+        db: AsyncSession,
+        settings: Settings,
+        period: PeriodParam = None,
+        from_: FromParam = None,
+        to: ToParam = None,
+    ) -> AnnualReturnOut:
+        return await annual_return(db, settings, resolve(period, from_, to))
+
+    @get(
+        "/review",
+        summary="The review paragraph",
+        description="The period's figures in the town's phrasing, category by category, "
+        "ready to paste: sessions exact, people with the leading `digits` significant "
+        "figures kept and the rest cut (never rounded up), 余 when anything was cut, 万 from "
+        "10,000 (5,316 → 5300余, 23,480 → 2.3万余), 同比 as 增长/下降 with one decimal, none "
+        "when last year had nobody. `digits` (1–3) defaults to `BOLIN_FIGURE_DIGITS`. "
+        "`warnings` says what makes it incomplete (sessions not reported yet)." + PERIOD_DOC,
+    )
+    async def review(
+        self,
+        db: AsyncSession,
+        settings: Settings,
+        period: PeriodParam = None,
+        from_: FromParam = None,
+        to: ToParam = None,
+        digits: Annotated[int | None, Parameter(ge=1, le=3)] = None,
+    ) -> ReviewOut:
+        chosen = resolve(period, from_, to)
+        return await review(db, settings, chosen, digits or settings.figure_digits)
+
+    @get(
+        "/charts",
+        summary="Chart addresses for a period",
+        description="The period's charts — `trend` (monthly 人次 beside last year's), "
+        "`categories`, `villages` — each with an address that works in `<img src>` without "
+        f"a token for {links.LIFETIME_SECONDS // 60} minutes." + PERIOD_DOC,
+    )
+    async def charts(
+        self,
+        settings: Settings,
+        period: PeriodParam = None,
+        from_: FromParam = None,
+        to: ToParam = None,
+    ) -> list[ChartLink]:
+        chosen = resolve(period, from_, to)
+        secret = settings.resolved_secret_key()
+        found = []
+        for kind in ChartKind:
+            url, expires = links.signed_path(secret, kind, chosen.key)
+            found.append(ChartLink(kind=kind, title=CHART_TITLES[kind], url=url, expires=expires))
+        return found
+
+
+def _chart_access(
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    kind: str,
+    period: Period,
+    expires: int,
+    signature: str | None,
+) -> None:
+    """A staff token, or a signed address from GET /api/v1/reports/charts."""
+    if may(request.scope.get("user"), "reports:read"):
+        return
+    secret = settings.resolved_secret_key()
+    if signature and links.is_valid(secret, kind, period.key, expires, signature):
+        return
+    allow("reports:read")(request, request.route_handler)  # raises the usual 401 or 403
+
+
+@get(
+    "/api/v1/reports/charts/{kind:str}",
+    tags=["reports"],
+    summary="A chart as SVG",
+    description="`trend`, `categories` or `villages` for the period, as SVG drawn by pygal "
+    "with Chinese labels (the font list names common CJK fonts). Needs a staff token, or "
+    "the `expires` and `signature` of an address from GET /api/v1/reports/charts — so it "
+    "works in `<img src>`. `inline=true` leaves out the XML declaration, for pasting the "
+    "SVG into a page." + PERIOD_DOC,
+    media_type=SVG,
+)
+async def chart(
+    db: AsyncSession,
+    settings: Settings,
+    request: Request[Any, Any, Any],
+    kind: ChartKind,
+    period: PeriodParam = None,
+    from_: FromParam = None,
+    to: ToParam = None,
+    inline: bool = False,
+    expires: Annotated[int, Parameter(ge=0, le=2**62)] = 0,
+    signature: Annotated[str | None, Parameter(max_length=64)] = None,
+) -> Response[bytes]:
+    chosen = resolve(period, from_, to)
+    _chart_access(request, settings, kind, chosen, expires, signature)
+    stats = await statistics(db, settings, chosen, CHART_GROUPING[kind])
+    return Response(
+        chart_svg(stats, kind, inline=inline),
+        media_type=SVG,
+        headers={"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+REPORT_ROUTERS = [Router(path="/", route_handlers=[ReportController, chart])]

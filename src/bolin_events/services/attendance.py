@@ -1,0 +1,185 @@
+"""Filing attendance reports: who may report what, when, and how revisions are numbered.
+
+A report is never changed: a correction is the next revision of the same occurrence, and the
+latest one counts. Two reporters filing at the same moment race for the next revision
+number; the unique constraint (occurrence_id, revision) lets one win, and the other reads
+again and takes the number after it.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.errors import Conflict, Forbidden, InvalidInput
+from bolin_events.models import (
+    AttendanceReport,
+    Event,
+    EventStatus,
+    Occurrence,
+    OccurrenceState,
+    utcnow,
+)
+from bolin_events.schemas.attendance import ReportIn, ReportOut
+from bolin_events.services import figures
+from bolin_events.services.attendance_views import COMPARED, report_out
+from bolin_events.services.occurrences import get_occurrence, occurrence_id
+from bolin_events.services.refs import RefData, load_refs
+from bolin_events.services.timing import zone
+from bolin_events.settings import Settings
+
+log = logging.getLogger(__name__)
+RACE_ATTEMPTS = 50
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """Who files: ``villages`` None means anywhere (schedulers and admins)."""
+
+    user_id: int
+    username: str
+    villages: frozenset[int] | None
+
+
+async def latest_report(session: AsyncSession, occ_id: int) -> AttendanceReport | None:
+    query = (
+        select(AttendanceReport)
+        .where(AttendanceReport.occurrence_id == occ_id)
+        .order_by(col(AttendanceReport.revision).desc())
+        .limit(1)
+    )
+    return (await session.exec(query)).first()
+
+
+def check_village(refs: RefData, occ: Occurrence, reporter: Reporter) -> None:
+    if reporter.villages is None:
+        return
+    venue = refs.venues.by_id.get(occ.venue_id or -1)
+    if venue is None:
+        raise Forbidden(
+            "该场次没有场地，无法确定所属村；请由排期人员或管理员上报。",
+            "This occurrence has no venue, so no village: a scheduler or admin reports it.",
+        )
+    if venue.village_id in reporter.villages:
+        return
+    village = refs.villages.by_id[venue.village_id]
+    mine = "、".join(sorted(refs.villages.by_id[v].name_zh for v in reporter.villages)) or "无"
+    mine_en = ", ".join(sorted(refs.villages.by_id[v].slug for v in reporter.villages)) or "none"
+    raise Forbidden(
+        f"您只能为本村（{mine}）的场次上报；该场次在{village.name_zh}（{venue.name_zh}）。",
+        f"You report only for your villages ({mine_en}); this occurrence is at {venue.slug} "
+        f"in {village.slug}.",
+        [{"village": village.slug, "your_villages": mine_en}],
+    )
+
+
+def check_held(event: Event, occ: Occurrence, settings: Settings, now: datetime) -> None:
+    """Only a night that takes place can have an audience; refuse the others with the reason."""
+    why = f"（{event.status_reason}）" if event.status_reason else ""
+    why_en = f" ({event.status_reason})" if event.status_reason else ""
+    if event.status == EventStatus.draft:
+        raise Conflict("该活动还是草稿，未发布，不能上报人次。", "The event is a draft.")
+    if event.status == EventStatus.cancelled:
+        raise Conflict(
+            f"整个活动已取消{why}，不能上报人次。", f"The whole event is cancelled{why_en}."
+        )
+    if event.status == EventStatus.postponed:
+        raise Conflict(f"活动已延期{why}，不能上报人次。", f"The event is postponed{why_en}.")
+    if occ.state == OccurrenceState.skipped:
+        raise Conflict("该场次已停办（跳过），不能上报人次。", "This night was skipped.")
+    if occ.state == OccurrenceState.cancelled:
+        why, why_en = (f"（{occ.reason}）", f" ({occ.reason})") if occ.reason else ("", "")
+        raise Conflict(f"该场次已取消{why}，不能上报人次。", f"This night was cancelled{why_en}.")
+    opens = occ.starts_at - timedelta(minutes=settings.report_grace_minutes)
+    if now < opens:
+        local = opens.astimezone(zone(event.timezone)).strftime("%Y-%m-%d %H:%M")
+        raise Conflict(
+            f"场次尚未开始，{local} 起才能上报。",
+            f"The occurrence has not started; reports open at {local}.",
+            [{"field": "occurrence_id", "opens": local}],
+        )
+
+
+def check_figures(data: ReportIn) -> None:
+    found = figures.problems(data)
+    if found:
+        raise InvalidInput(
+            "人次数字有误：" + "；".join(p.zh.rstrip("。") for p in found) + "。",
+            "The figures do not add up: " + " ".join(p.en for p in found),
+            [p.as_detail() for p in found],
+        )
+
+
+def check_correction(latest: AttendanceReport | None, data: ReportIn) -> None:
+    if latest is None:
+        return
+    if not data.reason:
+        raise Conflict(
+            f"该场次已上报（第 {latest.revision} 版，总人次 {latest.total}）。"
+            "如需更正，请填写更正原因（reason）。",
+            f"Already reported (revision {latest.revision}, total {latest.total}). "
+            "To correct it, send a reason.",
+            [{"field": "reason", "revision": latest.revision, "total": latest.total}],
+        )
+    if all(getattr(latest, name) == getattr(data, name) for name in COMPARED):
+        raise Conflict(
+            f"与第 {latest.revision} 版相同，无需更正。",
+            f"Nothing differs from revision {latest.revision}.",
+            [{"revision": latest.revision}],
+        )
+
+
+def capacity_of(refs: RefData, event: Event, occ: Occurrence) -> int | None:
+    venue = refs.venues.by_id.get(occ.venue_id or -1)
+    return (venue.capacity if venue else None) or event.capacity
+
+
+async def file_report(
+    session: AsyncSession,
+    key: str,
+    data: ReportIn,
+    reporter: Reporter,
+    settings: Settings,
+    *,
+    dry_run: bool = False,
+    now: datetime | None = None,
+) -> ReportOut:
+    """File the next revision (or, in a dry run, say what it would be without writing)."""
+    now = now or utcnow()
+    event, occ = await get_occurrence(session, key)
+    refs = await load_refs(session)
+    check_village(refs, occ, reporter)
+    check_held(event, occ, settings, now)
+    check_figures(data)
+    capacity = capacity_of(refs, event, occ)
+    assert occ.id is not None
+    for _ in range(RACE_ATTEMPTS):
+        latest = await latest_report(session, occ.id)
+        check_correction(latest, data)
+        report = AttendanceReport(
+            occurrence_id=occ.id,
+            revision=latest.revision + 1 if latest else 1,
+            **data.model_dump(include=set(COMPARED) | {"reason"}),
+            capacity=capacity,
+            review_flag=figures.review_flag(data, capacity),
+            reported_by=reporter.user_id,
+            reported_at=now,
+        )
+        if not dry_run:
+            try:
+                async with session.begin_nested():
+                    session.add(report)
+            except IntegrityError:  # another report took this revision number: read again
+                log.debug("revision %s of occurrence %s was taken; retrying", report.revision, key)
+                continue
+        out = report_out(occurrence_id(event, occ), report, latest, reporter.username)
+        return out.model_copy(update={"dry_run": dry_run})
+    raise Conflict(
+        "此场次正有多人同时上报，请稍后重试。",
+        "Many reports for this occurrence are arriving at once; retry shortly.",
+    )

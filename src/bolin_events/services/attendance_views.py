@@ -1,0 +1,144 @@
+"""Reading the attendance ledger: a report's revisions, its photos, and what is still to report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import col, exists, func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.models import (
+    AttendanceReport,
+    Event,
+    EventStatus,
+    Occurrence,
+    OccurrenceState,
+    ReportPhoto,
+    User,
+)
+from bolin_events.schemas.attendance import (
+    Change,
+    PhotoOut,
+    ReportHistory,
+    ReportOut,
+    ReviewFlag,
+)
+from bolin_events.schemas.events import OccurrenceOut
+from bolin_events.services import figures
+from bolin_events.services.occurrences import get_occurrence, occurrence_id, occurrence_out
+from bolin_events.services.refs import RefData, load_refs
+
+COMPARED = ("total", "residents", "visitors", "onsite", "online", "volunteers", "method", "note")
+HELD = (OccurrenceState.scheduled, OccurrenceState.moved)
+
+
+def report_out(
+    occ_key: str, report: AttendanceReport, previous: AttendanceReport | None, username: str
+) -> ReportOut:
+    review = []
+    if report.review_flag:
+        onsite = report.onsite if report.onsite is not None else report.total - (report.online or 0)
+        zh, en = figures.review_text(report.review_flag, onsite, report.capacity)
+        review.append(ReviewFlag(code=report.review_flag, message=zh, message_en=en))
+    changes = []
+    if previous is not None:
+        changes = [
+            Change(field=name, before=getattr(previous, name), after=getattr(report, name))
+            for name in COMPARED
+            if getattr(previous, name) != getattr(report, name)
+        ]
+    return ReportOut(
+        id=report.id,
+        occurrence_id=occ_key,
+        revision=report.revision,
+        **report.model_dump(include=set(COMPARED) | {"reason", "reported_at"}),
+        reported_by=username,
+        needs_review=report.review_flag is not None,
+        review=review,
+        changes=changes,
+    )
+
+
+def photo_out(occ_key: str, photo: ReportPhoto, revision: int, username: str) -> PhotoOut:
+    return PhotoOut(
+        id=photo.id or 0,
+        occurrence_id=occ_key,
+        revision=revision,
+        **photo.model_dump(
+            include={"content_type", "size", "width", "height", "filename", "taken_at"}
+        ),
+        uploaded_by=username,
+        uploaded_at=photo.uploaded_at,
+        url=f"/api/v1/photos/{photo.id}",
+    )
+
+
+async def usernames(session: AsyncSession, ids: set[int]) -> dict[int, str]:
+    rows = await session.exec(select(User.id, User.username).where(col(User.id).in_(ids)))
+    return {user_id or 0: name for user_id, name in rows}
+
+
+async def history(session: AsyncSession, key: str) -> ReportHistory:
+    event, occ = await get_occurrence(session, key)
+    occ_key = occurrence_id(event, occ)
+    reports = list(
+        await session.exec(
+            select(AttendanceReport)
+            .where(AttendanceReport.occurrence_id == occ.id)
+            .order_by(col(AttendanceReport.revision))
+        )
+    )
+    photos = list(
+        await session.exec(
+            select(ReportPhoto)
+            .where(ReportPhoto.occurrence_id == occ.id)
+            .order_by(col(ReportPhoto.id))
+        )
+    )
+    names = await usernames(
+        session, {r.reported_by for r in reports} | {p.uploaded_by for p in photos}
+    )
+    revisions = [
+        report_out(occ_key, r, reports[i - 1] if i else None, names[r.reported_by])
+        for i, r in enumerate(reports)
+    ]
+    revision_of = {r.id: r.revision for r in reports}
+    return ReportHistory(
+        occurrence=occurrence_out(await load_refs(session), occ, event),
+        current=revisions[-1] if revisions else None,
+        revisions=revisions,
+        photos=[
+            photo_out(occ_key, p, revision_of[p.report_id], names[p.uploaded_by]) for p in photos
+        ],
+    )
+
+
+async def pending(
+    session: AsyncSession,
+    refs: RefData,
+    village_ids: set[int] | None,
+    now: datetime,
+    limit: int,
+    offset: int,
+) -> tuple[list[OccurrenceOut], int]:
+    """Nights that were held (ended, not skipped or cancelled, event published) and have no
+    report yet, oldest first."""
+    reported = exists().where(col(AttendanceReport.occurrence_id) == col(Occurrence.id))
+    query = (
+        select(Occurrence, Event)
+        .join(Event, col(Event.id) == Occurrence.event_id)
+        .where(
+            Event.status == EventStatus.published,
+            col(Occurrence.state).in_(HELD),
+            Occurrence.ends_at <= now,
+            ~reported,
+        )
+    )
+    if village_ids is not None:
+        venue_ids = {v.id for v in refs.venues.by_id.values() if v.village_id in village_ids}
+        query = query.where(col(Occurrence.venue_id).in_(venue_ids))
+    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
+    rows = await session.exec(
+        query.order_by(col(Occurrence.starts_at), col(Occurrence.id)).offset(offset).limit(limit)
+    )
+    return [occurrence_out(refs, o, e) for o, e in rows], total

@@ -1,0 +1,124 @@
+"""Which rows a feed reads: its events, their exceptions, and the nights it leaves out."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import select as sa_select
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlmodel import col, func, select
+
+from bolin_events.calendar import ZoneUse
+from bolin_events.models import PUBLIC_STATUSES, Event, EventStatus, Occurrence, OccurrenceState
+from bolin_events.services.feed_data import (
+    EVENT_COLUMNS,
+    NIGHT_COLUMNS,
+    EventRecord,
+    NightRecord,
+    Selection,
+)
+from bolin_events.services.timing import zone
+
+MOVED = (OccurrenceState.moved, OccurrenceState.cancelled)
+
+
+def conditions(selection: Selection, past: datetime, today: datetime) -> list[ColumnElement[bool]]:
+    """Public events in scope; past ones go after ``feed_past_days``, cancelled ones once over."""
+    conds: list[ColumnElement[bool]] = [col(Event.status).in_(PUBLIC_STATUSES)]
+    if selection.event_id is not None:
+        conds.append(col(Event.id) == selection.event_id)  # one event's feed keeps its past
+    else:
+        conds.append(col(Event.span_end) > past)
+        conds.append(or_(col(Event.status) != EventStatus.cancelled,
+                         col(Event.span_end) > today))
+    if selection.categories is not None:
+        conds.append(col(Event.category_id).in_(selection.categories))
+    if selection.programmes is not None:
+        conds.append(col(Event.programme_id).in_(selection.programmes))
+    if selection.venues is not None:
+        moved_here = select(Occurrence.event_id).where(
+            col(Occurrence.venue_id).in_(selection.venues), col(Occurrence.state).in_(MOVED))
+        conds.append(or_(col(Event.venue_id).in_(selection.venues),
+                         col(Event.id).in_(moved_here)))
+    return conds
+
+
+async def hidden_nights(connection: AsyncConnection, events: Sequence[EventRecord],
+                         nights: dict[int, list[NightRecord]],
+                         venues: frozenset[int] | None) -> dict[int, frozenset[datetime]]:
+    """Events that stay, each with the rule instances this feed hides (EXDATE, no override).
+
+    A venue or village feed hides nights moved somewhere else, and shows a series held
+    elsewhere only for the nights moved here. A series with nothing left is dropped
+    (ICAL.md); finding out needs the database only when its exceptions are all skips.
+    """
+    kept: dict[int, frozenset[datetime]] = {}
+    elsewhere: list[int] = []
+    only_skips: list[int] = []
+    for event in events:
+        own = nights.get(event.id, [])
+        if venues is not None and event.rrule and event.venue_id not in venues:
+            elsewhere.append(event.id)
+            continue
+        hidden = frozenset(n.recurrence_id for n in own if venues is not None
+                           and n.state in MOVED and n.venue_id not in venues)
+        kept[event.id] = hidden
+        if own and not any(n.state in MOVED and n.recurrence_id not in hidden for n in own):
+            only_skips.append(event.id)
+    if elsewhere:
+        every: dict[int, set[datetime]] = defaultdict(set)
+        here: dict[int, set[datetime]] = defaultdict(set)
+        for row in (await connection.execute(
+                sa_select(col(Occurrence.event_id), col(Occurrence.recurrence_id),
+                          col(Occurrence.venue_id), col(Occurrence.state))
+                .where(col(Occurrence.event_id).in_(elsewhere)))):
+            every[row.event_id].add(row.recurrence_id)
+            if row.state in MOVED and venues is not None and row.venue_id in venues:
+                here[row.event_id].add(row.recurrence_id)
+        kept.update({i: frozenset(every[i] - here[i]) for i in elsewhere})
+    if only_skips:
+        plain = set((await connection.execute(
+            sa_select(col(Occurrence.event_id)).distinct().where(
+                col(Occurrence.event_id).in_(only_skips),
+                col(Occurrence.state) == OccurrenceState.scheduled))).scalars())
+        for event_id in set(only_skips) - plain:
+            del kept[event_id]
+    return kept
+
+
+async def rows(connection: AsyncConnection, conds: list[ColumnElement[bool]]
+               ) -> tuple[list[EventRecord], dict[int, list[NightRecord]]]:
+    """The feed's events in order, and each one's skipped, moved and cancelled nights.
+
+    Plain rows, not ORM objects: loading 2,000 events as objects costs more than rendering.
+    """
+    events = [EventRecord._make(row) for row in await connection.execute(
+        sa_select(*EVENT_COLUMNS).where(and_(*conds))
+        .order_by(col(Event.starts_at), col(Event.id)))]
+    nights: dict[int, list[NightRecord]] = defaultdict(list)
+    for row in await connection.execute(
+            sa_select(*NIGHT_COLUMNS).join(Event, col(Event.id) == Occurrence.event_id)
+            .where(and_(*conds), col(Occurrence.state) != OccurrenceState.scheduled)
+            .order_by(col(Occurrence.recurrence_id))):
+        night = NightRecord._make(row)
+        nights[night.event_id].append(night)
+    return events, nights
+
+
+async def zones_used(connection: AsyncConnection, conds: list[ColumnElement[bool]],
+                     nights: Iterable[NightRecord]) -> list[ZoneUse]:
+    """TZIDs of timed events and the years their instants span (all-day ones use no TZID)."""
+    spans = {row.timezone: (row.first, row.last) for row in await connection.execute(
+        sa_select(col(Event.timezone), func.min(Event.starts_at).label("first"),
+                  func.max(Event.span_end).label("last"))
+        .where(and_(*conds), col(Event.all_day).is_(False)).group_by(col(Event.timezone)))}
+    night_starts = [n.starts_at for n in nights]
+    uses = []
+    for tzid, (first, last) in sorted(spans.items()):
+        tz = zone(tzid)
+        first = min([first, *night_starts])  # a night moved before the first one
+        uses.append(ZoneUse(tzid, first.astimezone(tz).year, last.astimezone(tz).year))
+    return uses

@@ -1,0 +1,191 @@
+"""iCal feeds: the feed a request names, and the two caches that make serving it cheap.
+
+Both caches are keyed by database contents, never by time of render or by process, so every
+process behind the load balancer answers the same bytes and the same ETag (DESIGN.md):
+
+- blocks: (event id, SEQUENCE, updated_at, nights this feed hides, reference names) → the
+  event's VEVENT bytes, rendered once per change and shared by every feed that shows it;
+- feeds: (feed, filters, data version, reference names, cut-off days) → the whole file.
+
+The data version is one aggregate query over events and occurrences. It moves on every
+write that a feed can show: each such write raises the event's SEQUENCE (so the sum rises)
+or adds/removes rows (count and max id). Reference names are compared whole (tens of rows).
+A warm request therefore costs the reference data, one aggregate query and a dict look-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain
+from typing import Any
+from weakref import WeakValueDictionary
+
+from sqlalchemy import select as sa_select
+from sqlalchemy import true
+from sqlmodel import func, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.calendar import LRU, FeedHeader, render_event, render_feed
+from bolin_events.models import Event, Occurrence
+from bolin_events.services import feed_queries as queries
+from bolin_events.services.feed_data import Names, Selection, resolve, snapshot
+from bolin_events.services.refs import RefData
+from bolin_events.services.timing import zone
+from bolin_events.settings import Settings
+
+KINDS = ("categories", "villages", "venues", "programmes", "events")
+FILTER_NAMES = ("category", "village", "venue", "programme")
+Version = tuple[Any, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedScope:
+    """Which feed: ``kind`` is "all" or one of KINDS; ``filters`` are the query's slug lists."""
+
+    kind: str = "all"
+    key: str = ""
+    filters: tuple[tuple[str, ...], ...] = ((), (), (), ())
+
+    @classmethod
+    def of(cls, kind: str, key: str, filters: dict[str, list[str]]) -> FeedScope:
+        return cls(kind, key, tuple(tuple(sorted(set(filters.get(n, [])))) for n in FILTER_NAMES))
+
+    def path(self) -> str:
+        base = "/feeds/all.ics" if self.kind == "all" else f"/feeds/{self.kind}/{self.key}.ics"
+        query = "&".join(f"{name}={','.join(slugs)}"
+                         for name, slugs in zip(FILTER_NAMES, self.filters, strict=True) if slugs)
+        return f"{base}?{query}" if query else base
+
+    def filename(self) -> str:
+        return "bolin-all.ics" if self.kind == "all" else f"bolin-{self.kind}-{self.key}.ics"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedFeed:
+    body: bytes
+    etag: str
+    last_modified: datetime | None
+    filename: str
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class FeedCache:
+    """Per-process memory of rendered blocks and feeds (one per app, kept in ``app.state``).
+
+    ``clock`` decides which past events are still shown; tests pin it to a day.
+    """
+
+    def __init__(self, max_blocks: int = 50_000, max_feeds: int = 256,
+                 max_bytes: int = 256 * 2**20, clock: Callable[[], datetime] = utc_now) -> None:
+        self.blocks: LRU[bytes] = LRU(max_blocks, max_bytes, len)
+        self.feeds: LRU[RenderedFeed] = LRU(max_feeds, max_bytes, lambda f: len(f.body))
+        self.clock = clock
+        # One build per feed key at a time: after an edit, subscribers polling at once wait
+        # for the first rebuild instead of each doing it again.
+        self.building: WeakValueDictionary[Hashable, asyncio.Lock] = WeakValueDictionary()
+
+
+@dataclass(frozen=True, slots=True)
+class Cuts:
+    """Day boundaries (local midnights) deciding which past events a feed still holds.
+
+    Days, not instants: every process computes the same cut for the whole day, so the bytes
+    agree between processes and change at most once a day when time alone moves on.
+    """
+
+    past: datetime
+    today: datetime
+
+    @classmethod
+    def at(cls, now: datetime, settings: Settings) -> Cuts:
+        tz = zone(settings.timezone)
+        today = now.astimezone(tz).date()
+
+        def midnight(day: date) -> datetime:
+            return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
+
+        return cls(midnight(today - timedelta(days=settings.feed_past_days)), midnight(today))
+
+
+async def data_version(session: AsyncSession) -> Version:
+    """One cheap query whose answer changes whenever anything a feed shows can have changed."""
+    events = select(func.count().label("n"), func.max(Event.id).label("last"),
+                    func.max(Event.updated_at).label("changed"),
+                    func.sum(Event.sequence).label("sequences")).subquery()
+    nights = select(func.count().label("n"), func.max(Occurrence.id).label("last")).subquery()
+    query = sa_select(*events.c, *nights.c).select_from(events.join(nights, true()))
+    connection = await session.connection()
+    return tuple((await connection.execute(query)).one())
+
+
+def refs_fingerprint(refs: RefData) -> tuple[Any, ...]:
+    tables = (refs.villages, refs.venues, refs.categories, refs.organizers, refs.programmes)
+    return tuple(tuple(tuple(row.model_dump().values()) for row in t.by_id.values())
+                 for t in tables)
+
+
+async def get_feed(session: AsyncSession, refs: RefData, cache: FeedCache, settings: Settings,
+                   scope: FeedScope) -> RenderedFeed:
+    """The feed's bytes: from memory while the data version holds, else rebuilt from blocks."""
+    selection = await resolve(session, refs, scope.kind, scope.key,
+                              dict(zip(FILTER_NAMES, scope.filters, strict=True)))
+    cuts = Cuts.at(cache.clock(), settings)
+    key = (scope, await data_version(session), refs_fingerprint(refs), cuts)
+    feed = cache.feeds.get(key)
+    if feed is not None:
+        return feed
+    lock = cache.building.setdefault(key, asyncio.Lock())
+    async with lock:
+        feed = cache.feeds.get(key)
+        if feed is None:
+            feed = await build_feed(session, refs, cache, settings, scope, selection, cuts)
+            cache.feeds.put(key, feed)
+    return feed
+
+
+async def build_feed(session: AsyncSession, refs: RefData, cache: FeedCache, settings: Settings,
+                     scope: FeedScope, selection: Selection, cuts: Cuts) -> RenderedFeed:
+    """The whole file from the database, reusing every VEVENT block already rendered."""
+    connection = await session.connection()
+    conds = queries.conditions(selection, cuts.past, cuts.today)
+    events, nights = await queries.rows(connection, conds)
+    kept = await queries.hidden_nights(connection, events, nights, selection.venues)
+
+    names = Names(refs)
+    names_key = hash(refs_fingerprint(refs))
+    blocks: list[bytes] = []
+    newest: datetime | None = None
+    for event in events:
+        hidden = kept.get(event.id)
+        if hidden is None:
+            continue
+        # Every change to an event or its nights raises its SEQUENCE and updated_at
+        # (scheduling._touch); the names it mentions come from the reference data.
+        key = (event.id, event.sequence, event.updated_at, hidden, names_key,
+               settings.public_url)
+        block = cache.blocks.get(key)
+        if block is None:
+            data = snapshot(names, event, nights.get(event.id, []), settings.public_url)
+            block = render_event(data, hidden)
+            cache.blocks.put(key, block)
+        blocks.append(block)
+        newest = event.updated_at if newest is None else max(newest, event.updated_at)
+
+    header = FeedHeader(name=selection.title(), description=selection.description(),
+                        url=settings.public_url.rstrip("/") + scope.path(),
+                        timezone=settings.timezone)
+    zones = await queries.zones_used(connection, conds, chain.from_iterable(nights.values()))
+    body = render_feed(header, zones, blocks)
+    return RenderedFeed(
+        body=body,
+        etag='"' + hashlib.sha256(body).hexdigest()[:40] + '"',
+        last_modified=newest,
+        filename=scope.filename(),
+    )

@@ -1,0 +1,131 @@
+"""The rules a report's figures must follow (schemas.attendance.FIGURE_RULES says them in words).
+
+Pure functions: every problem in a report is found at once, so a reporter fixes a row in one go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bolin_events.schemas.attendance import ReportIn
+
+MAX_COUNT = 1_000_000
+REVIEW_FACTOR = 2
+OVER_CAPACITY = "over_capacity"
+
+FIGURE_ZH = {
+    "total": "总人次",
+    "residents": "本地居民",
+    "visitors": "外地游客",
+    "onsite": "现场人次",
+    "online": "线上人次",
+    "volunteers": "志愿者",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    field: str
+    zh: str
+    en: str
+
+    def as_detail(self) -> dict[str, str]:
+        return {"field": self.field, "message": self.zh, "message_en": self.en}
+
+
+def onsite_figure(data: ReportIn) -> int:
+    """Who was there in person: ``onsite``, or what the total leaves after online views."""
+    if data.onsite is not None:
+        return data.onsite
+    return data.total - (data.online or 0)
+
+
+def problems(data: ReportIn) -> list[Problem]:
+    found = _ranges(data)
+    if found:  # the sums below mean nothing with a negative or absurd figure
+        return found
+    total, onsite, online = data.total, data.onsite, data.online
+    if onsite is not None and online is not None and onsite + online != total:
+        found.append(
+            Problem(
+                "total",
+                f"现场 {onsite} + 线上 {online} = {onsite + online}，与总人次 {total} 不符。",
+                f"onsite {onsite} + online {online} = {onsite + online}, not the total {total}.",
+            )
+        )
+    for name in ("onsite", "online"):
+        value = getattr(data, name)
+        if value is not None and value > total:
+            found.append(
+                Problem(
+                    name,
+                    f"{FIGURE_ZH[name]} {value} 超过总人次 {total}。",
+                    f"{name} {value} is more than the total {total}.",
+                )
+            )
+    if found:
+        return found
+    base = onsite_figure(data)
+    base_zh = "现场人次" if onsite is not None else "总人次"
+    base_en = "onsite" if onsite is not None else "total" if online is None else "total − online"
+    residents, visitors = data.residents, data.visitors
+    if residents is not None and visitors is not None:
+        if residents + visitors != base:
+            found.append(
+                Problem(
+                    "residents",
+                    f"本地居民 {residents} + 外地游客 {visitors} = {residents + visitors}，"
+                    f"应等于{base_zh} {base}。",
+                    f"residents {residents} + visitors {visitors} = {residents + visitors}, "
+                    f"but must equal {base_en} ({base}).",
+                )
+            )
+    else:
+        for name in ("residents", "visitors"):
+            value = getattr(data, name)
+            if value is not None and value > base:
+                found.append(
+                    Problem(
+                        name,
+                        f"{FIGURE_ZH[name]} {value} 超过{base_zh} {base}。",
+                        f"{name} {value} is more than {base_en} ({base}).",
+                    )
+                )
+    return found
+
+
+def _ranges(data: ReportIn) -> list[Problem]:
+    found = []
+    for name, label in FIGURE_ZH.items():
+        value = getattr(data, name)
+        if value is None:
+            continue
+        if value < 0:
+            found.append(
+                Problem(name, f"{label}不能为负数（{value}）。", f"{name} cannot be negative.")
+            )
+        elif value > MAX_COUNT:
+            found.append(
+                Problem(
+                    name,
+                    f"{label} {value} 超过上限 {MAX_COUNT:,}，请核对是否多打了零。",
+                    f"{name} {value} is over the limit of {MAX_COUNT:,}; check for extra zeros.",
+                )
+            )
+    return found
+
+
+def review_flag(data: ReportIn, capacity: int | None) -> str | None:
+    """Accepted but worth a second look: far more people on site than the place holds."""
+    if capacity and onsite_figure(data) > REVIEW_FACTOR * capacity:
+        return OVER_CAPACITY
+    return None
+
+
+def review_text(flag: str, onsite: int, capacity: int | None) -> tuple[str, str]:
+    if flag == OVER_CAPACITY:
+        return (
+            f"现场 {onsite} 人次超过容量 {capacity} 的 {REVIEW_FACTOR} 倍，请核实。",
+            f"{onsite} on site is over {REVIEW_FACTOR}× the capacity of {capacity}; please check.",
+        )
+    return flag, flag

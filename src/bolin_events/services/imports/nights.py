@@ -1,0 +1,119 @@
+"""A series' single nights brought in line with the source, through the scheduling service.
+
+EXDATE → skipped, a cancelled override → cancelled, an override at another time or place →
+moved, every other night → as the rule says (restored if we had changed it). Only nights
+whose state differs are touched, so an unchanged source raises no SEQUENCE.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.models import Event, Occurrence, OccurrenceState
+from bolin_events.schemas.events import OccurrenceCancel, OccurrenceMove
+from bolin_events.services import scheduling
+from bolin_events.services.imports.ics_parse import FeedEvent
+from bolin_events.services.imports.rules import venue_named
+from bolin_events.services.occurrences import occurrence_id, shifted_end
+from bolin_events.services.refs import RefData
+from bolin_events.services.timing import local_start, span, zone
+from bolin_events.settings import Settings
+
+CANCELLED = "来源日历已取消此场 / Cancelled in the source calendar"
+
+
+@dataclass(frozen=True)
+class Wanted:
+    state: str
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    venue_id: int | None = None
+    move: OccurrenceMove | None = None
+
+
+def wanted_nights(
+    event: Event, source: FeedEvent, refs: RefData, *, allow_overlap: bool
+) -> dict[datetime, Wanted]:
+    """Rule start (UTC) → the state the source gives that night; plain nights are left out."""
+    tz = zone(event.timezone)
+    wanted = {moment: Wanted(OccurrenceState.skipped) for moment in source.exdates}
+    for night in source.overrides:
+        if night.cancelled:
+            wanted[night.recurrence_id] = Wanted(OccurrenceState.cancelled)
+            continue
+        starts_at, ends_at = span(night.start, night.end, tz, all_day=event.all_day)
+        slug = venue_named(night.location, refs) if night.location else None
+        venue = refs.venues.by_slug[slug] if slug else None
+        venue_id = venue.id if venue else event.venue_id
+        plain = (night.recurrence_id, shifted_end(event, night.recurrence_id), event.venue_id)
+        if (starts_at, ends_at, venue_id) == plain:
+            continue
+        move = OccurrenceMove(
+            start=night.start,
+            end=night.end,
+            venue=slug if venue_id != event.venue_id else None,
+            reason="来源日历已改期 / Changed in the source calendar",
+            allow_overlap=allow_overlap,
+        )
+        wanted[night.recurrence_id] = Wanted(
+            OccurrenceState.moved, starts_at, ends_at, venue_id, move
+        )
+    return wanted
+
+
+async def sync_nights(
+    session: AsyncSession,
+    event: Event,
+    source: FeedEvent,
+    refs: RefData,
+    settings: Settings,
+    *,
+    allow_overlap: bool,
+) -> tuple[list[str], list[str]]:
+    """(the nights changed, notes about source nights the rule does not have)."""
+    tz = zone(event.timezone)
+    wanted = wanted_nights(event, source, refs, allow_overlap=allow_overlap)
+    rows = list(await session.exec(select(Occurrence).where(Occurrence.event_id == event.id)))
+    changed: list[str] = []
+    for occ in rows:
+        want = wanted.pop(occ.recurrence_id, Wanted(OccurrenceState.scheduled))
+        if not _differs(occ, want):
+            continue
+        key = occurrence_id(event, occ)
+        if want.state == OccurrenceState.scheduled:
+            await scheduling.restore_occurrence(session, key, settings)
+        elif want.state == OccurrenceState.skipped:
+            await scheduling.skip_occurrence(session, key)
+        elif want.state == OccurrenceState.cancelled:
+            await scheduling.cancel_occurrence(session, key, OccurrenceCancel(reason=CANCELLED))
+        elif want.move is not None:
+            await scheduling.move_occurrence(session, key, want.move)
+        changed.append(key)
+    notes = [
+        f"来源中 {_shown(moment, tz, event.all_day)} 这一场不在重复规则内，已忽略 / the source's "
+        f"night at {_shown(moment, tz, event.all_day)} is not on the rule and was ignored"
+        for moment in wanted
+    ]
+    return changed, notes
+
+
+def _differs(occ: Occurrence, want: Wanted) -> bool:
+    if occ.state != want.state:
+        return True
+    if want.state != OccurrenceState.moved:
+        return False
+    return (occ.starts_at, occ.ends_at, occ.venue_id) != (
+        want.starts_at,
+        want.ends_at,
+        want.venue_id,
+    )
+
+
+def _shown(moment: datetime, tz: ZoneInfo, all_day: bool) -> str:
+    local = local_start(moment, tz, all_day=all_day)
+    return local.strftime("%Y-%m-%d %H:%M") if isinstance(local, datetime) else local.isoformat()

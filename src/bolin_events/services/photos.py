@@ -1,0 +1,151 @@
+"""Evidence photos: checked to be JPEG or PNG, re-encoded without metadata, then stored.
+
+Re-encoding is what makes the stripping sure: the new file carries only the pixels (turned
+the way the camera meant), the colour profile and the transparency, never EXIF, GPS, XMP or
+comments. The capture time is read first and kept in the ledger, since inspectors use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from dataclasses import dataclass
+from uuid import uuid4
+
+from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.errors import Conflict, InvalidInput, TooLarge, UnsupportedMedia, not_found
+from bolin_events.models import ReportPhoto, utcnow
+from bolin_events.schemas.attendance import PhotoOut
+from bolin_events.services.attendance import Reporter, check_village, latest_report
+from bolin_events.services.attendance_views import photo_out
+from bolin_events.services.occurrences import get_occurrence, occurrence_id
+from bolin_events.services.refs import load_refs
+from bolin_events.storage import BlobStore
+
+FORMATS = {"JPEG": ("image/jpeg", "jpg"), "MPO": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+MAX_PIXELS = 50_000_000
+KEPT_INFO = ("icc_profile", "transparency", "dpi")
+_UNSAFE_NAME = re.compile(r"[^\w.\-() ]+")
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    data: bytes
+    content_type: str
+    extension: str
+    width: int
+    height: int
+    taken_at: str | None
+
+
+def _not_an_image(detail: str) -> UnsupportedMedia:
+    return UnsupportedMedia(
+        f"文件不是可用的 JPEG 或 PNG 照片（{detail}）。",
+        f"The file is not a usable JPEG or PNG photo ({detail}).",
+        [{"field": "photo"}],
+    )
+
+
+def clean_image(raw: bytes, max_bytes: int) -> CleanImage:
+    if len(raw) > max_bytes:
+        raise TooLarge(
+            f"照片 {len(raw) / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:.1f} MB；请压缩后再传。",
+            f"The photo is {len(raw) / 1e6:.1f} MB, over the {max_bytes / 1e6:.1f} MB limit.",
+            [{"field": "photo", "size": len(raw), "limit": max_bytes}],
+        )
+    if not raw:
+        raise InvalidInput("照片文件是空的。", "The photo file is empty.", [{"field": "photo"}])
+    try:
+        with Image.open(io.BytesIO(raw)) as opened:
+            if opened.format not in FORMATS:
+                raise _not_an_image(f"格式 {opened.format} / format {opened.format}")
+            if opened.width * opened.height > MAX_PIXELS:
+                raise TooLarge(
+                    f"照片像素过多（{opened.width}×{opened.height}）。",
+                    f"The photo has too many pixels ({opened.width}×{opened.height}).",
+                    [{"field": "photo"}],
+                )
+            content_type, extension = FORMATS[opened.format]
+            exif = opened.getexif()
+            taken = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal)
+            taken = taken or exif.get(ExifTags.Base.DateTime)
+            image = ImageOps.exif_transpose(opened)
+            image.info = {k: v for k, v in opened.info.items() if k in KEPT_INFO}
+            out = io.BytesIO()
+            if content_type == "image/jpeg":
+                if image.mode not in ("RGB", "L", "CMYK"):
+                    image = image.convert("RGB")
+                image.save(out, "JPEG", quality=90)
+            else:
+                image.save(out, "PNG")
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
+        raise _not_an_image(type(exc).__name__) from None
+    return CleanImage(
+        data=out.getvalue(),
+        content_type=content_type,
+        extension=extension,
+        width=image.width,
+        height=image.height,
+        taken_at=str(taken).strip("\x00 ")[:32] if taken else None,
+    )
+
+
+def digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def safe_filename(name: str | None) -> str | None:
+    if not name:
+        return None
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    return _UNSAFE_NAME.sub("_", base).strip()[:200] or None
+
+
+async def add_photo(
+    session: AsyncSession,
+    store: BlobStore,
+    key: str,
+    reporter: Reporter,
+    raw: bytes,
+    filename: str | None,
+    max_bytes: int,
+) -> PhotoOut:
+    event, occ = await get_occurrence(session, key)
+    check_village(await load_refs(session), occ, reporter)
+    assert occ.id is not None
+    report = await latest_report(session, occ.id)
+    if report is None or report.id is None:
+        raise Conflict("请先上报人次，再上传照片。", "Report the figures first, then add photos.")
+    image = clean_image(raw, max_bytes)
+    now = utcnow()
+    photo = ReportPhoto(
+        occurrence_id=occ.id,
+        report_id=report.id,
+        storage_key=f"photos/{now:%Y/%m}/{uuid4().hex}.{image.extension}",
+        content_type=image.content_type,
+        size=len(image.data),
+        sha256=hashlib.sha256(image.data).hexdigest(),
+        width=image.width,
+        height=image.height,
+        filename=safe_filename(filename),
+        taken_at=image.taken_at,
+        uploaded_by=reporter.user_id,
+        uploaded_at=now,
+    )
+    session.add(photo)
+    await session.flush()  # a refused row leaves no file behind
+    await store.put(photo.storage_key, image.data, image.content_type)
+    return photo_out(occurrence_id(event, occ), photo, report.revision, reporter.username)
+
+
+async def read_photo(
+    session: AsyncSession, store: BlobStore, photo_id: int
+) -> tuple[ReportPhoto, bytes]:
+    photo = (await session.exec(select(ReportPhoto).where(ReportPhoto.id == photo_id))).first()
+    if photo is None:
+        raise not_found("照片", "photo", photo_id)
+    return photo, await store.get(photo.storage_key)

@@ -1,0 +1,98 @@
+"""The activity ledger (台账): one row per held occurrence, with the record an inspector checks —
+date, place, organizer, category, 人次, how it was counted, who reported it, photos."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, Select, select, type_coerce
+from sqlalchemy.orm import aliased
+from sqlmodel import col, func
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.models import AttendanceReport, Event, Occurrence, ReportPhoto, User, utcnow
+from bolin_events.schemas.reports import LedgerOut, LedgerRow
+from bolin_events.services.refs import RefData, load_refs
+from bolin_events.services.stats.periods import Period
+from bolin_events.services.stats.queries import is_held, is_latest
+from bolin_events.services.stats.summary import period_out
+from bolin_events.services.timing import recurrence_key, zone
+from bolin_events.settings import Settings
+
+METHOD_ZH = {
+    "headcount": "现场点数",
+    "clicker": "计数器",
+    "sign_in": "签到表",
+    "tickets": "票务",
+    "estimate": "估算",
+}
+
+
+async def ledger(
+    session: AsyncSession, settings: Settings, period: Period, *, now: datetime | None = None
+) -> LedgerOut:
+    now = now or utcnow()
+    start, end = period.bounds(zone(settings.timezone))
+    latest = aliased(AttendanceReport, name="latest")
+    photos = type_coerce(
+        select(func.count(col(ReportPhoto.id)))
+        .where(col(ReportPhoto.occurrence_id) == col(Occurrence.id))
+        .scalar_subquery(),
+        Integer,
+    )
+    query: Select[*tuple[Any, ...]] = (
+        select(
+            col(Occurrence.recurrence_id),
+            col(Occurrence.starts_at),
+            col(Occurrence.venue_id),
+            col(Event.id).label("event_id"),
+            col(Event.timezone),
+            col(Event.all_day),
+            col(Event.title_zh),
+            col(Event.organizer_id),
+            col(Event.category_id),
+            col(latest.total),
+            col(latest.method),
+            col(latest.revision),
+            col(User.username),
+            photos.label("photos"),
+        )
+        .join(Event, col(Event.id) == col(Occurrence.event_id))
+        .outerjoin(latest, is_latest(latest))
+        .outerjoin(User, col(User.id) == col(latest.reported_by))
+        .where(*is_held(start, end, now))
+        .order_by(col(Occurrence.starts_at), col(Occurrence.id))
+    )
+    refs = await load_refs(session)
+    connection = await session.connection()  # plain rows: no need to build ORM objects
+    rows = [_row(refs, settings, row) for row in await connection.execute(query)]
+    return LedgerOut(
+        period=period_out(period),
+        rows=rows,
+        sessions=len(rows),
+        people=sum(r.people or 0 for r in rows),
+    )
+
+
+def _row(refs: RefData, settings: Settings, row: Any) -> LedgerRow:
+    local = row.starts_at.astimezone(zone(settings.timezone))
+    venue = refs.venues.by_id.get(row.venue_id or -1)
+    organizer = refs.organizers.by_id.get(row.organizer_id or -1)
+    # the id occurrences.occurrence_id gives: the event and the rule's original local start
+    key = recurrence_key(row.recurrence_id, zone(row.timezone), all_day=row.all_day)
+    return LedgerRow(
+        occurrence_id=f"{row.event_id}-{key}",
+        date=local.date(),
+        time="全天" if row.all_day else f"{local:%H:%M}",
+        title=row.title_zh,
+        venue=venue.name_zh if venue else None,
+        village=refs.villages.by_id[venue.village_id].name_zh if venue else None,
+        organizer=organizer.name_zh if organizer else None,
+        category=refs.categories.by_id[row.category_id].name_zh,
+        people=row.total,
+        method=METHOD_ZH.get(row.method or "", row.method),
+        reporter=row.username,
+        revision=row.revision,
+        photos=int(row.photos),
+    )

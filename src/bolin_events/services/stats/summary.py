@@ -1,0 +1,135 @@
+"""Statistics for a period by one grouping, beside the same period a year earlier (同比)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.models import utcnow
+from bolin_events.schemas.reports import PeriodOut, StatsOut, StatsRow
+from bolin_events.services.refs import RefData, Table, load_refs
+from bolin_events.services.stats import wording
+from bolin_events.services.stats.periods import Period
+from bolin_events.services.stats.queries import Figures, GroupBy, figures, window_of
+from bolin_events.services.timing import zone
+from bolin_events.settings import Settings
+
+NONE_NAMES = {
+    GroupBy.village: ("未指定场地", "No venue"),
+    GroupBy.venue: ("未指定场地", "No venue"),
+    GroupBy.programme: ("未归入项目", "No programme"),
+    GroupBy.organizer: ("未指定主办单位", "No organizer"),
+}
+
+
+def period_out(period: Period) -> PeriodOut:
+    return PeriodOut(
+        key=period.key, label=period.label, kind=period.kind, first=period.first, last=period.last
+    )
+
+
+async def grouped(
+    session: AsyncSession, settings: Settings, period: Period, group_by: GroupBy, now: datetime
+) -> dict[str | None, Figures]:
+    window = window_of(period, zone(settings.timezone), now)
+    return {f.key: f for f in await figures(session, window, group_by)}
+
+
+def _a_year_later(key: str | None) -> str | None:
+    """A month key of last year's period, moved onto this year's ("2024-06" → "2025-06")."""
+    if key is None:
+        return None
+    return f"{int(key[:4]) + 1}{key[4:]}"
+
+
+def describe(refs: RefData, group_by: GroupBy, key: str | None) -> tuple[str, str, str | None]:
+    """The row's key (a slug, a month, '-' for none), Chinese and English names."""
+    if group_by == GroupBy.total:
+        return "total", "合计", "Total"
+    if group_by == GroupBy.month:
+        assert key is not None
+        return key, f"{key[:4]}年{int(key[5:])}月", key
+    if key is None:
+        return "-", *NONE_NAMES[group_by]
+    tables: dict[GroupBy, Table[Any]] = {
+        GroupBy.category: refs.categories,
+        GroupBy.village: refs.villages,
+        GroupBy.venue: refs.venues,
+        GroupBy.programme: refs.programmes,
+        GroupBy.organizer: refs.organizers,
+    }
+    row = tables[group_by].by_id[int(key)]
+    return row.slug, row.name_zh, row.name_en
+
+
+def stats_row(
+    names: tuple[str, str, str | None], now: Figures | None, before: Figures | None
+) -> StatsRow:
+    now = now or Figures(None)
+    before = before or Figures(None)
+    pct = wording.change_pct(now.people, before.people)
+    key, name_zh, name_en = names
+    return StatsRow(
+        key=key,
+        name_zh=name_zh,
+        name_en=name_en,
+        sessions=now.sessions,
+        events=now.events,
+        people=now.people,
+        reported=now.reported,
+        unreported=now.unreported,
+        residents=now.residents,
+        visitors=now.visitors,
+        onsite=now.onsite,
+        online=now.online,
+        volunteers=now.volunteers,
+        sessions_last_year=before.sessions,
+        people_last_year=before.people,
+        people_change_pct=None if pct is None else float(pct),
+        people_change=wording.yoy_text(now.people, before.people),
+    )
+
+
+async def both_years(
+    session: AsyncSession, settings: Settings, period: Period, group_by: GroupBy, now: datetime
+) -> tuple[dict[str | None, Figures], dict[str | None, Figures]]:
+    """The period's figures and those of the same period a year earlier."""
+    current = await grouped(session, settings, period, group_by, now)
+    before = await grouped(session, settings, period.year_earlier(), group_by, now)
+    return current, before
+
+
+async def statistics(
+    session: AsyncSession,
+    settings: Settings,
+    period: Period,
+    group_by: GroupBy,
+    *,
+    now: datetime | None = None,
+) -> StatsOut:
+    """Rows by ``group_by`` (months in order, anything else busiest first; a group held only
+    last year is kept, to show its fall), and the totals."""
+    now = now or utcnow()
+    totals_now, totals_before = await both_years(session, settings, period, GroupBy.total, now)
+    rows: list[StatsRow] = []
+    if group_by != GroupBy.total:
+        refs = await load_refs(session)
+        current, before = await both_years(session, settings, period, group_by, now)
+        if group_by == GroupBy.month:
+            before = {_a_year_later(key): f for key, f in before.items()}
+            keys: list[str | None] = [f"{m:%Y-%m}" for m in period.months()]
+        else:
+            both = {**before, **current}
+            keys = sorted(both, key=lambda k: (-both[k].people, -both[k].sessions, k or ""))
+        rows = [stats_row(describe(refs, group_by, k), current.get(k), before.get(k)) for k in keys]
+    return StatsOut(
+        period=period_out(period),
+        compared_with=period_out(period.year_earlier()),
+        group_by=group_by,
+        rows=rows,
+        total=stats_row(
+            ("total", "合计", "Total"), totals_now.get("total"), totals_before.get("total")
+        ),
+    )

@@ -1,0 +1,268 @@
+"""A real server in a subprocess (uvicorn) and twenty reporters hitting it at once.
+
+Used by the concurrency and client tests and by bench/attendance_concurrency.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+from argon2 import PasswordHasher
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from bolin_events import migrate
+from bolin_events.db import make_engine, make_sessionmaker
+from bolin_events.models import Role, User, UserVillage
+from bolin_events.services import accounts, seeding
+from bolin_events.services.refs import load_refs
+from bolin_events.settings import Settings
+
+PASSWORD = "correct horse battery"
+REPORTERS = 20
+
+
+@dataclass
+class LiveServer:
+    url: str
+    settings: Settings
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def headers(self, username: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[username]}"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+async def _prepare(settings: Settings, reporters: int) -> dict[str, str]:
+    """Reference data and accounts; one password hash shared by all (argon2 is slow on purpose)."""
+    engine = make_engine(settings)
+    password_hash = PasswordHasher().hash(PASSWORD)
+    tokens = {}
+    try:
+        async with make_sessionmaker(engine)() as session, session.begin():
+            await seeding.seed(session, settings, demo=False)
+            dongsheng = (await load_refs(session)).villages.id_of("dongsheng")
+            people = [("admin", Role.admin), ("scheduler", Role.scheduler)]
+            people += [(f"reporter-{n:02}", Role.reporter) for n in range(reporters)]
+            for name, role in people:
+                user = User(username=name, role=role, password_hash=password_hash)
+                session.add(user)
+                await session.flush()
+                if role == Role.reporter:
+                    session.add(UserVillage(user_id=user.id or 0, village_id=dongsheng))
+                tokens[name] = (await accounts.create_token(session, user, "live")).token or ""
+    finally:
+        await engine.dispose()
+    return tokens
+
+
+@contextmanager
+def live_server(database_url: str, data_dir: Path, *, workers: int = 2) -> Iterator[LiveServer]:
+    settings = Settings(
+        database_url=database_url, data_dir=data_dir, secret_key="live-test-secret-key"
+    )
+    migrate.upgrade(settings)
+    port = free_port()
+    env = {
+        **os.environ,
+        "BOLIN_DATABASE_URL": database_url,
+        "BOLIN_DATA_DIR": str(data_dir),
+        "BOLIN_SECRET_KEY": settings.secret_key or "",
+        "BOLIN_LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "uvicorn", "bolin_events.app:create_app_from_env"]
+    command += ["--factory", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
+    process = subprocess.Popen(command, env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        tokens = asyncio.run(_prepare(settings, REPORTERS))  # while the server starts up
+        _wait_until_up(url, process)
+        yield LiveServer(url, settings, tokens)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError("the server did not answer within 30 s")
+
+
+def scratch_postgres(admin_url: str) -> tuple[str, Any]:
+    """A new PostgreSQL database on the server of ``admin_url``, and a function that drops it."""
+    name = f"bolin_live_{uuid.uuid4().hex[:10]}"
+
+    async def run(sql: str) -> None:
+        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
+        try:
+            async with engine.connect() as conn:
+                await conn.execute(text(sql))
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run(f'CREATE DATABASE "{name}"'))
+    return admin_url.rsplit("/", 1)[0] + f"/{name}", lambda: asyncio.run(
+        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    )
+
+
+def past_series(server: LiveServer, nights: int, *, days_ago: int, hour: int) -> list[str]:
+    """A published daily series of ``nights`` nights in the past; gives the occurrence ids."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo("Asia/Shanghai")
+    day = datetime.now(tz).date() - timedelta(days=days_ago)
+    start = datetime(day.year, day.month, day.day, hour)
+    body = {
+        "title_zh": f"并发测试 {uuid.uuid4().hex[:6]}",
+        "category": "market",
+        "venue": "ginkgo-night-market",
+        "start": start.isoformat(),
+        "end": (start + timedelta(minutes=50)).isoformat(),
+        "rrule": f"FREQ=DAILY;COUNT={nights}",
+        "status": "published",
+        "allow_overlap": True,
+    }
+    response = httpx.post(
+        f"{server.url}/api/v1/events", json=body, headers=server.headers("scheduler"), timeout=30
+    )
+    assert response.status_code == 201, response.text
+    event_id = response.json()["id"]
+    return [f"{event_id}-{start + timedelta(days=n):%Y%m%dT%H%M%S}" for n in range(nights)]
+
+
+@dataclass
+class Outcome:
+    reports: int  # distinct reports that should exist
+    requests: int  # HTTP requests sent, retries included
+    seconds: float
+    statuses: dict[int, int]
+    problems: list[str]
+
+    @property
+    def totals_matched(self) -> bool:
+        return not self.problems
+
+
+async def _send(
+    client: httpx.AsyncClient, occurrence: str, body: dict[str, Any], key: str, copies: int
+) -> list[httpx.Response]:
+    """One report sent ``copies`` times at once with one key (a retry racing the original),
+    then once more after they answer (a late retry); transport errors are retried too."""
+
+    async def once() -> httpx.Response:
+        for attempt in range(5):
+            try:
+                return await client.post(
+                    f"/api/v1/occurrences/{occurrence}/reports",
+                    json=body,
+                    headers={"Idempotency-Key": key},
+                )
+            except httpx.TransportError:
+                await asyncio.sleep(0.1 * (attempt + 1))
+        raise RuntimeError("no answer after 5 tries")
+
+    first = await asyncio.gather(*(once() for _ in range(copies)))
+    return [*first, await once()]
+
+
+async def hammer(
+    server: LiveServer, owned: dict[str, list[str]], shared: str, *, copies: int = 2
+) -> Outcome:
+    """Every reporter files its own nights and a correction of the shared one, all at once."""
+    expected = {occ: 100 + n for n, occ in enumerate(o for v in owned.values() for o in v)}
+    answers: list[httpx.Response] = []
+
+    async def reporter(name: str, nights: list[str]) -> None:
+        headers = server.headers(name)
+        async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60) as client:
+            for occ in nights:
+                body = {"total": expected[occ], "method": "clicker"}
+                answers.extend(await _send(client, occ, body, f"{name}:{occ}", copies))
+            body = {"total": 1000 + int(name[-2:]), "reason": f"复核 {name}"}
+            answers.extend(await _send(client, shared, body, f"{name}:fix", copies))
+
+    started = time.perf_counter()
+    await asyncio.gather(*(reporter(name, nights) for name, nights in owned.items()))
+    seconds = time.perf_counter() - started
+    statuses: dict[int, int] = {}
+    for answer in answers:
+        statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+    problems = await _audit(server, expected, shared, set(owned), answers)
+    return Outcome(len(expected) + len(owned), len(answers), seconds, statuses, problems)
+
+
+async def _audit(
+    server: LiveServer,
+    expected: dict[str, int],
+    shared: str,
+    names: set[str],
+    answers: list[httpx.Response],
+) -> list[str]:
+    problems = [f"{a.status_code}: {a.text[:200]}" for a in answers if a.status_code != 201]
+    headers = server.headers("admin")
+    async with httpx.AsyncClient(base_url=server.url, headers=headers, timeout=60) as client:
+        for occ, total in expected.items():
+            history = (await client.get(f"/api/v1/occurrences/{occ}/reports")).json()
+            got = [r["total"] for r in history["revisions"]]
+            if got != [total]:
+                problems.append(f"{occ}: revisions {got}, expected [{total}]")
+        history = (await client.get(f"/api/v1/occurrences/{shared}/reports")).json()
+    numbers = [r["revision"] for r in history["revisions"]]
+    if numbers != list(range(1, len(names) + 2)):
+        problems.append(f"shared night: revisions {numbers}")
+    reasons = {r["reason"] for r in history["revisions"][1:]}
+    if reasons != {f"复核 {name}" for name in names}:
+        problems.append(f"shared night: reasons {sorted(map(str, reasons))}")
+    return problems
+
+
+def plan(
+    server: LiveServer, per_reporter: int, *, days_ago: int, hour: int
+) -> tuple[dict[str, list[str]], str]:
+    """Nights for each reporter and one shared night that already has revision 1."""
+    names = sorted(n for n in server.tokens if n.startswith("reporter-"))
+    nights = past_series(server, len(names) * per_reporter + 1, days_ago=days_ago, hour=hour)
+    owned = {n: nights[i * per_reporter : (i + 1) * per_reporter] for i, n in enumerate(names)}
+    shared = nights[-1]
+    first = httpx.post(
+        f"{server.url}/api/v1/occurrences/{shared}/reports",
+        json={"total": 999},
+        headers=server.headers("admin"),
+        timeout=30,
+    )
+    assert first.status_code == 201, first.text
+    return owned, shared

@@ -1,0 +1,175 @@
+"""Evidence photos: stored without location, refused when not a photo or too big, staff only."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import ExifTags, Image
+
+from bolin_events.settings import Settings
+from tests.attendance.helpers import make_event, reports_url
+from tests.conftest import Client, Staff
+
+
+def photo(fmt: str = "JPEG", *, gps: bool = True, size: tuple[int, int] = (64, 48)) -> bytes:
+    """A small picture as a phone makes it: GPS position, capture time, turned by EXIF."""
+    image = Image.new("RGB", size, (200, 30, 30))
+    exif = Image.Exif()
+    exif[ExifTags.Base.Make] = "TestPhone"
+    exif[ExifTags.Base.Orientation] = 6  # stored sideways, shown upright
+    exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.DateTimeOriginal] = "2026:10:03 19:45:00"
+    if gps:
+        exif[ExifTags.IFD.GPSInfo] = {
+            ExifTags.GPS.GPSLatitudeRef: "N",
+            ExifTags.GPS.GPSLatitude: (29.0, 10.0, 30.0),
+            ExifTags.GPS.GPSLongitudeRef: "E",
+            ExifTags.GPS.GPSLongitude: (106.0, 15.0, 0.0),
+        }
+    out = io.BytesIO()
+    image.save(out, fmt, exif=exif)
+    return out.getvalue()
+
+
+def gps_of(data: bytes) -> dict[int, object]:
+    with Image.open(io.BytesIO(data)) as image:
+        return dict(image.getexif().get_ifd(ExifTags.IFD.GPSInfo))
+
+
+def stored_files(settings: Settings) -> list[Path]:
+    return [p for p in (settings.data_dir / "uploads").rglob("*") if p.is_file()]
+
+
+async def reported(client: Client, staff: Staff) -> str:
+    _, occ = await make_event(client, staff.scheduler)
+    response = await client.post(reports_url(occ), json={"total": 80}, headers=staff.reporter)
+    assert response.status_code == 201
+    return occ
+
+
+def upload(data: bytes, name: str = "sign-in.jpg", kind: str = "image/jpeg") -> dict[str, object]:
+    return {"files": {"photo": (name, data, kind)}}
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+async def test_photo_is_stored_without_gps_and_upright(
+    client: Client, staff: Staff, settings: Settings, fmt: str
+) -> None:
+    occ = await reported(client, staff)
+    original = photo(fmt)
+    assert gps_of(original)  # the phone's file has a position
+
+    response = await client.post(
+        f"/api/v1/occurrences/{occ}/photos", **upload(original), headers=staff.reporter
+    )
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert (body["width"], body["height"]) == (48, 64)
+    assert (body["revision"], body["uploaded_by"]) == (1, "reporter")
+    assert body["taken_at"] == "2026:10:03 19:45:00"
+    assert body["content_type"] == f"image/{fmt.lower()}"
+    (kept,) = stored_files(settings)
+    assert gps_of(kept.read_bytes()) == {}
+    assert b"TestPhone" not in kept.read_bytes()
+    download = await client.get(body["url"], headers=staff.scheduler)
+    assert download.content == kept.read_bytes()
+    assert download.headers["content-type"] == f"image/{fmt.lower()}"
+    assert download.headers["cache-control"] == "private, no-store"
+
+
+async def test_photo_download_is_for_staff_only(client: Client, staff: Staff) -> None:
+    occ = await reported(client, staff)
+    created = await client.post(
+        f"/api/v1/occurrences/{occ}/photos", **upload(photo()), headers=staff.reporter
+    )
+
+    anonymous = await client.get(created.json()["url"])
+
+    assert anonymous.status_code == 401
+    assert anonymous.json()["code"] == "not_authenticated"
+
+
+async def test_photo_listed_in_the_report_history(client: Client, staff: Staff) -> None:
+    occ = await reported(client, staff)
+    await client.post(
+        f"/api/v1/occurrences/{occ}/photos", **upload(photo(), "签到表.jpg"), headers=staff.reporter
+    )
+
+    history = (await client.get(reports_url(occ), headers=staff.admin)).json()
+
+    assert [(p["filename"], p["revision"]) for p in history["photos"]] == [("签到表.jpg", 1)]
+
+
+async def test_photo_that_is_not_an_image_is_415_and_nothing_is_stored(
+    client: Client, staff: Staff, settings: Settings
+) -> None:
+    occ = await reported(client, staff)
+
+    response = await client.post(
+        f"/api/v1/occurrences/{occ}/photos",
+        **upload(b"%PDF-1.4 not a photo", "sheet.jpg"),
+        headers=staff.reporter,
+    )
+
+    assert response.status_code == 415
+    assert response.json()["message"].startswith("文件不是可用的 JPEG 或 PNG 照片")
+    assert stored_files(settings) == []
+
+
+async def test_photo_in_another_image_format_is_415(
+    client: Client, staff: Staff, settings: Settings
+) -> None:
+    occ = await reported(client, staff)
+    gif = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(gif, "GIF")
+
+    response = await client.post(
+        f"/api/v1/occurrences/{occ}/photos",
+        **upload(gif.getvalue(), "a.gif"),
+        headers=staff.reporter,
+    )
+
+    assert response.status_code == 415
+    assert "GIF" in response.json()["message"]
+    assert stored_files(settings) == []
+
+
+async def test_photo_over_the_size_limit_is_413_and_nothing_is_stored(
+    client: Client, staff: Staff, settings: Settings
+) -> None:
+    occ = await reported(client, staff)
+    big = photo(size=(1200, 1200)) + b"\0" * settings.max_photo_bytes
+
+    response = await client.post(
+        f"/api/v1/occurrences/{occ}/photos", **upload(big), headers=staff.reporter
+    )
+
+    assert response.status_code == 413
+    assert stored_files(settings) == []
+
+
+async def test_photo_before_any_report_is_refused(client: Client, staff: Staff) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+
+    response = await client.post(
+        f"/api/v1/occurrences/{occ}/photos", **upload(photo()), headers=staff.reporter
+    )
+
+    assert response.status_code == 409
+    assert response.json()["message"] == "请先上报人次，再上传照片。"
+
+
+async def test_photo_retry_with_the_same_key_stores_one(
+    client: Client, staff: Staff, settings: Settings
+) -> None:
+    occ = await reported(client, staff)
+    headers = {**staff.reporter, "Idempotency-Key": "photo-1"}
+    data = photo()
+
+    first = await client.post(f"/api/v1/occurrences/{occ}/photos", **upload(data), headers=headers)
+    again = await client.post(f"/api/v1/occurrences/{occ}/photos", **upload(data), headers=headers)
+
+    assert again.content == first.content
+    assert len(stored_files(settings)) == 1

@@ -1,0 +1,231 @@
+"""Filing a report, the figure rules, corrections as revisions, the capacity flag, dry runs."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from bolin_events.models import Venue
+from tests.attendance.helpers import make_event, reports_url
+from tests.conftest import Client, Staff
+
+GALA_NIGHT = {
+    "total": 560,
+    "onsite": 320,
+    "online": 240,
+    "residents": 200,
+    "visitors": 120,
+    "volunteers": 15,
+    "method": "headcount",
+    "note": "直播在抖音",
+}
+
+
+async def test_report_first_is_revision_one_with_reporter_and_figures(
+    client: Client, staff: Staff
+) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+
+    response = await client.post(reports_url(occ), json=GALA_NIGHT, headers=staff.reporter)
+
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["occurrence_id"] == occ
+    assert body["revision"] == 1
+    assert (body["total"], body["onsite"], body["online"]) == (560, 320, 240)
+    assert (body["residents"], body["visitors"], body["volunteers"]) == (200, 120, 15)
+    assert (body["method"], body["note"]) == ("headcount", "直播在抖音")
+    assert body["reported_by"] == "reporter"
+    assert body["needs_review"] is False
+    assert body["changes"] == []
+
+
+async def test_report_total_alone_is_enough(client: Client, staff: Staff) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+
+    response = await client.post(reports_url(occ), json={"total": 86}, headers=staff.reporter)
+
+    assert response.status_code == 201
+    assert response.json()["total"] == 86
+    assert response.json()["method"] is None
+
+
+async def test_report_onsite_plus_online_not_total_is_refused_with_the_sum(
+    client: Client, staff: Staff
+) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+
+    response = await client.post(
+        reports_url(occ), json={"total": 500, "onsite": 320, "online": 240}, headers=staff.reporter
+    )
+
+    assert response.status_code == 422
+    assert (
+        response.json()["message"] == "人次数字有误：现场 320 + 线上 240 = 560，与总人次 500 不符。"
+    )
+    assert response.json()["details"][0]["field"] == "total"
+    history = (await client.get(reports_url(occ), headers=staff.reporter)).json()
+    assert history["revisions"] == []
+
+
+async def test_report_residents_visitors_must_add_up_to_onsite(
+    client: Client, staff: Staff
+) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+
+    response = await client.post(
+        reports_url(occ),
+        json={"total": 300, "online": 100, "residents": 150, "visitors": 100},
+        headers=staff.reporter,
+    )
+
+    assert response.status_code == 422
+    assert response.json()["message_en"] == (
+        "The figures do not add up: residents 150 + visitors 100 = 250, "
+        "but must equal total − online (200)."
+    )
+
+
+async def test_report_one_part_over_its_whole_is_refused(client: Client, staff: Staff) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+
+    response = await client.post(
+        reports_url(occ), json={"total": 100, "visitors": 120}, headers=staff.reporter
+    )
+
+    assert response.status_code == 422
+    assert response.json()["message"] == "人次数字有误：外地游客 120 超过总人次 100。"
+
+
+async def test_report_volunteers_are_not_part_of_the_total(client: Client, staff: Staff) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+
+    response = await client.post(
+        reports_url(occ), json={"total": 40, "volunteers": 60}, headers=staff.reporter
+    )
+
+    assert response.status_code == 201
+    assert (response.json()["total"], response.json()["volunteers"]) == (40, 60)
+
+
+async def test_report_negative_and_absurd_figures_are_refused_together(
+    client: Client, staff: Staff
+) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+
+    response = await client.post(
+        reports_url(occ), json={"total": 5_000_000, "volunteers": -3}, headers=staff.reporter
+    )
+
+    assert response.status_code == 422
+    assert response.json()["message"] == (
+        "人次数字有误：总人次 5000000 超过上限 1,000,000，请核对是否多打了零；"
+        "志愿者不能为负数（-3）。"
+    )
+    assert [d["field"] for d in response.json()["details"]] == ["total", "volunteers"]
+
+
+async def test_report_second_without_reason_is_refused_naming_the_first(
+    client: Client, staff: Staff
+) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+    await client.post(reports_url(occ), json={"total": 120}, headers=staff.reporter)
+
+    response = await client.post(reports_url(occ), json={"total": 130}, headers=staff.scheduler)
+
+    assert response.status_code == 409
+    assert response.json()["message"] == (
+        "该场次已上报（第 1 版，总人次 120）。如需更正，请填写更正原因（reason）。"
+    )
+
+
+async def test_report_correction_is_a_new_revision_and_history_keeps_both(
+    client: Client, staff: Staff
+) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+    await client.post(
+        reports_url(occ), json={"total": 120, "method": "estimate"}, headers=staff.reporter
+    )
+
+    response = await client.post(
+        reports_url(occ),
+        json={"total": 134, "method": "sign_in", "reason": "按签到表核对"},
+        headers=staff.scheduler,
+    )
+
+    assert response.status_code == 201
+    assert response.json()["revision"] == 2
+    history = (await client.get(reports_url(occ), headers=staff.reporter)).json()
+    assert history["current"]["total"] == 134
+    assert [(r["revision"], r["total"], r["reported_by"]) for r in history["revisions"]] == [
+        (1, 120, "reporter"),
+        (2, 134, "scheduler"),
+    ]
+    assert history["revisions"][1]["reason"] == "按签到表核对"
+    assert history["revisions"][1]["changes"] == [
+        {"field": "total", "before": 120, "after": 134},
+        {"field": "method", "before": "estimate", "after": "sign_in"},
+    ]
+    assert history["occurrence"]["id"] == occ
+
+
+async def test_report_correction_changing_nothing_is_refused(client: Client, staff: Staff) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+    await client.post(reports_url(occ), json={"total": 120}, headers=staff.reporter)
+
+    response = await client.post(
+        reports_url(occ), json={"total": 120, "reason": "再报一次"}, headers=staff.reporter
+    )
+
+    assert response.status_code == 409
+    assert response.json()["message"] == "与第 1 版相同，无需更正。"
+
+
+async def test_report_far_over_capacity_is_accepted_and_flagged(
+    client: Client, staff: Staff
+) -> None:
+    _, occ = await make_event(client, staff.scheduler, capacity=100)
+
+    response = await client.post(
+        reports_url(occ), json={"total": 2200, "online": 2000}, headers=staff.reporter
+    )
+    flagged = await client.post(
+        reports_url(occ), json={"total": 201, "reason": "在线人数记错"}, headers=staff.reporter
+    )
+
+    assert response.status_code == 201
+    assert response.json()["needs_review"] is False  # 200 on site: exactly twice, not over
+    assert flagged.json()["needs_review"] is True
+    assert flagged.json()["review"] == [
+        {
+            "code": "over_capacity",
+            "message": "现场 201 人次超过容量 100 的 2 倍，请核实。",
+            "message_en": "201 on site is over 2× the capacity of 100; please check.",
+        }
+    ]
+
+
+async def test_report_venue_capacity_counts_before_the_events(client: Client, staff: Staff) -> None:
+    async with client.app.state.sessionmaker() as session, session.begin():
+        venue = (await session.exec(select(Venue).where(Venue.slug == "ginkgo-night-market"))).one()
+        venue.capacity = 50
+    _, occ = await make_event(client, staff.scheduler, capacity=1000)
+
+    response = await client.post(reports_url(occ), json={"total": 150}, headers=staff.reporter)
+
+    assert response.json()["needs_review"] is True
+
+
+async def test_report_dry_run_answers_what_would_be_filed_and_writes_nothing(
+    client: Client, staff: Staff
+) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+
+    response = await client.post(
+        reports_url(occ), params={"dry_run": "true"}, json={"total": 77}, headers=staff.reporter
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["dry_run"], response.json()["revision"]) == (True, 1)
+    assert response.json()["id"] is None
+    history = (await client.get(reports_url(occ), headers=staff.reporter)).json()
+    assert (history["current"], history["revisions"]) == (None, [])

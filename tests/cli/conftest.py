@@ -1,0 +1,149 @@
+"""Running `bolin-events` in-process against a database of its own.
+
+Each test gets a fresh data directory; the PostgreSQL variant also gets a fresh database,
+so a test may migrate, downgrade and seed without disturbing any other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner, Result
+from sqlalchemy import inspect, text
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import SQLModel
+
+from bolin_events.app import close_database, create_app, open_database
+from bolin_events.cli import main
+from bolin_events.settings import Settings, get_settings
+from tests.conftest import postgres_admin_url
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Cli:
+    """`bolin-events …` with BOLIN_DATA_DIR (and BOLIN_DATABASE_URL, unless SQLite) set."""
+
+    data_dir: Path
+    database_url: str | None = None  # None: the SQLite default inside data_dir
+
+    def __call__(self, *args: str, password: str | None = None, input: str | None = None) -> Result:
+        env = {
+            "BOLIN_DATA_DIR": str(self.data_dir),
+            "BOLIN_DATABASE_URL": self.database_url,
+            "BOLIN_SECRET_KEY": None,
+            "BOLIN_NEW_PASSWORD": password,
+        }
+        get_settings.cache_clear()  # the CLI reads settings through the cached getter
+        try:
+            return CliRunner().invoke(
+                main, list(args), env=env, input=input, catch_exceptions=False
+            )
+        finally:
+            get_settings.cache_clear()
+
+    @property
+    def settings(self) -> Settings:
+        """What the CLI sees, for building the app or reading the database directly."""
+        return Settings(
+            data_dir=self.data_dir,
+            database_url=self.database_url,
+            secret_key="test-secret-key-not-for-production",
+            environment="test",
+        )
+
+    @property
+    def url(self) -> str:
+        return self.settings.resolved_database_url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def cli(request: pytest.FixtureRequest, tmp_path: Path) -> Cli:
+    """The CLI on SQLite, then on a fresh PostgreSQL database (skipped without one)."""
+    url = request.getfixturevalue("postgres_database") if request.param == "postgresql" else None
+    return Cli(tmp_path / "data", url)
+
+
+@pytest.fixture
+def sqlite_cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "data")
+
+
+@pytest.fixture
+def postgres_database(postgres_url: str) -> Iterator[str]:
+    """A database of this test's own, beside the session's `postgres_url` (which decides
+    whether PostgreSQL tests skip or, in CI, fail)."""
+    admin_url = postgres_admin_url()
+    name = f"bolin_cli_{uuid.uuid4().hex[:10]}"
+    run_sql(admin_url, f'CREATE DATABASE "{name}"', autocommit=True)
+    yield f"{admin_url.rsplit('/', 1)[0]}/{name}"
+    run_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', autocommit=True)
+
+
+def run_sql(url: str, sql: str, *, autocommit: bool = False) -> list[tuple[object, ...]]:
+    async def run() -> list[tuple[object, ...]]:
+        options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
+        engine = create_async_engine(url, **options)
+        try:
+            async with engine.connect() as connection:
+                result = await connection.execute(text(sql))
+                return [tuple(row) for row in result] if result.returns_rows else []
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def column(url: str, sql: str) -> list[object]:
+    return [row[0] for row in run_sql(url, sql)]
+
+
+def table_names(url: str) -> set[str]:
+    async def run() -> set[str]:
+        engine = create_async_engine(url)
+        try:
+            async with engine.connect() as connection:
+                return set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def row_counts(url: str) -> dict[str, int]:
+    """Rows in every table of the models."""
+    tables = [t.name for t in SQLModel.metadata.sorted_tables]
+    union = " UNION ALL ".join(f"SELECT '{name}', COUNT(*) FROM \"{name}\"" for name in tables)
+    return {str(name): int(str(count)) for name, count in run_sql(url, union)}
+
+
+def seed_report(output: str) -> dict[str, tuple[int, int]]:
+    """`seed` output as {kind: (created, unchanged)}."""
+    lines = re.findall(
+        r"^(\w+)\s+新建 created\s+(\d+)\s+已有 unchanged\s+(\d+)$", output, re.MULTILINE
+    )
+    return {kind: (int(created), int(unchanged)) for kind, created, unchanged in lines}
+
+
+def get_as(settings: Settings, path: str, token: str) -> httpx.Response:
+    """GET `path` from the app on the CLI's database, sending `token`."""
+
+    async def run() -> httpx.Response:
+        app = create_app(settings)
+        await open_database(app)
+        try:
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+                return await c.get(path, headers={"Authorization": f"Bearer {token}"})
+        finally:
+            await close_database(app)
+
+    return asyncio.run(run())

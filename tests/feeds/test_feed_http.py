@@ -1,0 +1,140 @@
+"""HTTP behaviour a calendar client and a CDN rely on: headers, validators, 304, HEAD, CORS."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
+
+import pytest
+
+from tests.conftest import Client
+from tests.feeds.helpers import BEFORE_DEMO, pin_clock
+
+MARKET_FEED = "/feeds/categories/market.ics"
+
+
+@pytest.fixture(autouse=True)
+def before_season(client: Client) -> None:
+    pin_clock(client, BEFORE_DEMO)
+
+
+def http_date(moment: datetime) -> str:
+    return format_datetime(moment.astimezone(UTC), usegmt=True)
+
+
+async def test_feed_response_headers(client: Client, seeded: None) -> None:
+    response = await client.get(MARKET_FEED)
+    market = (await client.get("/api/v1/events", params={"category": "market"})).json()["items"]
+    newest = max(datetime.fromisoformat(e["updated_at"]) for e in market)
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    disposition = 'inline; filename="bolin-categories-market.ics"'
+    assert response.headers["content-disposition"] == disposition
+    assert response.headers["cache-control"] == "public, max-age=300"
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["last-modified"] == http_date(newest)
+    etag = response.headers["etag"]
+    assert etag.startswith('"') and etag.endswith('"') and len(etag) == 42  # strong, not W/
+    assert "vary" not in response.headers
+
+
+async def test_unchanged_feed_keeps_its_etag_and_bytes(client: Client, seeded: None) -> None:
+    first = await client.get("/feeds/all.ics")
+    second = await client.get("/feeds/all.ics")
+
+    assert second.content == first.content
+    assert second.headers["etag"] == first.headers["etag"]
+
+
+@pytest.mark.parametrize("header", ["{etag}", 'W/{etag}', '"other", {etag}', "*"])
+async def test_matching_if_none_match_is_a_304_without_body(client: Client, seeded: None,
+                                                            header: str) -> None:
+    etag = (await client.get(MARKET_FEED)).headers["etag"]
+
+    response = await client.get(MARKET_FEED, headers={"If-None-Match": header.format(etag=etag)})
+
+    assert response.status_code == 304
+    assert response.content == b""
+    assert response.headers["etag"] == etag
+    assert response.headers["cache-control"] == "public, max-age=300"
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert "content-type" not in response.headers
+
+
+async def test_stale_if_none_match_gets_the_feed(client: Client, seeded: None) -> None:
+    response = await client.get(MARKET_FEED, headers={"If-None-Match": '"stale"'})
+
+    assert response.status_code == 200
+    assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
+
+
+async def test_if_modified_since_the_last_change_is_a_304(client: Client, seeded: None) -> None:
+    last_modified = (await client.get(MARKET_FEED)).headers["last-modified"]
+    earlier = http_date(parsedate_to_datetime(last_modified) - timedelta(seconds=1))
+
+    same = await client.get(MARKET_FEED, headers={"If-Modified-Since": last_modified})
+    older = await client.get(MARKET_FEED, headers={"If-Modified-Since": earlier})
+    garbage = await client.get(MARKET_FEED, headers={"If-Modified-Since": "yesterday"})
+
+    assert (same.status_code, same.content) == (304, b"")
+    assert older.status_code == 200
+    assert garbage.status_code == 200
+
+
+async def test_if_none_match_wins_over_if_modified_since(client: Client, seeded: None) -> None:
+    future = http_date(datetime.now(UTC) + timedelta(days=3650))
+
+    response = await client.get(MARKET_FEED, headers={"If-None-Match": '"stale"',
+                                                      "If-Modified-Since": future})
+
+    assert response.status_code == 200
+
+
+async def test_head_gives_the_headers_of_get_without_a_body(client: Client, seeded: None) -> None:
+    get = await client.get(MARKET_FEED)
+
+    head = await client.head(MARKET_FEED)
+
+    assert head.status_code == 200
+    assert head.content == b""
+    assert head.headers["content-length"] == str(len(get.content))
+    assert head.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["access-control-allow-origin"] == "*"
+
+
+async def test_head_with_matching_etag_is_a_304(client: Client, seeded: None) -> None:
+    etag = (await client.get(MARKET_FEED)).headers["etag"]
+
+    head = await client.head(MARKET_FEED, headers={"If-None-Match": etag})
+
+    assert (head.status_code, head.content) == (304, b"")
+
+
+async def test_browser_page_on_another_site_may_read_the_feed(client: Client,
+                                                              seeded: None) -> None:
+    response = await client.get("/feeds/all.ics", headers={"Origin": "https://example.org"})
+
+    assert response.headers["access-control-allow-origin"] == "*"
+    assert response.headers["access-control-expose-headers"] == "ETag, Last-Modified"
+
+
+async def test_accept_header_does_not_change_the_answer(client: Client, seeded: None) -> None:
+    plain = await client.get(MARKET_FEED)
+
+    json_please = await client.get(MARKET_FEED, headers={"Accept": "application/json"})
+
+    assert json_please.status_code == 200
+    assert json_please.content == plain.content
+
+
+async def test_warm_feed_is_served_from_memory(client: Client, seeded: None) -> None:
+    cache = client.app.state.feed_cache
+    await client.get("/feeds/all.ics")
+    hits = cache.feeds.hits
+
+    await client.get("/feeds/all.ics")
+    await client.get("/feeds/all.ics", headers={"If-None-Match": '"stale"'})
+
+    assert cache.feeds.hits == hits + 2
