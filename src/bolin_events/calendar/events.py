@@ -194,17 +194,18 @@ def render_event(ev: EventData, hidden: Iterable[datetime] = ()) -> bytes:
                       f"SEQUENCE:{ev.sequence}"], "\\n\\n".join(map(escape_text, _details(ev))),
                      tail)
 
-    hidden_set = set(hidden)
     event_state = ev.status if ev.status in PREFIX else "published"
     head = [when_line("DTSTART", ev.starts_at, tz, all_day=all_day),
             when_line("DTEND", ev.ends_at, tz, all_day=all_day)]
     overrides: list[Night] = []
     if ev.rrule:
         head.append(f"RRULE:{ev.rrule}")
-        excluded = sorted(hidden_set | {n.recurrence_id for n in ev.nights if n.state == "skipped"})
+        hidden_set = set(hidden)
+        skipped = [n.recurrence_id for n in ev.nights if n.state == "skipped"]
+        excluded = sorted(hidden_set.union(skipped)) if hidden_set else sorted(skipped)
         head += [when_line("EXDATE", moment, tz, all_day=all_day) for moment in excluded]
-        overrides = [n for n in ev.nights
-                     if n.state in ("moved", "cancelled") and n.recurrence_id not in hidden_set]
+        overrides = [n for n in ev.nights if n.state in ("moved", "cancelled")
+                     and not (hidden_set and n.recurrence_id in hidden_set)]
     note = _note(event_state, ev.status_reason, night=False)
     lines = _component(ev, shared, head, event_state, ev.place, note)
     for night in sorted(overrides, key=lambda n: n.recurrence_id):

@@ -9,9 +9,10 @@ from datetime import UTC, datetime, timedelta
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.errors import InvalidInput, NotFound, VenueClash
+from bolin_events.errors import Conflict, InvalidInput, NotFound, VenueClash
 from bolin_events.models import (
     PUBLIC_STATUSES,
+    AttendanceReport,
     Event,
     EventStatus,
     Occurrence,
@@ -86,11 +87,42 @@ async def sync(session: AsyncSession, event: Event, max_count: int) -> list[Occu
                 row.updated_at = now
         session.add(row)
         kept.append(row)
+    await _refuse_losing_reports(session, event, list(existing.values()))
     for gone in existing.values():
         await session.delete(gone)
     event.span_end = max(o.ends_at for o in kept)
     await session.flush()
     return kept
+
+
+async def _refuse_losing_reports(
+    session: AsyncSession, event: Event, gone: list[Occurrence]
+) -> None:
+    """A change that would drop a night with attendance reports is refused: figures are kept."""
+    if not gone:
+        return
+    reported = (
+        await session.exec(
+            select(Occurrence)
+            .where(col(Occurrence.id).in_([o.id for o in gone]))
+            .where(
+                select(AttendanceReport.id)
+                .where(AttendanceReport.occurrence_id == Occurrence.id)
+                .exists()
+            )
+            .order_by(col(Occurrence.recurrence_id))
+        )
+    ).all()
+    if reported:
+        keys = ", ".join(occurrence_id(event, o) for o in reported[:5])
+        raise Conflict(
+            f"这次修改会删掉已上报人次的场次（{keys}），为保留统计，不能这样改。"
+            "请只修改未来的场次，或为新安排另建活动。",
+            f"This change would remove nights that already have attendance reports ({keys}); "
+            "reported figures are kept, so the change is refused. Change later nights only, "
+            "or create a new event for the new pattern.",
+            [{"occurrence_id": occurrence_id(event, o)} for o in reported],
+        )
 
 
 @dataclass(frozen=True)

@@ -72,8 +72,11 @@ def _resolve(refs: RefData, model: type[SQLModel], row: SQLModel, data: dict[str
         )
 
 
-async def create(session: AsyncSession, model: type[SQLModel], payload: BaseModel) -> SQLModel:
-    refs = await load_refs(session)
+async def create(
+    session: AsyncSession, model: type[SQLModel], payload: BaseModel, refs: RefData | None = None
+) -> SQLModel:
+    """Add one row; a caller adding many passes its ``refs``, which the new row joins."""
+    refs = refs or await load_refs(session)
     data = payload.model_dump(exclude_unset=True)
     name_zh: str = data["name_zh"]
     slug = data.pop("slug", None) or slugify(name_zh, strip_place_suffix=model in (Village,))
@@ -96,6 +99,9 @@ async def create(session: AsyncSession, model: type[SQLModel], payload: BaseMode
         setattr(row, key, value)
     session.add(row)
     await session.flush()
+    table = table_of(refs, model)
+    table.by_id[getattr(row, "id")] = row  # noqa: B009  (SQLModel has no .id for mypy)
+    table.by_slug[slug] = row
     return row
 
 

@@ -85,14 +85,14 @@ async def seed(session: AsyncSession, settings: Settings, *, demo: bool) -> Seed
 
 
 async def _places(session: AsyncSession, data: dict[str, Any], report: SeedReport) -> None:
+    refs = await load_refs(session)  # kept current by places.create, so loaded once
     for kind, model, schema in KINDS:
         for item in data.get(kind, []):
-            refs = await load_refs(session)
             slug = item.get("slug") or slugify(item["name_zh"], strip_place_suffix=model is Village)
             if slug in places.table_of(refs, model).by_slug:
                 report.count(kind, created=False)
                 continue
-            await places.create(session, model, schema.model_validate(item))
+            await places.create(session, model, schema.model_validate(item), refs)
             report.count(kind, created=True)
 
 

@@ -101,7 +101,8 @@ def split_svg(stats: StatsOut, kind: ChartKind, *, inline: bool = False) -> byte
     title = f"{stats.period.label}{CHART_TITLES[kind]}"
     rows = [r for r in stats.rows if r.people > 0]
     if kind == ChartKind.categories:
-        chart = pygal.Pie(**_options(title, inline), inner_radius=0.4)
+        options = {**_options(title, inline), "print_values": True}
+        chart = pygal.Pie(**options, inner_radius=0.4, formatter=lambda n: f"{n:,}")
         for row in rows:
             chart.add(row.name_zh, row.people)
         return _render(chart)
