@@ -12,12 +12,13 @@ import os
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
 from argon2 import PasswordHasher
 from litestar import Litestar
-from sqlalchemy import text
+from sqlalchemy import Table, select, text
 from sqlmodel import SQLModel
 
 from bolin_events import migrate
@@ -126,20 +127,51 @@ async def make_user(
     return {"Authorization": f"Bearer {token.token}"}
 
 
+# Rows as the real seeder left them, per database and kind of seed: the seeder runs once per
+# test run, later tests get its rows back by bulk insert (seeding through the services takes a
+# second; this takes milliseconds).
+_SEED_ROWS: dict[tuple[str, bool], list[tuple[Table, list[dict[str, Any]]]]] = {}
+
+
+async def _seed(app: Litestar, settings: Settings, *, demo: bool) -> None:
+    key = (settings.resolved_database_url, demo)
+    async with app.state.sessionmaker() as session, session.begin():
+        empty = await seeding.is_empty(session)
+        if key in _SEED_ROWS and empty:
+            await _insert_rows(session, _SEED_ROWS[key])
+            return
+        await seeding.seed(session, settings, demo=demo)
+        if empty:
+            connection = await session.connection()
+            _SEED_ROWS[key] = [
+                (table, [dict(row._mapping) for row in await connection.execute(select(table))])
+                for table in SQLModel.metadata.sorted_tables
+            ]
+
+
+async def _insert_rows(session: Any, tables: list[tuple[Table, list[dict[str, Any]]]]) -> None:
+    connection = await session.connection()
+    for table, rows in tables:
+        if rows:
+            await connection.execute(table.insert(), rows)
+    if connection.dialect.name == "postgresql":  # explicit ids leave the sequences behind
+        for table, rows in tables:
+            if rows and "id" in table.c:
+                await connection.execute(text(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
+                    f'(SELECT MAX(id) FROM "{table.name}"))'))
+
+
 @pytest.fixture
 async def seeded(client: Client, settings: Settings) -> None:
     """The reference data and the demo season, as `bolin-events seed` loads them."""
-    app = client.app
-    async with app.state.sessionmaker() as session, session.begin():
-        await seeding.seed(session, settings, demo=True)
+    await _seed(client.app, settings, demo=True)
 
 
 @pytest.fixture
 async def reference(client: Client, settings: Settings) -> None:
     """Only the reference data (villages, venues, categories …), no demo events."""
-    app = client.app
-    async with app.state.sessionmaker() as session, session.begin():
-        await seeding.seed(session, settings, demo=False)
+    await _seed(client.app, settings, demo=False)
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ and dates (end exclusive) for all-day ones.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import icalendar
@@ -124,5 +123,3 @@ async def event_id_by_key(client: Client, title_zh: str) -> int:
 def summary(block: list[str]) -> str:
     return next(line for line in block if line.startswith("SUMMARY:"))
 
-
-Json = dict[str, Any]

@@ -10,7 +10,7 @@ from litestar import Controller, Request, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.di import Provide
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body, HeaderParameter, Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow, may
@@ -35,8 +35,8 @@ AnyRequest = Request[Any, Any, Any]
 Out = TypeVar("Out", ReportOut, PhotoOut)
 IdempotencyKey = Annotated[
     str | None,
-    Parameter(
-        header=idempotency.HEADER,
+    HeaderParameter(
+        name=idempotency.HEADER,
         required=False,
         description="Any unique string (a UUID). A retry with the same key and body gets the "
         "first answer again (same status and body, header Idempotent-Replayed: true); the "
