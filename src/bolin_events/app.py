@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
 
     logging.basicConfig(level=settings.log_level)
+    feed_cache = FeedCache()
     return Litestar(
         route_handlers=[
             healthz,
@@ -75,7 +76,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_class=JsonRequest,
         on_startup=[open_database],
         on_shutdown=[close_database],
-        state=State({"settings": settings, "feed_cache": FeedCache()}),
+        state=State(
+            {
+                "settings": settings,
+                "feed_cache": feed_cache,
+                "after_write": [feed_cache.forget_recent],
+            }
+        ),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(
             title="bolin-events",

@@ -339,3 +339,26 @@ class _Progress:
 
 main.add_command(client_group)
 main.add_command(report_group)
+
+
+@main.group(help="订阅源 / iCal feeds.")
+def feeds() -> None:
+    pass
+
+
+@feeds.command(
+    "check",
+    help="印海报前检查订阅源 / Check a feed before printing it: URL (default: "
+    "BOLIN_PUBLIC_URL/feeds/all.ics) or a local .ics file. Exit 1 on any problem.",
+)
+@click.argument("source", required=False)
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3660))
+def feeds_check(source: str | None, days: int) -> None:
+    from bolin_events import feed_check
+
+    source = source or get_settings().public_url.rstrip("/") + "/feeds/all.ics"
+    click.echo(f"检查 / checking: {source}")
+    report = feed_check.check_source(source, days=days)
+    click.echo("\n".join(feed_check.report_lines(report, days)))
+    if report.problems:
+        sys.exit(1)

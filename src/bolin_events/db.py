@@ -64,8 +64,12 @@ async def provide_db(
     state: State, request: Request[Any, Any, Any]
 ) -> AsyncGenerator[AsyncSession, None]:
     """One transaction per request: committed when the handler returns, rolled back if it raises."""
-    async with write_session(state.sessionmaker, writes=request.method not in READ_METHODS) as s:
+    writes = request.method not in READ_METHODS
+    async with write_session(state.sessionmaker, writes=writes) as s:
         yield s
+    if writes:  # committed: tell in-process caches (e.g. feeds) to look again
+        for listener in state.get("after_write", ()):
+            listener()
 
 
 @asynccontextmanager

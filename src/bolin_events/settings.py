@@ -38,6 +38,14 @@ class Settings(BaseSettings):
         description="Events that ended more than this many days ago leave the iCal feeds "
         "(Google refuses feeds over ~1 MB); future events always stay.",
     )
+    feed_recheck_seconds: float = Field(
+        default=2.0,
+        ge=0,
+        le=300,
+        description="A feed served within this many seconds is sent again without asking the "
+        "database whether it changed (writes through this process are seen at once). Well "
+        "inside the five minutes feeds may be cached by clients anyway.",
+    )
     report_grace_minutes: int = Field(
         default=30,
         ge=0,

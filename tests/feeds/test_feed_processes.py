@@ -88,7 +88,8 @@ def _start(database_url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], 
     env = {**os.environ, "BOLIN_DATABASE_URL": database_url, "BOLIN_DATA_DIR": str(data_dir),
            "BOLIN_SECRET_KEY": "feeds-test-secret-key", "BOLIN_ENVIRONMENT": "test",
            "BOLIN_PUBLIC_URL": "https://events.example.test",
-           "BOLIN_UID_DOMAIN": "events.example.test", "BOLIN_LOG_LEVEL": "WARNING"}
+           "BOLIN_UID_DOMAIN": "events.example.test", "BOLIN_LOG_LEVEL": "WARNING",
+           "BOLIN_FEED_RECHECK_SECONDS": "0"}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "--factory", "bolin_events.app:create_app_from_env",
          "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],

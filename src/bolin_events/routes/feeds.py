@@ -16,6 +16,7 @@ from litestar.di import Provide
 from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bolin_events.db import write_session
 from bolin_events.errors import NotFound
 from bolin_events.routes.params import SlugList, split
 from bolin_events.schemas.feeds import FeedOut
@@ -60,48 +61,88 @@ def feed_response(request: AnyRequest, feed: RenderedFeed) -> Response[bytes]:
         "Access-Control-Expose-Headers": "ETag, Last-Modified",
     }
     if feed.last_modified is not None:
-        headers["Last-Modified"] = format_datetime(feed.last_modified.astimezone(UTC),
-                                                   usegmt=True)
+        headers["Last-Modified"] = format_datetime(feed.last_modified.astimezone(UTC), usegmt=True)
     if not_modified(request, feed):
         return Response(b"", status_code=304, headers=headers)
     headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
     if request.method == HttpMethod.HEAD:
-        headers.update({"Content-Type": f"{CALENDAR}; charset=utf-8",
-                        "Content-Length": str(len(feed.body))})
+        headers.update(
+            {"Content-Type": f"{CALENDAR}; charset=utf-8", "Content-Length": str(len(feed.body))}
+        )
         return Response(b"", headers=headers)
     return Response(feed.body, media_type=CALENDAR, headers=headers)
 
 
-async def _serve(request: AnyRequest, db: AsyncSession, settings: Settings, cache: FeedCache,
-                 kind: str, key: str, query: dict[str, str | None]) -> Response[bytes]:
+async def _serve(
+    request: AnyRequest,
+    state: State,
+    settings: Settings,
+    cache: FeedCache,
+    kind: str,
+    key: str,
+    query: dict[str, str | None],
+) -> Response[bytes]:
+    """A feed checked moments ago is sent as it is; otherwise one read transaction decides."""
     scope = FeedScope.of(kind, key, {name: split(value) for name, value in query.items()})
-    feed = await get_feed(db, await load_refs(db), cache, settings, scope)
+    feed = cache.recent(scope, settings.feed_recheck_seconds)
+    if feed is None:
+        async with write_session(state.sessionmaker, writes=False) as db:
+            feed = await get_feed(db, await load_refs(db), cache, settings, scope)
+        cache.remember(scope, feed)
     return feed_response(request, feed)
 
 
-@route("/feeds/all.ics", http_method=[HttpMethod.GET, HttpMethod.HEAD], name="feed_all",
-       summary="Every published event as iCal", tags=["feeds"])
-async def all_feed(request: AnyRequest, db: AsyncSession, settings: Settings,
-                   feed_cache: FeedCache, category: SlugList = None, village: SlugList = None,
-                   venue: SlugList = None, programme: SlugList = None) -> Response[bytes]:
+@route(
+    "/feeds/all.ics",
+    http_method=[HttpMethod.GET, HttpMethod.HEAD],
+    name="feed_all",
+    summary="Every published event as iCal",
+    tags=["feeds"],
+)
+async def all_feed(
+    request: AnyRequest,
+    state: State,
+    settings: Settings,
+    feed_cache: FeedCache,
+    category: SlugList = None,
+    village: SlugList = None,
+    venue: SlugList = None,
+    programme: SlugList = None,
+) -> Response[bytes]:
     query = {"category": category, "village": village, "venue": venue, "programme": programme}
-    return await _serve(request, db, settings, feed_cache, "all", "", query)
+    return await _serve(request, state, settings, feed_cache, "all", "", query)
 
 
-@route("/feeds/{kind:str}/{name:str}", http_method=[HttpMethod.GET, HttpMethod.HEAD],
-       name="feed_scoped", tags=["feeds"],
-       summary="One category, village, venue, programme (with its sub-programmes) or event",
-       description="name is `{slug}.ics` (or `{id}.ics` for events); ?category=a,b&village=c "
-       "narrows further. An unknown slug is a 404, never an empty feed.")
-async def scoped_feed(request: AnyRequest, db: AsyncSession, settings: Settings,
-                      feed_cache: FeedCache, kind: str, name: str, category: SlugList = None,
-                      village: SlugList = None, venue: SlugList = None,
-                      programme: SlugList = None) -> Response[bytes]:
+@route(
+    "/feeds/{kind:str}/{name:str}",
+    http_method=[HttpMethod.GET, HttpMethod.HEAD],
+    name="feed_scoped",
+    tags=["feeds"],
+    summary="One category, village, venue, programme (with its sub-programmes) or event",
+    description="name is `{slug}.ics` (or `{id}.ics` for events); ?category=a,b&village=c "
+    "narrows further. An unknown slug is a 404, never an empty feed.",
+)
+async def scoped_feed(
+    request: AnyRequest,
+    state: State,
+    settings: Settings,
+    feed_cache: FeedCache,
+    kind: str,
+    name: str,
+    category: SlugList = None,
+    village: SlugList = None,
+    venue: SlugList = None,
+    programme: SlugList = None,
+) -> Response[bytes]:
     if kind not in KINDS or not name.endswith(".ics"):
-        raise NotFound(f"没有这个订阅地址：/feeds/{kind}/{name}",
-                       f"No feed at /feeds/{kind}/{name}; feeds end in .ics (see /api/v1/feeds).")
+        raise NotFound(
+            f"没有这个订阅地址：/feeds/{kind}/{name}",
+            f"No feed at /feeds/{kind}/{name}; feeds end in .ics (see /api/v1/feeds).",
+        )
     query = {"category": category, "village": village, "venue": venue, "programme": programme}
-    return await _serve(request, db, settings, feed_cache, kind, name.removesuffix(".ics"), query)
+    return await _serve(
+        request, state, settings, feed_cache, kind, name.removesuffix(".ics"), query
+    )
 
 
 @get("/api/v1/feeds", summary="Every feed with its subscribe links and QR codes", tags=["feeds"])
@@ -111,9 +152,11 @@ async def list_feeds(db: AsyncSession, settings: Settings) -> list[FeedOut]:
 
 def _qr(settings: Settings, url: str, kind: str, media_type: str) -> Response[bytes]:
     image = feed_links.qr_image(feed_links.check_qr_target(settings, url), kind)
-    return Response(image, media_type=media_type,
-                    headers={"Cache-Control": "public, max-age=86400",
-                             "Access-Control-Allow-Origin": "*"})
+    return Response(
+        image,
+        media_type=media_type,
+        headers={"Cache-Control": "public, max-age=86400", "Access-Control-Allow-Origin": "*"},
+    )
 
 
 @get("/qr.svg", summary="QR code (SVG) of an address on this site", tags=["feeds"])

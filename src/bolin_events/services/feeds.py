@@ -22,6 +22,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
+from time import monotonic
 from typing import Any
 from weakref import WeakValueDictionary
 
@@ -57,8 +58,11 @@ class FeedScope:
 
     def path(self) -> str:
         base = "/feeds/all.ics" if self.kind == "all" else f"/feeds/{self.kind}/{self.key}.ics"
-        query = "&".join(f"{name}={','.join(slugs)}"
-                         for name, slugs in zip(FILTER_NAMES, self.filters, strict=True) if slugs)
+        query = "&".join(
+            f"{name}={','.join(slugs)}"
+            for name, slugs in zip(FILTER_NAMES, self.filters, strict=True)
+            if slugs
+        )
         return f"{base}?{query}" if query else base
 
     def filename(self) -> str:
@@ -83,14 +87,36 @@ class FeedCache:
     ``clock`` decides which past events are still shown; tests pin it to a day.
     """
 
-    def __init__(self, max_blocks: int = 50_000, max_feeds: int = 256,
-                 max_bytes: int = 256 * 2**20, clock: Callable[[], datetime] = utc_now) -> None:
+    def __init__(
+        self,
+        max_blocks: int = 50_000,
+        max_feeds: int = 256,
+        max_bytes: int = 256 * 2**20,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
         self.blocks: LRU[bytes] = LRU(max_blocks, max_bytes, len)
         self.feeds: LRU[RenderedFeed] = LRU(max_feeds, max_bytes, lambda f: len(f.body))
         self.clock = clock
         # One build per feed key at a time: after an edit, subscribers polling at once wait
         # for the first rebuild instead of each doing it again.
         self.building: WeakValueDictionary[Hashable, asyncio.Lock] = WeakValueDictionary()
+        # Feeds checked against the database moments ago, by request: (monotonic time, feed).
+        self.fresh: dict[Hashable, tuple[float, RenderedFeed]] = {}
+
+    def recent(self, request_key: Hashable, max_age: float) -> RenderedFeed | None:
+        entry = self.fresh.get(request_key)
+        if entry is None or monotonic() - entry[0] >= max_age:
+            return None
+        return entry[1]
+
+    def remember(self, request_key: Hashable, feed: RenderedFeed) -> None:
+        if len(self.fresh) > 4096:
+            self.fresh.clear()
+        self.fresh[request_key] = (monotonic(), feed)
+
+    def forget_recent(self) -> None:
+        """After a write through this process: the next request asks the database again."""
+        self.fresh.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +143,12 @@ class Cuts:
 
 async def data_version(session: AsyncSession) -> Version:
     """One cheap query whose answer changes whenever anything a feed shows can have changed."""
-    events = select(func.count().label("n"), func.max(Event.id).label("last"),
-                    func.max(Event.updated_at).label("changed"),
-                    func.sum(Event.sequence).label("sequences")).subquery()
+    events = select(
+        func.count().label("n"),
+        func.max(Event.id).label("last"),
+        func.max(Event.updated_at).label("changed"),
+        func.sum(Event.sequence).label("sequences"),
+    ).subquery()
     # The newest night's id (an index look-up): rows added by a rule change. A count would
     # scan every night, and each change to existing nights already raises a SEQUENCE.
     nights = select(func.max(Occurrence.id).label("last_night")).subquery()
@@ -130,15 +159,18 @@ async def data_version(session: AsyncSession) -> Version:
 
 def refs_fingerprint(refs: RefData) -> tuple[Any, ...]:
     tables = (refs.villages, refs.venues, refs.categories, refs.organizers, refs.programmes)
-    return tuple(tuple(tuple(row.model_dump().values()) for row in t.by_id.values())
-                 for t in tables)
+    return tuple(
+        tuple(tuple(row.model_dump().values()) for row in t.by_id.values()) for t in tables
+    )
 
 
-async def get_feed(session: AsyncSession, refs: RefData, cache: FeedCache, settings: Settings,
-                   scope: FeedScope) -> RenderedFeed:
+async def get_feed(
+    session: AsyncSession, refs: RefData, cache: FeedCache, settings: Settings, scope: FeedScope
+) -> RenderedFeed:
     """The feed's bytes: from memory while the data version holds, else rebuilt from blocks."""
-    selection = await resolve(session, refs, scope.kind, scope.key,
-                              dict(zip(FILTER_NAMES, scope.filters, strict=True)))
+    selection = await resolve(
+        session, refs, scope.kind, scope.key, dict(zip(FILTER_NAMES, scope.filters, strict=True))
+    )
     cuts = Cuts.at(cache.clock(), settings)
     key = (scope, await data_version(session), refs_fingerprint(refs), cuts)
     feed = cache.feeds.get(key)
@@ -153,8 +185,15 @@ async def get_feed(session: AsyncSession, refs: RefData, cache: FeedCache, setti
     return feed
 
 
-async def build_feed(session: AsyncSession, refs: RefData, cache: FeedCache, settings: Settings,
-                     scope: FeedScope, selection: Selection, cuts: Cuts) -> RenderedFeed:
+async def build_feed(
+    session: AsyncSession,
+    refs: RefData,
+    cache: FeedCache,
+    settings: Settings,
+    scope: FeedScope,
+    selection: Selection,
+    cuts: Cuts,
+) -> RenderedFeed:
     """The whole file from the database, reusing every VEVENT block already rendered."""
     connection = await session.connection()
     conds = queries.conditions(selection, cuts.past, cuts.today)
@@ -171,8 +210,7 @@ async def build_feed(session: AsyncSession, refs: RefData, cache: FeedCache, set
             continue
         # Every change to an event or its nights raises its SEQUENCE and updated_at
         # (scheduling._touch); the names it mentions come from the reference data.
-        key = (event.id, event.sequence, event.updated_at, hidden, names_key,
-               settings.public_url)
+        key = (event.id, event.sequence, event.updated_at, hidden, names_key, settings.public_url)
         block = cache.blocks.get(key)
         if block is None:
             data = snapshot(names, event, nights.get(event.id, []), settings.public_url)
@@ -181,9 +219,12 @@ async def build_feed(session: AsyncSession, refs: RefData, cache: FeedCache, set
         blocks.append(block)
         newest = event.updated_at if newest is None else max(newest, event.updated_at)
 
-    header = FeedHeader(name=selection.title(), description=selection.description(),
-                        url=settings.public_url.rstrip("/") + scope.path(),
-                        timezone=settings.timezone)
+    header = FeedHeader(
+        name=selection.title(),
+        description=selection.description(),
+        url=settings.public_url.rstrip("/") + scope.path(),
+        timezone=settings.timezone,
+    )
     zones = await queries.zones_used(connection, conds, chain.from_iterable(nights.values()))
     body = render_feed(header, zones, blocks)
     return RenderedFeed(

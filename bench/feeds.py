@@ -1,0 +1,334 @@
+"""The /feeds/all.ics feed under a full season: build time, HTTP throughput, memory.
+
+    python bench/feeds.py [--events 2000] [--seconds 10] [--connections 16]
+
+Fills a fresh SQLite database in a temporary directory with a season of 2,000 events — a
+fifth of them weekly series, ~20,000 occurrences in all, a few nights skipped, moved or
+cancelled — then prints, from one run:
+
+1. a cold build of the feed (services.feeds.get_feed with a fresh FeedCache) against a naive
+   rebuild with icalendar objects for every event (RRULE, EXDATE, overrides, to_ical()),
+   medians of 3 and their ratio (goal ≥ 10×);
+2. requests/s of GET /feeds/all.ics (warm cache) against a bare Litestar app answering the
+   same bytes from memory, both under uvicorn (1 worker, same flags) on 127.0.0.1, loaded by
+   wrk (goal ≥ 0.9);
+3. the same for conditional GETs answered 304 (If-None-Match);
+4. the app worker's peak RSS (VmHWM) after the load (goal < 200 MB).
+
+Needs `wrk` (apt-get install -y wrk). Only 127.0.0.1 is loaded; servers are stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+import icalendar
+from sqlalchemy import insert, text
+from sqlmodel import select
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from bolin_events import migrate  # noqa: E402
+from bolin_events.db import make_engine, make_sessionmaker  # noqa: E402
+from bolin_events.models import Category, Event, Occurrence, Venue  # noqa: E402
+from bolin_events.services import seeding  # noqa: E402
+from bolin_events.services.feeds import FeedCache, FeedScope, get_feed  # noqa: E402
+from bolin_events.services.refs import load_refs  # noqa: E402
+from bolin_events.settings import Settings  # noqa: E402
+
+TZ = ZoneInfo("Asia/Shanghai")
+WEEKS = 46  # nights of each weekly series: 400 × 46 + 1,600 singles ≈ 20,000 occurrences
+PUBLIC_URL = "http://127.0.0.1"
+
+
+def stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+async def fill(settings: Settings, count: int) -> int:
+    """The season, inserted with SQLAlchemy Core; returns the number of occurrences."""
+    rng = random.Random(2026)
+    engine = make_engine(settings)
+    today = datetime.now(TZ).replace(hour=19, minute=0, second=0, microsecond=0)
+    async with make_sessionmaker(engine)() as session, session.begin():
+        await seeding.seed(session, settings, demo=False)
+        venues = list((await session.exec(select(Venue.id))).all())
+        categories = list((await session.exec(select(Category.id))).all())
+        changed = datetime(2026, 1, 1, tzinfo=UTC)
+        events: list[dict[str, Any]] = []
+        nights: list[dict[str, Any]] = []
+        for e in range(1, count + 1):
+            weekly = e % 5 == 0
+            first = today + timedelta(days=rng.randrange(-30, 200 if weekly else 300))
+            length = timedelta(hours=rng.choice([2, 3]))
+            starts = [first + timedelta(weeks=n) for n in range(WEEKS if weekly else 1)]
+            venue = rng.choice(venues)
+            events.append({
+                "id": e, "uid": f"event-{e}@bench.test",
+                "title_zh": f"柏林镇活动{e}：龙舟、庙会、夜市与川剧",
+                "title_en": f"Bolin event {e}",
+                "description_zh": "在柏林镇老街举行，欢迎游客与村民参加。" * 3,
+                "description_en": "Held on the old street of Bolin; all welcome.",
+                "category_id": rng.choice(categories), "venue_id": venue,
+                "starts_at": first, "ends_at": first + length, "timezone": "Asia/Shanghai",
+                "rrule": f"FREQ=WEEKLY;UNTIL={stamp(starts[-1])}" if weekly else None,
+                "status": "published", "sequence": 0, "price": "免费 / free",
+                "span_end": starts[-1] + length, "created_at": changed, "updated_at": changed,
+            })
+            for when in starts:
+                state = rng.choices(["scheduled", "skipped", "moved", "cancelled"],
+                                    [92, 3, 3, 2])[0] if weekly else "scheduled"
+                moved = timedelta(days=1) if state == "moved" else timedelta(0)
+                nights.append({
+                    "event_id": e, "recurrence_id": when, "starts_at": when + moved,
+                    "ends_at": when + moved + length,
+                    "venue_id": rng.choice(venues) if state == "moved" else venue,
+                    "state": state, "reason": "下雨 / rain" if state != "scheduled" else None,
+                    "updated_at": changed,
+                })
+        connection = await session.connection()
+        await connection.execute(insert(Event), events)
+        await connection.execute(insert(Occurrence), nights)
+    async with engine.connect() as connection:
+        await connection.execute(text("ANALYZE"))
+        await connection.commit()
+    await engine.dispose()
+    return len(nights)
+
+
+def naive_feed(events: list[Event], nights: dict[int, list[Occurrence]],
+               names: dict[int | None, str]) -> bytes:
+    """Every event as icalendar objects, serialised with to_ical(): the approach we avoid."""
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//Bolin Town//naive//ZH")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "柏林镇活动 / Bolin town events")
+
+    def component(event: Event, start: datetime, end: datetime, venue: int | None,
+                  status: str) -> icalendar.Event:
+        item = icalendar.Event()
+        item.add("uid", event.uid)
+        item.add("dtstamp", event.updated_at)
+        item.add("last-modified", event.updated_at)
+        item.add("sequence", event.sequence)
+        item.add("dtstart", start.astimezone(TZ))
+        item.add("dtend", end.astimezone(TZ))
+        item.add("summary", f"{event.title_zh} / {event.title_en}")
+        item.add("description", f"{event.description_zh}\n\n{event.description_en}")
+        item.add("location", names.get(venue, ""))
+        item.add("url", f"{PUBLIC_URL}/events/{event.id}")
+        item.add("status", status)
+        return item
+
+    for event in events:
+        master = component(event, event.starts_at, event.ends_at, event.venue_id, "CONFIRMED")
+        own = nights.get(event.id or 0, [])
+        if event.rrule:
+            master.add("rrule", icalendar.vRecur.from_ical(event.rrule))
+            for night in own:
+                if night.state == "skipped":
+                    master.add("exdate", night.recurrence_id.astimezone(TZ))
+        calendar.add_component(master)
+        for night in own if event.rrule else []:
+            if night.state in ("moved", "cancelled"):
+                status = "CANCELLED" if night.state == "cancelled" else "CONFIRMED"
+                override = component(event, night.starts_at, night.ends_at, night.venue_id,
+                                      status)
+                override.add("recurrence-id", night.recurrence_id.astimezone(TZ))
+                calendar.add_component(override)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
+
+
+async def build_times(settings: Settings, runs: int = 3) -> tuple[list[float], list[float], str]:
+    engine = make_engine(settings)
+    ours: list[float] = []
+    naive: list[float] = []
+    sizes = ""
+    try:
+        for _ in range(runs):
+            async with make_sessionmaker(engine)() as session:
+                started = time.perf_counter()
+                feed = await get_feed(session, await load_refs(session), FeedCache(), settings,
+                                      FeedScope())
+                ours.append(time.perf_counter() - started)
+            async with make_sessionmaker(engine)() as session:
+                started = time.perf_counter()
+                refs = await load_refs(session)
+                names = {v.id: v.name_zh for v in refs.venues.by_id.values()}
+                events = list((await session.exec(
+                    select(Event).where(Event.status == "published"))).all())
+                by_event: dict[int, list[Occurrence]] = defaultdict(list)
+                for night in (await session.exec(
+                        select(Occurrence).where(Occurrence.state != "scheduled"))).all():
+                    by_event[night.event_id].append(night)
+                body = naive_feed(events, by_event, names)
+                naive.append(time.perf_counter() - started)
+            sizes = (f"ours {len(feed.body) / 1e6:.2f} MB, {feed.body.count(b'BEGIN:VEVENT')}"
+                     f" VEVENTs; naive {len(body) / 1e6:.2f} MB, "
+                     f"{body.count(b'BEGIN:VEVENT')} VEVENTs")
+    finally:
+        await engine.dispose()
+    return ours, naive, sizes
+
+
+BARE_APP = '''
+from pathlib import Path
+from litestar import Litestar, Request, Response, get
+
+BODY = Path({body!r}).read_bytes()
+ETAG = {etag!r}
+
+
+@get("/feeds/all.ics")
+async def feed(request: Request) -> Response[bytes]:
+    headers = {{"ETag": ETAG, "Cache-Control": "public, max-age=300"}}
+    if request.headers.get("if-none-match") == ETAG:
+        return Response(b"", status_code=304, headers=headers)
+    return Response(BODY, media_type="text/calendar", headers=headers)
+
+
+app = Litestar([feed])
+'''
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(target: str, env: dict[str, str], app_dir: Path,
+                 factory: bool) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port",
+               str(port), "--workers", "1", "--log-level", "warning", "--no-access-log",
+               "--app-dir", str(app_dir)] + (["--factory"] if factory else [])
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"{target} exited with {process.returncode}")
+        try:
+            httpx.get(base + "/feeds/all.ics", timeout=30)  # also warms the feed cache
+            return process, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    process.kill()
+    raise SystemExit(f"{target} did not answer within 60 s")
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> float:
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    output = subprocess.run([*command, url], capture_output=True, text=True,
+                            timeout=seconds + 30, check=True).stdout
+    errors = re.search(r"Socket errors: (.*)", output)
+    if errors:
+        print(f"    wrk socket errors: {errors.group(1)}")
+    found = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if found is None:
+        raise SystemExit(f"no Requests/sec in wrk output:\n{output}")
+    return float(found.group(1))
+
+
+def peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    found = re.search(r"VmHWM:\s+(\d+) kB", status)
+    return int(found.group(1)) / 1024 if found else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--events", type=int, default=2000)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install -y wrk")
+
+    with tempfile.TemporaryDirectory(prefix="bolin-bench-feeds-") as tmp_name:
+        tmp = Path(tmp_name)
+        database_url = f"sqlite+aiosqlite:///{tmp / 'bench.db'}"
+        settings = Settings(database_url=database_url, data_dir=tmp / "data",
+                            public_url=PUBLIC_URL, secret_key="bench-secret-key-not-for-use",
+                            log_level="WARNING")
+        migrate.upgrade(settings)
+        started = time.perf_counter()
+        nights = asyncio.run(fill(settings, args.events))
+        print(f"season: {args.events} events, {nights} occurrences "
+              f"(loaded in {time.perf_counter() - started:.1f}s)")
+
+        ours, naive, sizes = asyncio.run(build_times(settings))
+        ours_median, naive_median = statistics.median(ours), statistics.median(naive)
+        print(f"1. cold build, median of 3: get_feed {ours_median * 1000:.0f} ms   "
+              f"naive icalendar {naive_median * 1000:.0f} ms   "
+              f"ratio {naive_median / ours_median:.1f}× (goal ≥ 10×)")
+        print(f"   {sizes}")
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith("BOLIN_")}
+        env.update(BOLIN_DATABASE_URL=database_url, BOLIN_DATA_DIR=str(tmp / "data"),
+                   BOLIN_PUBLIC_URL=PUBLIC_URL, BOLIN_SECRET_KEY="bench-secret-key-not-for-use",
+                   BOLIN_LOG_LEVEL="WARNING")
+        app, app_url = start_server("bolin_events.app:create_app_from_env", env,
+                                    ROOT / "src", factory=True)
+        bare = None
+        try:
+            response = httpx.get(app_url + "/feeds/all.ics", timeout=30)
+            etag = response.headers["etag"]
+            (tmp / "feed.ics").write_bytes(response.content)
+            (tmp / "bare_app.py").write_text(textwrap.dedent(
+                BARE_APP.format(body=str(tmp / "feed.ics"), etag=etag)))
+            bare, bare_url = start_server("bare_app:app", env, tmp, factory=False)
+            assert httpx.get(bare_url + "/feeds/all.ics").content == response.content
+            feed_path = "/feeds/all.ics"
+            load = (args.seconds, args.connections)
+            print(f"2./3. wrk, {args.seconds}s, {args.connections} connections, 2 threads, "
+                  f"uvicorn 1 worker ({len(response.content) / 1e6:.2f} MB body)")
+            for label, headers in (("200 GET", {}), ("304 If-None-Match", {"If-None-Match": etag})):
+                ours_rps = wrk(app_url + feed_path, *load, headers)
+                bare_rps = wrk(bare_url + feed_path, *load, headers)
+                print(f"   {label:18} app {ours_rps:8.0f} req/s   bare {bare_rps:8.0f} req/s   "
+                      f"ratio {ours_rps / bare_rps:.2f} (goal ≥ 0.9)")
+            print(f"4. app worker peak RSS (VmHWM): {peak_rss_mb(app.pid):.0f} MB (goal < 200 MB)")
+        finally:
+            stop(app)
+            if bare is not None:
+                stop(bare)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,51 @@
+"""A feed checked moments ago is sent again without a database query; local writes end that."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from bolin_events.models import Event
+from bolin_events.settings import Settings
+from tests.conftest import Client, Staff
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"feed_recheck_seconds": 60})
+
+
+async def _rename_behind_the_apps_back(client: Client, title: str) -> int:
+    async with client.app.state.sessionmaker() as session, session.begin():
+        event = (await session.exec(select(Event).order_by(Event.id))).first()  # type: ignore[arg-type]
+        assert event is not None
+        event.title_zh, event.sequence = title, event.sequence + 1
+        session.add(event)
+        return event.id or 0
+
+
+async def test_feed_recent_is_resent_without_asking_the_database(
+    client: Client, seeded: None
+) -> None:
+    first = await client.get("/feeds/all.ics")
+    await _rename_behind_the_apps_back(client, "改名但还没被看见")
+
+    again = await client.get("/feeds/all.ics")
+
+    assert again.headers["etag"] == first.headers["etag"]
+    assert "改名但还没被看见" not in again.text
+
+
+async def test_feed_write_through_the_app_is_seen_at_once(
+    client: Client, seeded: None, staff: Staff
+) -> None:
+    first = await client.get("/feeds/all.ics")
+    event_id = (await client.get("/api/v1/events")).json()["items"][0]["id"]
+
+    patched = await client.patch(f"/api/v1/events/{event_id}", json={"title_zh": "新名字"},
+                                 headers=staff.scheduler)
+    again = await client.get("/feeds/all.ics")
+
+    assert patched.status_code == 200
+    assert again.headers["etag"] != first.headers["etag"]
+    assert "SUMMARY:新名字" in again.text
