@@ -66,7 +66,12 @@ def allow(permission: str) -> Any:
 
 
 class TokenAuthMiddleware(ASGIMiddleware):
-    """Resolves ``Authorization: Bearer`` into ``scope["user"]``; no header means anonymous."""
+    """Resolves ``Authorization: Bearer`` into ``scope["user"]``; no header means anonymous.
+
+    Feeds are public and hot (subscribers poll them): they skip this middleware.
+    """
+
+    exclude_path_pattern = ("^/feeds/",)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         scope["user"] = None
