@@ -224,8 +224,6 @@ class OccurrenceController(Controller):
         summary="Undo a skip, move or cancel",
         description="Back to the rule's time and venue.",
     )
-    async def restore(
-        self, db: AsyncSession, settings: Settings, occurrence_id: str
-    ) -> OccurrenceOut:
-        event, occ = await scheduling.restore_occurrence(db, occurrence_id, settings)
+    async def restore(self, db: AsyncSession, occurrence_id: str) -> OccurrenceOut:
+        event, occ = await scheduling.restore_occurrence(db, occurrence_id)
         return occ_service.occurrence_out(await load_refs(db), occ, event)

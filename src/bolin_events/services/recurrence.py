@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from itertools import islice
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -242,7 +242,3 @@ def expand(
             f"the rule runs past {LAST_YEAR}; give a smaller COUNT",
         )
     return starts
-
-
-def day_span(first: date, last: date) -> timedelta:
-    return last - first + timedelta(days=1)

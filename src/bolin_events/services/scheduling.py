@@ -291,9 +291,7 @@ async def cancel_occurrence(
     return await _set_state(session, event, occ, OccurrenceState.cancelled, data.reason)
 
 
-async def restore_occurrence(
-    session: AsyncSession, key: str, settings: Settings
-) -> tuple[Event, Occurrence]:
+async def restore_occurrence(session: AsyncSession, key: str) -> tuple[Event, Occurrence]:
     event, occ = await _series_occurrence(session, key)
     occ.starts_at = occ.recurrence_id
     occ.ends_at = occ_service.shifted_end(event, occ.recurrence_id)

@@ -86,7 +86,7 @@ async def sync_nights(
             continue
         key = occurrence_id(event, occ)
         if want.state == OccurrenceState.scheduled:
-            await scheduling.restore_occurrence(session, key, settings)
+            await scheduling.restore_occurrence(session, key)
         elif want.state == OccurrenceState.skipped:
             await scheduling.skip_occurrence(session, key)
         elif want.state == OccurrenceState.cancelled:
