@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
@@ -13,7 +14,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from bolin_events import __version__
 from bolin_events.auth import TokenAuthMiddleware
 from bolin_events.db import make_engine, make_sessionmaker, provide_db
-from bolin_events.errors import EXCEPTION_HANDLERS, JsonRequest
+from bolin_events.errors import JsonRequest
 from bolin_events.routes.api_accounts import AccountController
 from bolin_events.routes.api_attendance import attendance_routers
 from bolin_events.routes.api_events import EventController, OccurrenceController
@@ -22,8 +23,13 @@ from bolin_events.routes.api_places import PLACE_ROUTERS
 from bolin_events.routes.api_reports import REPORT_ROUTERS
 from bolin_events.routes.feeds import FEED_DEPENDENCIES, FEED_ROUTES
 from bolin_events.routes.health import healthz
+from bolin_events.routes.pages_attendance import ATTENDANCE_PAGES
+from bolin_events.routes.pages_public import PUBLIC_PAGES
+from bolin_events.routes.pages_reports import REPORTS_PAGES
+from bolin_events.routes.pages_staff import STAFF_PAGES
 from bolin_events.services.feeds import FeedCache
 from bolin_events.settings import Settings, get_settings
+from bolin_events.web import PAGE_EXCEPTION_HANDLERS, static_router, template_config
 
 API_DESCRIPTION = """柏林镇文化活动与文旅项目管理。
 Event and cultural-tourism programme manager for 柏林镇 (Bolin town, Chongqing).
@@ -32,6 +38,9 @@ Reads of public data need no login. Every write needs `Authorization: Bearer <to
 (get one from `POST /api/v1/auth/token` or `bolin-events tokens create`).
 Errors always have the shape `{status, code, message, message_en, details}`.
 """
+
+
+CSRF_EXEMPT = ["^/api/", "^/feeds/", "^/healthz", "^/schema", "^/qr\\.", "^/static/"]
 
 
 def provide_settings(state: State) -> Settings:
@@ -65,6 +74,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *attendance_routers(settings),
             *REPORT_ROUTERS,
             *FEED_ROUTES,
+            *PUBLIC_PAGES,
+            *STAFF_PAGES,
+            *ATTENDANCE_PAGES,
+            *REPORTS_PAGES,
+            static_router(),
         ],
         dependencies={
             "db": Provide(provide_db),
@@ -72,7 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             **FEED_DEPENDENCIES,
         },
         middleware=[TokenAuthMiddleware()],
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=PAGE_EXCEPTION_HANDLERS,
         request_class=JsonRequest,
         on_startup=[open_database],
         on_shutdown=[close_database],
@@ -82,6 +96,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 "feed_cache": feed_cache,
                 "after_write": [feed_cache.forget_recent],
             }
+        ),
+        template_config=template_config(),
+        csrf_config=CSRFConfig(
+            secret=settings.resolved_secret_key(),
+            cookie_name="bolin_csrf",
+            cookie_secure=settings.secure_cookies,
+            cookie_httponly=True,
+            cookie_samesite="lax",
+            exclude=CSRF_EXEMPT,  # the JSON API authenticates by header, never by cookie
         ),
         request_max_body_size=settings.max_body_bytes,
         openapi_config=OpenAPIConfig(

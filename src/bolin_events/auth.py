@@ -16,7 +16,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.db import write_session
 from bolin_events.errors import Forbidden, NotAuthenticated
 from bolin_events.models import Role
-from bolin_events.services.accounts import Principal, needs_touch, token_principal, touch_token
+from bolin_events.services.accounts import (
+    Principal,
+    needs_touch,
+    session_alive,
+    token_principal,
+    touch_token,
+)
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +42,18 @@ PERMISSION_ZH = {
     "staff:read": "查看工作人员数据",
     "reports:read": "查看统计报表、台账和图表（管理员或排期人员）",
 }
+
+
+SESSION_COOKIE = "bolin_session"
+"""The staff pages' login cookie: it holds a web-session API token (revoked at log-out)."""
+
+
+class LoginRequired(NotAuthenticated):
+    """A staff page asked for by someone not logged in: answered with a redirect to log in."""
+
+
+class PageForbidden(Forbidden):
+    """A staff page this role may not see: answered with an HTML 403 page."""
 
 
 def may(principal: Principal | None, permission: str) -> bool:
@@ -65,9 +83,30 @@ def allow(permission: str) -> Any:
     return guard
 
 
+def page_allow(permission: str) -> Any:
+    """The same rule as `allow` for HTML pages: log-in redirect or an HTML 403 instead of JSON."""
+    if permission not in PERMISSIONS:
+        raise ValueError(f"unknown permission {permission!r}")
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        principal: Principal | None = connection.scope.get("user")
+        if principal is None:
+            raise LoginRequired("请先登录。", "Please log in first.")
+        if principal.role not in PERMISSIONS[permission]:
+            raise PageForbidden(
+                f"角色「{principal.role}」无权{PERMISSION_ZH[permission]}。",
+                f"The role '{principal.role}' may not do this ({permission}).",
+            )
+
+    guard.__name__ = f"page_allow_{permission.replace(':', '_')}"
+    return guard
+
+
 class TokenAuthMiddleware(ASGIMiddleware):
     """Resolves ``Authorization: Bearer`` into ``scope["user"]``; no header means anonymous.
 
+    Pages outside ``/api/`` also accept the staff login cookie (``SESSION_COOKIE``); the JSON API
+    takes only the header, so a cookie can never be replayed against it cross-site.
     Feeds are public and hot (subscribers poll them): they skip this middleware.
     """
 
@@ -87,15 +126,33 @@ class TokenAuthMiddleware(ASGIMiddleware):
                     "The token is not valid, was revoked, or its account is disabled.",
                 )
             scope["user"] = principal
+        elif not scope["path"].startswith("/api/"):
+            raw = _cookie(scope, SESSION_COOKIE)
+            if raw:  # an expired or revoked session is simply "not logged in"
+                state = scope["app"].state
+                scope["user"] = await _principal(
+                    state.sessionmaker,
+                    raw,
+                    web_session=True,
+                    idle_hours=state.settings.session_idle_hours,
+                )
         await next_app(scope, receive, send)
 
 
-async def _principal(sessionmaker: async_sessionmaker[AsyncSession], raw: str) -> Principal | None:
+async def _principal(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    raw: str,
+    *,
+    web_session: bool = False,
+    idle_hours: float = 0,
+) -> Principal | None:
     async with write_session(sessionmaker, writes=False) as session:
         found = await token_principal(session, raw)
     if found is None:
         return None
     token, principal = found
+    if web_session and not session_alive(token, idle_hours):
+        return None
     if needs_touch(token):
         try:
             async with write_session(sessionmaker) as session:
@@ -103,6 +160,16 @@ async def _principal(sessionmaker: async_sessionmaker[AsyncSession], raw: str) -
         except OperationalError:  # a busy database must not refuse a valid token
             log.warning("could not record token use", exc_info=True)
     return principal
+
+
+def _cookie(scope: Scope, name: str) -> str | None:
+    for header, value in scope.get("headers", []):
+        if header == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                key, _, raw = part.strip().partition("=")
+                if key == name and raw:
+                    return raw
+    return None
 
 
 def _authorization(scope: Scope) -> str | None:

@@ -75,6 +75,16 @@ class Settings(BaseSettings):
         description="Significant figures a review keeps when it writes people: "
         "5,316 is 5300余 with 2, 5000余 with 1.",
     )
+    session_idle_hours: float = Field(
+        default=12, gt=0, le=24 * 30,
+        description="A staff page log-in ends this many hours after it was last used.",
+    )
+    login_max_failures: int = Field(
+        default=5, ge=1, le=1000,
+        description="Wrong passwords allowed per user name, and per address, within "
+        "`login_lockout_minutes`; more are refused with 429 until the window passes.",
+    )
+    login_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
     db_echo: bool = False
     log_level: str = "INFO"
 
@@ -92,6 +102,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.data_dir / 'bolin.db').resolve()}"
+
+    @property
+    def secure_cookies(self) -> bool:
+        """Cookies carry the Secure flag whenever the public address is https."""
+        return self.public_url.startswith("https://")
 
     @property
     def is_sqlite(self) -> bool:

@@ -189,6 +189,23 @@ async def token_principal(session: AsyncSession, raw: str) -> tuple[ApiToken, Pr
     return token, await principal_for_user(session, user)
 
 
+WEB_SESSION_NAME = "web-session"
+"""The name of the tokens behind staff page log-ins (the cookie holds one)."""
+
+
+async def create_web_session(session: AsyncSession, user: User) -> str:
+    """A new log-in for the staff pages: the raw token for the cookie."""
+    return (await create_token(session, user, WEB_SESSION_NAME)).token or ""
+
+
+def session_alive(token: ApiToken, idle_hours: float) -> bool:
+    """A web session lives while used: it ends `idle_hours` after its last use."""
+    if token.name != WEB_SESSION_NAME:
+        return False  # an API token is for the header, never for a cookie
+    last = token.last_used_at or token.created_at
+    return utcnow() - last <= timedelta(hours=idle_hours)
+
+
 def needs_touch(token: ApiToken) -> bool:
     """last_used_at is kept coarse (5 minutes) so that reads do not all turn into writes."""
     return token.last_used_at is None or utcnow() - token.last_used_at > timedelta(minutes=5)

@@ -1,0 +1,161 @@
+"""What every HTML page shares: the template engine, the language switch and the page context.
+
+Pages are Chinese first. `?lang=en` (or `?lang=zh`) switches and a `lang` cookie keeps the
+choice; templates write both languages with ``{{ tr("中文", "English") }}``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import pass_context
+from litestar import Request, Response
+from litestar.contrib.jinja import JinjaTemplateEngine
+from litestar.datastructures import CacheControlHeader, Cookie
+from litestar.response import Redirect, Template
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+
+from bolin_events.auth import LoginRequired
+from bolin_events.errors import EXCEPTION_HANDLERS, DomainError
+
+PACKAGE_DIR = Path(__file__).parent
+TEMPLATE_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
+LANGUAGES = ("zh", "en")
+LANG_COOKIE = "lang"
+LANG_COOKIE_SECONDS = 365 * 24 * 3600
+
+
+def request_lang(request: Request[Any, Any, Any]) -> str:
+    """The page language: `?lang=` first, then the cookie, then Chinese."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return str(asked)
+    kept = request.cookies.get(LANG_COOKIE)
+    return kept if kept in LANGUAGES else "zh"
+
+
+def lang_cookies(request: Request[Any, Any, Any]) -> list[Cookie]:
+    """The cookie that keeps a `?lang=` choice for the next page (none when nothing changed)."""
+    asked = request.query_params.get("lang")
+    if asked not in LANGUAGES or request.cookies.get(LANG_COOKIE) == asked:
+        return []
+    return [
+        Cookie(
+            key=LANG_COOKIE,
+            value=str(asked),
+            max_age=LANG_COOKIE_SECONDS,
+            path="/",
+            httponly=True,
+            samesite="lax",
+        )
+    ]
+
+
+def switch_url(request: Request[Any, Any, Any], lang: str) -> str:
+    """This page's address in the other language (other query parameters kept)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    params.append(("lang", lang))
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+def render(
+    request: Request[Any, Any, Any],
+    template_name: str,
+    *,
+    status_code: int = 200,
+    cookies: list[Cookie] | None = None,
+    **context: Any,
+) -> Template:
+    """A page response: the template with `lang`, `user`, `path` and the language switch."""
+    lang = request_lang(request)
+    other = "en" if lang == "zh" else "zh"
+    base_context = {
+        "lang": lang,
+        "html_lang": "zh-CN" if lang == "zh" else "en",
+        "switch_lang": other,
+        "switch_url": switch_url(request, other),
+        "path": request.url.path,
+        "user": request.scope.get("user"),
+    }
+    return Template(
+        template_name=template_name,
+        context={**base_context, **context},
+        cookies=[*lang_cookies(request), *(cookies or [])],
+        status_code=status_code,
+        media_type="text/html",
+    )
+
+
+@pass_context
+def _tr(context: Any, zh: str, en: str | None = None) -> str:
+    if context.get("lang") == "en" and en:
+        return en
+    return zh
+
+
+def _configure(engine: JinjaTemplateEngine) -> None:
+    env = engine.engine
+    env.globals["tr"] = _tr
+    env.trim_blocks = True
+    env.lstrip_blocks = True
+
+
+def template_config() -> TemplateConfig[JinjaTemplateEngine]:
+    return TemplateConfig(
+        directory=TEMPLATE_DIR,
+        engine=JinjaTemplateEngine,
+        engine_callback=_configure,
+    )
+
+
+def static_router() -> Any:
+    return create_static_files_router(
+        path="/static",
+        directories=[STATIC_DIR],
+        name="static",
+        cache_control=CacheControlHeader(max_age=3600, public=True),
+        include_in_schema=False,
+    )
+
+
+NOT_PAGES = ("/api/", "/feeds/", "/schema", "/healthz", "/qr.", "/static/")
+
+
+def is_page(request: Request[Any, Any, Any]) -> bool:
+    """An HTML page (as opposed to the JSON API, a feed or a file)."""
+    return not request.url.path.startswith(NOT_PAGES)
+
+
+def _login_redirect(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if not is_page(request):
+        return EXCEPTION_HANDLERS[DomainError](request, exc)  # type: ignore[no-any-return]
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return Redirect(f"/staff/login?{urlencode({'next': target})}", status_code=303)
+
+
+def _html_errors(json_handler: Any) -> Any:
+    """The JSON handler for the API; for pages, the same problem shown as an HTML page."""
+
+    def handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+        response: Response[Any] = json_handler(request, exc)
+        if not is_page(request) or not isinstance(response.content, dict):
+            return response
+        problem = response.content
+        return render(
+            request,
+            "error.html",
+            status_code=response.status_code or 500,
+            problem=problem,
+        )
+
+    return handler
+
+
+PAGE_EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    LoginRequired: _login_redirect,
+    **{kind: _html_errors(handler) for kind, handler in EXCEPTION_HANDLERS.items()},
+}
