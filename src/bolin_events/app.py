@@ -13,6 +13,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from bolin_events import __version__
 from bolin_events.auth import TokenAuthMiddleware
+from bolin_events.calendar import LRU
 from bolin_events.db import make_engine, make_sessionmaker, provide_db
 from bolin_events.errors import JsonRequest
 from bolin_events.routes.api_accounts import AccountController
@@ -37,6 +38,12 @@ Event and cultural-tourism programme manager for 柏林镇 (Bolin town, Chongqin
 Reads of public data need no login. Every write needs `Authorization: Bearer <token>`
 (get one from `POST /api/v1/auth/token` or `bolin-events tokens create`).
 Errors always have the shape `{status, code, message, message_en, details}`.
+
+iCal feeds (GET or HEAD; plain ASGI for speed, so not listed as operations below):
+`/feeds/all.ics`, `/feeds/categories/{slug}.ics`, `/feeds/villages/{slug}.ics`,
+`/feeds/venues/{slug}.ics`, `/feeds/programmes/{slug}.ics`, `/feeds/events/{id}.ics`;
+`?category=a,b&village=c&venue=…&programme=…` narrows any of them. `GET /api/v1/feeds` lists
+them with their subscribe links.
 """
 
 
@@ -94,6 +101,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             {
                 "settings": settings,
                 "feed_cache": feed_cache,
+                "feed_wires": LRU(max_entries=256, max_bytes=2**20, size=lambda _: 1),
                 "after_write": [feed_cache.forget_recent],
             }
         ),

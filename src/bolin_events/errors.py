@@ -87,6 +87,13 @@ class Forbidden(DomainError):
     code = "forbidden"
 
 
+class TooManyRequests(DomainError):
+    """Too many attempts (wrong passwords): refused until the time the message names."""
+
+    status = 429
+    code = "too_many_requests"
+
+
 class JsonRequest(Request[Any, Any, Any]):
     """A request whose JSON nested too deeply to decode is a 400, like any malformed JSON.
 
@@ -205,7 +212,10 @@ def http_exception_handler(
         return problem(exc.status_code, "server_error", "服务器出错，请稍后重试。", "Server error.")
     if exc.detail and exc.status_code not in (404, 405):
         en = f"{en} ({exc.detail})"
-    return problem(exc.status_code, code, zh, en)
+    response = problem(exc.status_code, code, zh, en)
+    if exc.headers:  # e.g. Allow on a 405
+        response.headers.update(exc.headers)
+    return response
 
 
 def integrity_handler(_: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:

@@ -127,7 +127,9 @@ NOT_PAGES = ("/api/", "/feeds/", "/schema", "/healthz", "/qr.", "/static/")
 
 def is_page(request: Request[Any, Any, Any]) -> bool:
     """An HTML page (as opposed to the JSON API, a feed or a file)."""
-    return not request.url.path.startswith(NOT_PAGES)
+    raw = request.scope.get("raw_path")  # mounted handlers (the feeds) see a shortened path
+    path = raw.decode("latin-1") if raw else request.url.path
+    return not path.startswith(NOT_PAGES)
 
 
 def _login_redirect(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:

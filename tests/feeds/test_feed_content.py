@@ -196,6 +196,10 @@ async def test_draft_appears_in_no_feed(client: Client, seeded: None, staff: Sta
     ("/feeds/events/abc.ics", "No event 'abc' exists."),
     ("/feeds/concerts/x.ics", "No feed at /feeds/concerts/x.ics"),
     ("/feeds/categories/market.json", "No feed at /feeds/categories/market.json"),
+    ("/feeds/", "No feed at /feeds/"),
+    ("/feeds/all.ics/extra", "No feed at /feeds/all.ics/extra"),
+    ("/feeds/categories/market.ics/x.ics", "No feed at /feeds/categories/market.ics/x.ics"),
+    ("/feeds/villages/%E4%B8%9C%E8%83%9C.ics", "No village with slug '东胜'"),
 ])
 async def test_unknown_feed_is_a_404_with_a_message_not_an_empty_feed(
         client: Client, reference: None, path: str, message_en: str) -> None:

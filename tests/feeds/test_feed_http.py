@@ -138,3 +138,41 @@ async def test_warm_feed_is_served_from_memory(client: Client, seeded: None) -> 
     await client.get("/feeds/all.ics", headers={"If-None-Match": '"stale"'})
 
     assert cache.feeds.hits == hits + 2
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+async def test_feeds_only_answer_get_and_head(client: Client, seeded: None, method: str) -> None:
+    response = await client.request(method, "/feeds/all.ics")
+
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert response.json()["message"]
+
+
+async def test_filter_order_and_repeats_name_the_same_feed(client: Client, seeded: None) -> None:
+    one = await client.get("/feeds/all.ics?category=market,performance&village=dongsheng")
+    other = await client.get(
+        "/feeds/all.ics?village=dongsheng&category=performance,market,performance")
+
+    assert one.status_code == other.status_code == 200
+    assert one.content == other.content
+    assert one.headers["etag"] == other.headers["etag"]
+
+
+async def test_overlong_filter_is_refused_with_a_message(client: Client, seeded: None) -> None:
+    response = await client.get("/feeds/all.ics", params={"category": "a," * 600})
+
+    assert response.status_code == 422
+    assert "category" in response.json()["message_en"]
+
+
+async def test_recent_feed_is_resent_per_exact_request(client: Client, seeded: None) -> None:
+    """The recheck window remembers each path and query as sent: a different filter is its
+    own feed, never another's bytes."""
+    client.app.state.settings.feed_recheck_seconds = 60
+    market = await client.get("/feeds/all.ics?category=market")
+    everything = await client.get("/feeds/all.ics")
+    market_again = await client.get("/feeds/all.ics?category=market")
+
+    assert everything.content != market.content
+    assert market_again.content == market.content

@@ -6,26 +6,40 @@ match is a 304 without a body. There is no content negotiation (Google sends no 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Any
+from urllib.parse import parse_qsl, unquote
 
-from litestar import HttpMethod, Request, Response, get, route
+from litestar import Request, Response, asgi, get
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import MethodNotAllowedException
 from litestar.params import Parameter
+from litestar.types import Receive, Scope, Send
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bolin_events.calendar import LRU
 from bolin_events.db import write_session
-from bolin_events.errors import NotFound
-from bolin_events.routes.params import SlugList, split
+from bolin_events.errors import InvalidInput, NotFound
+from bolin_events.routes.params import split
 from bolin_events.schemas.feeds import FeedOut
 from bolin_events.services import feed_links
-from bolin_events.services.feeds import KINDS, FeedCache, FeedScope, RenderedFeed, get_feed
+from bolin_events.services.feeds import (
+    FILTER_NAMES,
+    KINDS,
+    FeedCache,
+    FeedScope,
+    RenderedFeed,
+    get_feed,
+)
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
 
-CALENDAR = "text/calendar"  # Litestar adds "; charset=utf-8" to text/ types
+CONTENT_TYPE = b"text/calendar; charset=utf-8"
+ALL_PATH = "/feeds/all.ics"
+MAX_FILTER_CHARS = 1000
 CACHE_CONTROL = "public, max-age=300"
 AnyRequest = Request[Any, Any, Any]
 QrUrl = Parameter(max_length=feed_links.QR_MAX_URL, description="an address on this site")
@@ -36,104 +50,133 @@ def provide_feed_cache(state: State) -> FeedCache:
     return cache
 
 
-def not_modified(request: AnyRequest, feed: RenderedFeed) -> bool:
-    if_none_match = request.headers.get("if-none-match")
+@dataclass(frozen=True, slots=True)
+class WireFeed:
+    """A rendered feed with its response headers encoded once, for every request that sends it."""
+
+    feed: RenderedFeed
+    etag: bytes
+    full: list[tuple[bytes, bytes]]  # 200 GET and HEAD
+    unchanged: list[tuple[bytes, bytes]]  # 304
+
+    @classmethod
+    def of(cls, feed: RenderedFeed) -> WireFeed:
+        common = [
+            (b"etag", feed.etag.encode()),
+            (b"cache-control", CACHE_CONTROL.encode()),
+            (b"access-control-allow-origin", b"*"),
+            (b"access-control-expose-headers", b"ETag, Last-Modified"),
+        ]
+        if feed.last_modified is not None:
+            stamp = format_datetime(feed.last_modified.astimezone(UTC), usegmt=True)
+            common.append((b"last-modified", stamp.encode()))
+        full = [
+            *common,
+            (b"content-type", CONTENT_TYPE),
+            (b"content-disposition", f'inline; filename="{feed.filename}"'.encode()),
+            (b"content-length", str(len(feed.body)).encode()),
+        ]
+        return cls(feed, feed.etag.encode(), full, common)
+
+
+def not_modified(headers: dict[bytes, bytes], wire: WireFeed) -> bool:
+    if_none_match = headers.get(b"if-none-match")
     if if_none_match is not None:
-        tags = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-        return "*" in tags or feed.etag in tags
-    since = request.headers.get("if-modified-since")
-    if since is None or feed.last_modified is None:
+        if if_none_match == wire.etag:  # what every client that stored the ETag sends
+            return True
+        tags = {tag.strip().removeprefix(b"W/") for tag in if_none_match.split(b",")}
+        return b"*" in tags or wire.etag in tags
+    since = headers.get(b"if-modified-since")
+    last_modified = wire.feed.last_modified
+    if since is None or last_modified is None:
         return False
     try:
-        when = parsedate_to_datetime(since)
+        when = parsedate_to_datetime(since.decode("latin-1"))
     except (TypeError, ValueError):
         return False
     if when.tzinfo is None:
         return False
-    return feed.last_modified.replace(microsecond=0) <= when
+    return last_modified.replace(microsecond=0) <= when
 
 
-def feed_response(request: AnyRequest, feed: RenderedFeed) -> Response[bytes]:
-    headers = {
-        "ETag": feed.etag,
-        "Cache-Control": CACHE_CONTROL,
-        "Access-Control-Allow-Origin": "*",
-        "Access-Control-Expose-Headers": "ETag, Last-Modified",
-    }
-    if feed.last_modified is not None:
-        headers["Last-Modified"] = format_datetime(feed.last_modified.astimezone(UTC), usegmt=True)
-    if not_modified(request, feed):
-        return Response(b"", status_code=304, headers=headers)
-    headers["Content-Disposition"] = f'inline; filename="{feed.filename}"'
-    if request.method == HttpMethod.HEAD:
-        headers.update(
-            {"Content-Type": f"{CALENDAR}; charset=utf-8", "Content-Length": str(len(feed.body))}
-        )
-        return Response(b"", headers=headers)
-    return Response(feed.body, media_type=CALENDAR, headers=headers)
+def feed_scope(path: str, query: bytes) -> FeedScope:
+    """Which feed a path and query name; 404 for a path that is no feed, 400 for a bad query."""
+    if path == ALL_PATH:
+        kind, key = "all", ""
+    else:
+        kind, _, name = path.removeprefix("/feeds/").partition("/")
+        if kind not in KINDS or "/" in name or not name.endswith(".ics"):
+            raise NotFound(
+                f"没有这个订阅地址：{path}",
+                f"No feed at {path}; feeds end in .ics (see /api/v1/feeds).",
+            )
+        key = name.removesuffix(".ics")
+    found: dict[str, list[str]] = {}
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if name in FILTER_NAMES and name not in found:  # the first of repeated names counts
+            if len(value) > MAX_FILTER_CHARS:
+                raise InvalidInput(
+                    f"筛选条件 {name} 太长（最多 {MAX_FILTER_CHARS} 个字符）。",
+                    f"The filter {name} is too long (at most {MAX_FILTER_CHARS} characters).",
+                    [{"field": name}],
+                )
+            found[name] = split(value)
+    return FeedScope.of(kind, key, found)
 
 
-async def _serve(
-    request: AnyRequest, kind: str, key: str, query: dict[str, str | None]
-) -> Response[bytes]:
-    """A feed checked moments ago is sent as it is; otherwise one read transaction decides."""
-    # Taken from app state, not injected: on the hot path each injected dependency costs more
-    # than answering a 304 does.
-    state = request.app.state
+def feed_path(scope: Scope) -> str:
+    """The request's path as sent (the mount hands the handler only the part after /feeds)."""
+    raw = scope.get("raw_path")
+    if raw:
+        return str(raw.decode("latin-1"))
+    return "/feeds" + scope["path"].rstrip("/")
+
+
+async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+@asgi(
+    "/feeds",
+    is_mount=True,
+    copy_scope=False,
+    opt={"exclude_from_csrf": True},
+    name="feeds",
+)
+async def feeds(scope: Scope, receive: Receive, send: Send) -> None:
+    """Every feed: `/feeds/all.ics` and `/feeds/{kind}/{slug}.ics` (see the README).
+
+    A plain ASGI handler, because feeds are the hot path (a crowd scanning a poster, every
+    subscribed phone polling): the headers of each rendered feed are encoded once, and a feed
+    checked within `feed_recheck_seconds` is sent without parsing the query or asking the
+    database. Conditional requests follow RFC 9110 §13: If-None-Match wins over
+    If-Modified-Since, and a match is a 304 without a body.
+    """
+    method = scope.get("method")
+    if method not in ("GET", "HEAD"):
+        raise MethodNotAllowedException(headers={"Allow": "GET, HEAD"})
+    state = scope["app"].state
     settings: Settings = state.settings
     cache: FeedCache = state.feed_cache
-    scope = FeedScope.of(kind, key, {name: split(value) for name, value in query.items()})
-    feed = cache.recent(scope, settings.feed_recheck_seconds)
+    path = feed_path(scope)
+    request_key = (path, scope["query_string"])
+    feed = cache.recent(request_key, settings.feed_recheck_seconds)
     if feed is None:
+        feed_key = feed_scope(unquote(path), scope["query_string"])
         async with write_session(state.sessionmaker, writes=False) as db:
-            feed = await get_feed(db, await load_refs(db), cache, settings, scope)
-        cache.remember(scope, feed)
-    return feed_response(request, feed)
-
-
-@route(
-    "/feeds/all.ics",
-    http_method=[HttpMethod.GET, HttpMethod.HEAD],
-    name="feed_all",
-    summary="Every published event as iCal",
-    tags=["feeds"],
-)
-async def all_feed(
-    request: AnyRequest,
-    category: SlugList = None,
-    village: SlugList = None,
-    venue: SlugList = None,
-    programme: SlugList = None,
-) -> Response[bytes]:
-    query = {"category": category, "village": village, "venue": venue, "programme": programme}
-    return await _serve(request, "all", "", query)
-
-
-@route(
-    "/feeds/{kind:str}/{name:str}",
-    http_method=[HttpMethod.GET, HttpMethod.HEAD],
-    name="feed_scoped",
-    tags=["feeds"],
-    summary="One category, village, venue, programme (with its sub-programmes) or event",
-    description="name is `{slug}.ics` (or `{id}.ics` for events); ?category=a,b&village=c "
-    "narrows further. An unknown slug is a 404, never an empty feed.",
-)
-async def scoped_feed(
-    request: AnyRequest,
-    kind: str,
-    name: str,
-    category: SlugList = None,
-    village: SlugList = None,
-    venue: SlugList = None,
-    programme: SlugList = None,
-) -> Response[bytes]:
-    if kind not in KINDS or not name.endswith(".ics"):
-        raise NotFound(
-            f"没有这个订阅地址：/feeds/{kind}/{name}",
-            f"No feed at /feeds/{kind}/{name}; feeds end in .ics (see /api/v1/feeds).",
-        )
-    query = {"category": category, "village": village, "venue": venue, "programme": programme}
-    return await _serve(request, kind, name.removesuffix(".ics"), query)
+            feed = await get_feed(db, await load_refs(db), cache, settings, feed_key)
+        cache.remember(request_key, feed)
+    wires: LRU[WireFeed] = state.feed_wires
+    wire = wires.get(feed.etag)
+    if wire is None or wire.feed is not feed:
+        wire = WireFeed.of(feed)
+        wires.put(feed.etag, wire)
+    headers = dict(scope["headers"])
+    if not_modified(headers, wire):
+        await _send(send, 304, wire.unchanged, b"")
+    else:
+        await _send(send, 200, wire.full, b"" if method == "HEAD" else feed.body)
 
 
 @get("/api/v1/feeds", summary="Every feed with its subscribe links and QR codes", tags=["feeds"])
@@ -160,5 +203,5 @@ async def qr_png(settings: Settings, url: str = QrUrl) -> Response[bytes]:
     return _qr(settings, url, "png", "image/png")
 
 
-FEED_ROUTES = [all_feed, scoped_feed, list_feeds, qr_svg, qr_png]
+FEED_ROUTES = [feeds, list_feeds, qr_svg, qr_png]
 FEED_DEPENDENCIES = {"feed_cache": Provide(provide_feed_cache, sync_to_thread=False)}
