@@ -29,6 +29,13 @@ from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+# The database kind under test, for fixtures that start their own servers or CLI runs: each
+# kind is covered by its own pass of the suite (CI runs one per kind), never twice in one.
+DATABASE_KINDS = (
+    ["postgresql"]
+    if os.environ.get("BOLIN_TEST_DATABASE_URL", "").startswith("postgresql")
+    else ["sqlite"]
+)
 PASSWORD = "correct horse battery"
 
 

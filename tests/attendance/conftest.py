@@ -7,10 +7,10 @@ from collections.abc import Iterator
 import pytest
 
 from tests.attendance.live import LiveServer, live_server, scratch_postgres
-from tests.conftest import postgres_admin_url
+from tests.conftest import DATABASE_KINDS, postgres_admin_url
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+@pytest.fixture(scope="session", params=DATABASE_KINDS)
 def live(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:

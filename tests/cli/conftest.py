@@ -23,7 +23,7 @@ from sqlmodel import SQLModel
 from bolin_events.app import close_database, create_app, open_database
 from bolin_events.cli import main
 from bolin_events.settings import Settings, get_settings
-from tests.conftest import postgres_admin_url
+from tests.conftest import DATABASE_KINDS, postgres_admin_url
 
 PASSWORD = "correct horse battery"
 
@@ -65,9 +65,9 @@ class Cli:
         return self.settings.resolved_database_url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASE_KINDS)
 def cli(request: pytest.FixtureRequest, tmp_path: Path) -> Cli:
-    """The CLI on SQLite, then on a fresh PostgreSQL database (skipped without one)."""
+    """The CLI on the database kind under test (a fresh PostgreSQL database on that pass)."""
     url = request.getfixturevalue("postgres_database") if request.param == "postgresql" else None
     return Cli(tmp_path / "data", url)
 

@@ -10,14 +10,14 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.cli.conftest import Cli, row_counts, run_sql
-from tests.conftest import postgres_admin_url
+from tests.conftest import DATABASE_KINDS, postgres_admin_url
 from tests.imports.calendars import farm_server
 from tests.imports.helpers import GALA, SEASON
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASE_KINDS)
 def cli(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cli]:
-    """The CLI with the reference data, on SQLite and on a fresh PostgreSQL database."""
+    """The CLI with the reference data, on the database kind under test."""
     if request.param == "sqlite":
         runner = Cli(tmp_path / "data")
         runner("seed", "--no-demo")
