@@ -109,9 +109,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             drop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Debian's headless chromium through Playwright (never Playwright's own download)."""
+    """Debian's headless chromium through Playwright (never Playwright's own download).
+
+    One per module, not per session: sync Playwright keeps an event loop running in this
+    thread while it is open, and the async tests collected after tests/e2e cannot run then.
+    """
     if not CHROMIUM.exists():
         message = f"browser tests need Debian's chromium at {CHROMIUM} (apt-get install chromium)"
         if IN_CI:

@@ -264,9 +264,18 @@ def window_check(start: datetime, end: datetime) -> None:
 
 
 async def visible_occurrences(
-    session: AsyncSession, refs: RefData, start: datetime, end: datetime, filters: Filters
+    session: AsyncSession,
+    refs: RefData,
+    start: datetime,
+    end: datetime,
+    filters: Filters,
+    *,
+    limit: int | None = None,
 ) -> list[tuple[Occurrence, Event]]:
-    """What a calendar shows in a window: public events, skipped nights left out."""
+    """What a calendar shows in a window: public events, skipped nights left out.
+
+    ``limit`` keeps the first ones (a page listing "what's next" needs no more).
+    """
     window_check(start, end)
     query = (
         select(Occurrence, Event)
@@ -298,6 +307,8 @@ async def visible_occurrences(
             assert programme.id is not None
             programme_ids |= refs.programme_and_descendants(programme.id)
         query = query.where(col(Event.programme_id).in_(programme_ids))
+    if limit is not None:
+        query = query.limit(limit)
     return [(o, e) for o, e in (await session.exec(query)).all()]
 
 
