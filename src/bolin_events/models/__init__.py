@@ -1,6 +1,6 @@
 """All tables; importing this module registers them on ``SQLModel.metadata``."""
 
-from bolin_events.models.accounts import ApiToken, Role, User, UserVillage
+from bolin_events.models.accounts import ApiToken, LoginFailure, Role, User, UserVillage
 from bolin_events.models.attendance import (
     AttendanceReport,
     CountingMethod,
@@ -27,6 +27,7 @@ __all__ = [
     "Event",
     "EventStatus",
     "IdempotencyKey",
+    "LoginFailure",
     "Occurrence",
     "OccurrenceState",
     "Organizer",

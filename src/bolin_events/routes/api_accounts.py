@@ -5,13 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, delete, get, post
+from litestar.datastructures import State
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
+from bolin_events.db import write_session
 from bolin_events.errors import Forbidden
+from bolin_events.models import User
+from bolin_events.routes.params import client_address
 from bolin_events.schemas.accounts import TokenOut, TokenRequest, UserCreate, UserOut
-from bolin_events.services import accounts
+from bolin_events.services import accounts, login_limits
 from bolin_events.services.accounts import Principal
+from bolin_events.settings import Settings
 
 AnyRequest = Request[Any, Any, Any]
 
@@ -24,11 +29,21 @@ class AccountController(Controller):
         "/auth/token",
         summary="Log in for a token",
         description="Username and password give a new API token, shown once. Send it as "
-        "Authorization: Bearer <token>.",
+        "Authorization: Bearer <token>. After `BOLIN_LOGIN_MAX_FAILURES` wrong passwords for "
+        "a user name or from an address within `BOLIN_LOGIN_LOCKOUT_MINUTES`, log-ins are "
+        "refused with 429 until the window passes.",
     )
-    async def login(self, db: AsyncSession, data: TokenRequest) -> TokenOut:
-        user = await accounts.check_password(db, data.username, data.password)
-        return await accounts.create_token(db, user, data.name)
+    async def login(
+        self, state: State, settings: Settings, request: AnyRequest, data: TokenRequest
+    ) -> TokenOut:
+        # Its own transaction: a wrong password must stay counted although the request fails.
+        async with write_session(state.sessionmaker) as db:
+            user = await login_limits.log_in(
+                db, settings, data.username, data.password, client_address(request)
+            )
+            if isinstance(user, User):
+                return await accounts.create_token(db, user, data.name)
+        raise user
 
     @get("/me", guards=[allow("staff:read")], summary="Who am I")
     async def me(self, db: AsyncSession, request: AnyRequest) -> UserOut:

@@ -1,7 +1,378 @@
-"""Staff attendance pages (session login)."""
+"""Staff attendance pages (session login): what is still to report, and the phone form that
+files a report with its photos.
+
+The form carries a hidden idempotency key made when it is shown, handed to the same
+per-user key store as the JSON API's ``Idempotency-Key``: a double tap, or a form the browser
+sends again after a dropped connection, files one report. A refused form is shown again with
+the reason and the figures as typed; its writes (report, photos, key) are rolled back.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import partial
+from typing import Annotated, Any
+from urllib.parse import urlencode
+from uuid import uuid4
 
-ATTENDANCE_PAGES: list[Any] = []
+from litestar import Request, Response, get, post
+from litestar.datastructures import FormMultiDict, UploadFile
+from litestar.params import Parameter
+from litestar.response import Redirect, Template
+from pydantic import ValidationError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.auth import page_allow
+from bolin_events.errors import DomainError, InvalidInput, NotFound, not_found
+from bolin_events.models import CountingMethod, utcnow
+from bolin_events.models.base import is_valid_id
+from bolin_events.routes.api_attendance import once, provide_store, reporter_of
+from bolin_events.schemas.attendance import PhotoOut, ReportIn, ReportOut
+from bolin_events.services import attendance_lists, attendance_views, idempotency, photos
+from bolin_events.services.attendance import Reporter, check_held, check_village, file_report
+from bolin_events.services.figures import FIGURE_ZH
+from bolin_events.services.occurrences import get_occurrence
+from bolin_events.services.refs import load_refs
+from bolin_events.services.stats.ledger import METHOD_ZH
+from bolin_events.services.timing import zone
+from bolin_events.settings import Settings
+from bolin_events.web import render
+
+AnyRequest = Request[Any, Any, Any]
+PENDING_SHOWN = 50
+RECENT_SHOWN = 10
+MAX_PHOTOS = 8
+FORM_MAX_BYTES = 60_000_000  # a few phone photos in one form; each is checked against the setting
+FIGURES = ("total", "onsite", "online", "residents", "visitors", "volunteers")
+TEXTS = ("method", "note", "reason")
+METHOD_EN = {
+    "headcount": "Head count",
+    "clicker": "Clicker",
+    "sign_in": "Sign-in sheet",
+    "tickets": "Tickets",
+    "estimate": "Estimate",
+}
+METHODS = [(m.value, METHOD_ZH[m.value], METHOD_EN[m.value]) for m in CountingMethod]
+Message = tuple[str, str]  # (中文, English)
+Skip = Annotated[int, Parameter(ge=0, le=1_000_000, description="newest nights to skip")]
+
+
+@dataclass
+class ReportEntry:
+    """A submitted form: the text as typed (shown again on a refusal) and what it reads as."""
+
+    values: dict[str, str]
+    key: str | None
+    photos: list[UploadFile]
+    data: ReportIn | None = None
+    errors: dict[str, Message] = field(default_factory=dict)
+
+
+def _text(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _number(name: str, text: str) -> int | Message | None:
+    if not text:
+        return None
+    try:
+        return int(text.replace(",", "").replace("，", ""))
+    except ValueError:
+        return f"{FIGURE_ZH[name]}须为整数，例如 120。", f"{name} must be a whole number, e.g. 120."
+
+
+def read_entry(form: FormMultiDict) -> ReportEntry:
+    """Reads the form; every problem a reporter can fix is collected, none is raised."""
+    values = {name: _text(form.get(name)) for name in (*FIGURES, *TEXTS)}
+    uploads = [f for f in form.getall("photos", []) if isinstance(f, UploadFile) and f.filename]
+    entry = ReportEntry(values, _text(form.get("idempotency_key")) or None, uploads)
+    body: dict[str, Any] = {}
+    for name in FIGURES:
+        number = _number(name, values[name])
+        if isinstance(number, tuple):
+            entry.errors[name] = number
+        elif number is not None:
+            body[name] = number
+    if "total" not in body and "total" not in entry.errors:
+        entry.errors["total"] = ("请填写总人次。", "Enter the total.")
+    if values["method"] and values["method"] not in METHOD_EN:
+        entry.errors["method"] = ("请从列表中选择统计方式。", "Choose a counting method.")
+    if len(uploads) > MAX_PHOTOS:
+        entry.errors["photos"] = (
+            f"一次最多上传 {MAX_PHOTOS} 张照片。",
+            f"At most {MAX_PHOTOS} photos at a time.",
+        )
+    if entry.errors:
+        return entry
+    body.update({name: values[name] or None for name in TEXTS})
+    try:
+        entry.data = ReportIn.model_validate(body)
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = str(error["loc"][0]) if error["loc"] else "total"
+            limit = (error.get("ctx") or {}).get("max_length")
+            zh = f"最多 {limit} 个字。" if limit else "格式不对。"
+            entry.errors[name] = (zh, str(error["msg"]))
+    return entry
+
+
+def prefill(current: ReportOut | None) -> dict[str, str]:
+    """A correction starts from the figures that count now."""
+    if current is None:
+        return {}
+    shown = {name: getattr(current, name) for name in (*FIGURES, "method", "note")}
+    return {name: "" if value is None else str(value) for name, value in shown.items()}
+
+
+def local_clock(tz_name: str) -> Callable[[datetime], str]:
+    """Instants are kept in UTC; pages show the town's clock."""
+    tz = zone(tz_name)
+    return lambda moment: moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def field_errors(entry: ReportEntry | None, problem: DomainError | None) -> dict[str, Message]:
+    """The form's own problems, and those a service named by field (figures that do not add
+    up), to show next to their inputs."""
+    errors = dict(entry.errors) if entry else {}
+    for detail in problem.details if problem else []:
+        name, message = detail.get("field"), detail.get("message")
+        if name in FIGURES and isinstance(message, str):
+            errors.setdefault(name, (message, str(detail.get("message_en", message))))
+    return errors
+
+
+def _refusal(check: Any) -> DomainError | None:
+    try:
+        check()
+    except DomainError as exc:
+        return exc
+    return None
+
+
+def page_status(exc: DomainError) -> int:
+    """Figures that cannot be read or do not add up are a plain 400 on a form page."""
+    return 400 if isinstance(exc, InvalidInput) else exc.status
+
+
+async def occurrence_page(
+    request: AnyRequest,
+    db: AsyncSession,
+    settings: Settings,
+    key: str,
+    *,
+    entry: ReportEntry | None = None,
+    problem: DomainError | None = None,
+    status: int = 200,
+    saved: Message | None = None,
+) -> Template:
+    ledger = await attendance_views.history(db, key)
+    event, occ = await get_occurrence(db, key)
+    refs = await load_refs(db)
+    forbidden = _refusal(lambda: check_village(refs, occ, reporter_of(request)))
+    closed = _refusal(lambda: check_held(event, occ, settings, utcnow()))
+    if forbidden is not None and status == 200:
+        status = forbidden.status
+    return render(
+        request,
+        "staff/attendance_occurrence.html",
+        status_code=status,
+        ledger=ledger,
+        occ=ledger.occurrence,
+        forbidden=forbidden,
+        closed=closed,
+        problem=problem,
+        saved=saved,
+        values=entry.values if entry else prefill(ledger.current),
+        errors=field_errors(entry, problem),
+        form_key=str(uuid4()),
+        methods=METHODS,
+        max_photos=MAX_PHOTOS,
+        max_photo_mb=settings.max_photo_bytes / 1e6,
+        method_names={value: (zh, en) for value, zh, en in METHODS},
+        field_names={**FIGURE_ZH, "method": "统计方式", "note": "备注"},
+        local=local_clock(settings.timezone),
+    )
+
+
+def saved_message(ledger_current: ReportOut | None, saved: str, again: str) -> Message | None:
+    if ledger_current is None or saved != str(ledger_current.revision):
+        return None
+    zh = f"已上报：第 {ledger_current.revision} 版，总人次 {ledger_current.total}，已计入统计。"
+    en = f"Saved: revision {ledger_current.revision}, total {ledger_current.total}, counted."
+    if again:
+        zh += "这份表单此前已提交过，本次没有重复计数。"
+        en += " This form had already been sent; it was not counted twice."
+    return zh, en
+
+
+async def _file_once(
+    db: AsyncSession, settings: Settings, reporter: Reporter, key: str, entry: ReportEntry
+) -> Response[ReportOut]:
+    assert entry.data is not None
+    wanted = idempotency.fingerprint(
+        "POST", f"/occurrences/{key}/reports", entry.data.model_dump(mode="json")
+    )
+    work = partial(file_report, db, key, entry.data, reporter, settings)
+    return await once(db, reporter.user_id, entry.key, wanted, ReportOut, work)
+
+
+async def _add_photos(
+    db: AsyncSession, settings: Settings, reporter: Reporter, key: str, entry: ReportEntry
+) -> None:
+    store = provide_store(settings)
+    for n, upload in enumerate(entry.photos, 1):
+        raw = await upload.read()
+        wanted = idempotency.fingerprint("POST", f"/occurrences/{key}/photos", photos.digest(raw))
+        work = partial(
+            photos.add_photo,
+            db,
+            store,
+            key,
+            reporter,
+            raw,
+            upload.filename,
+            settings.max_photo_bytes,
+        )
+        photo_key = f"{entry.key}/photo-{n}" if entry.key else None
+        await once(db, reporter.user_id, photo_key, wanted, PhotoOut, work)
+
+
+def _done(key: str, revision: int, replayed: bool) -> Redirect:
+    query = {"saved": revision, **({"again": 1} if replayed else {})}
+    return Redirect(f"/staff/attendance/{key}?{urlencode(query)}", status_code=303)
+
+
+@get("/staff/attendance", guards=[page_allow("attendance:write")], name="attendance_pending")
+async def pending_page(
+    request: AnyRequest, db: AsyncSession, settings: Settings, skip: Skip = 0
+) -> Template:
+    """Newest first (the night just held is the one a reporter is standing at); ``skip``
+    pages back to older nights."""
+    refs = await load_refs(db)
+    scope = reporter_of(request).villages
+    villages = None if scope is None else set(scope)
+    now = utcnow()
+    _, total = await attendance_views.pending(db, refs, villages, now, 0, 0)
+    start = max(0, total - skip - PENDING_SHOWN)
+    shown = max(0, min(PENDING_SHOWN, total - skip))
+    items, _ = await attendance_views.pending(db, refs, villages, now, shown, start)
+    recent = await attendance_lists.recently_reported(db, refs, villages, RECENT_SHOWN)
+    village_names = [refs.villages.by_id[v] for v in sorted(villages or ())]
+    return render(
+        request,
+        "staff/attendance_pending.html",
+        pending=list(reversed(items)),
+        total=total,
+        older=skip + PENDING_SHOWN if start > 0 else None,
+        newer=max(0, skip - PENDING_SHOWN) if skip > 0 else None,
+        recent=recent,
+        villages=village_names if scope is not None else None,
+        local=local_clock(settings.timezone),
+    )
+
+
+@get(
+    "/staff/attendance/{occurrence_id:str}",
+    guards=[page_allow("attendance:write")],
+    name="attendance_occurrence",
+)
+async def report_page(
+    request: AnyRequest,
+    db: AsyncSession,
+    settings: Settings,
+    occurrence_id: str,
+    saved: str = "",
+    again: str = "",
+) -> Template:
+    current = (await attendance_views.history(db, occurrence_id)).current
+    message = saved_message(current, saved, again)
+    return await occurrence_page(request, db, settings, occurrence_id, saved=message)
+
+
+async def _submit(
+    request: AnyRequest,
+    db: AsyncSession,
+    settings: Settings,
+    key: str,
+    *,
+    with_figures: bool,
+) -> Response[Any]:
+    """Files the form's report (``with_figures``) and its photos, in one savepoint."""
+    entry = read_entry(await request.form())
+    if not with_figures:
+        entry.errors = {k: v for k, v in entry.errors.items() if k == "photos"}
+        if not entry.photos:
+            entry.errors["photos"] = ("请选择要上传的照片。", "Choose the photos to upload.")
+    if entry.errors:
+        return await occurrence_page(request, db, settings, key, entry=entry, status=400)
+    reporter = reporter_of(request)
+    try:
+        async with db.begin_nested():
+            filed = await _file_once(db, settings, reporter, key, entry) if with_figures else None
+            await _add_photos(db, settings, reporter, key, entry)
+    except NotFound:
+        raise
+    except DomainError as exc:
+        status = page_status(exc)
+        return await occurrence_page(
+            request, db, settings, key, entry=entry, problem=exc, status=status
+        )
+    if filed is None:
+        current = (await attendance_views.history(db, key)).current
+        assert current is not None  # photos are refused without a report
+        return _done(key, current.revision, replayed=False)
+    assert isinstance(filed.content, ReportOut)
+    return _done(key, filed.content.revision, "Idempotent-Replayed" in filed.headers)
+
+
+@post(
+    "/staff/attendance/{occurrence_id:str}",
+    guards=[page_allow("attendance:write")],
+    request_max_body_size=FORM_MAX_BYTES,
+    name="attendance_submit",
+)
+async def submit_report(
+    request: AnyRequest, db: AsyncSession, settings: Settings, occurrence_id: str
+) -> Response[Any]:
+    return await _submit(request, db, settings, occurrence_id, with_figures=True)
+
+
+@post(
+    "/staff/attendance/{occurrence_id:str}/photos",
+    guards=[page_allow("attendance:write")],
+    request_max_body_size=FORM_MAX_BYTES,
+    name="attendance_photos",
+)
+async def submit_photos(
+    request: AnyRequest, db: AsyncSession, settings: Settings, occurrence_id: str
+) -> Response[Any]:
+    return await _submit(request, db, settings, occurrence_id, with_figures=False)
+
+
+@get(
+    "/staff/attendance/photos/{photo_id:int}",
+    guards=[page_allow("staff:read")],
+    name="attendance_photo",
+    media_type="application/octet-stream",
+)
+async def photo_file(db: AsyncSession, settings: Settings, photo_id: int) -> Response[bytes]:
+    """The evidence photo behind a thumbnail: staff only, never kept by a shared cache."""
+    if not is_valid_id(photo_id):
+        raise not_found("照片", "photo", photo_id)
+    photo, content = await photos.read_photo(db, provide_store(settings), photo_id)
+    return Response(
+        content,
+        media_type=photo.content_type,
+        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+ATTENDANCE_PAGES: list[Any] = [
+    pending_page,
+    report_page,
+    submit_report,
+    submit_photos,
+    photo_file,
+]

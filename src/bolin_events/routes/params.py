@@ -1,11 +1,12 @@
-"""Query-parameter helpers shared by the JSON API and the feeds."""
+"""Query-parameter helpers shared by the JSON API and the feeds (and the caller's address)."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
+from litestar import Request
 from litestar.params import Parameter
 
 from bolin_events.errors import InvalidInput
@@ -45,3 +46,8 @@ def moment(value: str, tz: ZoneInfo, field: str) -> datetime:
         ) from None
     check_year(parsed, field)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def client_address(request: Request[Any, Any, Any]) -> str:
+    """Who is calling, for counting wrong passwords (behind a proxy: its forwarded address)."""
+    return request.client.host if request.client else "unknown"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import Field
 
@@ -12,12 +13,27 @@ from bolin_events.schemas.common import Name, Schema, Slug
 USERNAME_PATTERN = r"^[A-Za-z0-9_.-]{2,64}$"
 
 
+Password = Annotated[str, Field(min_length=10, max_length=200)]
+
+
 class UserCreate(Schema):
     username: str = Field(pattern=USERNAME_PATTERN)
-    password: str = Field(min_length=10, max_length=200)
+    password: Password
     role: Role
     display_name: Name | None = None
     villages: list[Slug] = Field(default_factory=list, description="a reporter's villages")
+
+
+class UserChange(Schema):
+    """An admin's change to an account: its role and (for reporters) villages."""
+
+    role: Role
+    display_name: Name | None = None
+    villages: list[Slug] = Field(default_factory=list)
+
+
+class PasswordReset(Schema):
+    password: Password
 
 
 class UserOut(Schema):

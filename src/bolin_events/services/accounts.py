@@ -17,7 +17,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.errors import Conflict, NotAuthenticated, not_found
 from bolin_events.models import ApiToken, Role, User, UserVillage, utcnow
 from bolin_events.models.base import is_valid_id
-from bolin_events.schemas.accounts import USERNAME_PATTERN, TokenOut, UserCreate, UserOut
+from bolin_events.schemas.accounts import (
+    USERNAME_PATTERN,
+    PasswordReset,
+    TokenOut,
+    UserChange,
+    UserCreate,
+    UserOut,
+)
 from bolin_events.services.refs import load_refs
 
 _hasher = PasswordHasher()
@@ -108,12 +115,44 @@ async def set_active(session: AsyncSession, username: str, active: bool) -> User
     user = await find_user(session, username)
     user.is_active = active
     if not active:
-        tokens = await session.exec(
-            select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
-        )
-        for token in tokens:
-            token.revoked_at = utcnow()
-            session.add(token)
+        await _revoke_all(session, user)
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def _revoke_all(session: AsyncSession, user: User) -> None:
+    tokens = await session.exec(
+        select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
+    )
+    for token in tokens:
+        token.revoked_at = utcnow()
+        session.add(token)
+
+
+async def change_user(session: AsyncSession, username: str, data: UserChange) -> User:
+    """A new role, name and set of villages; it takes effect on the user's next request."""
+    user = await find_user(session, username)
+    refs = await load_refs(session)
+    village_ids = {refs.villages.id_of(slug) for slug in data.villages}
+    user.role, user.display_name = data.role, data.display_name
+    links = await session.exec(select(UserVillage).where(UserVillage.user_id == user.id))
+    for link in links:
+        if link.village_id not in village_ids:
+            await session.delete(link)
+        village_ids.discard(link.village_id)
+    for village_id in village_ids:
+        session.add(UserVillage(user_id=user.id or 0, village_id=village_id))
+    session.add(user)
+    await session.flush()
+    return user
+
+
+async def reset_password(session: AsyncSession, username: str, data: PasswordReset) -> User:
+    """A new password; every log-in and token of the account ends with the old one."""
+    user = await find_user(session, username)
+    user.password_hash = _hasher.hash(data.password)
+    await _revoke_all(session, user)
     session.add(user)
     await session.flush()
     return user

@@ -1,0 +1,296 @@
+"""The staff event editor: the events list, creating and editing events and series (with the
+recurrence form and venue-clash warnings), the event's status, and changes to single nights."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, get, post
+from litestar.response import Template
+from pydantic import ValidationError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.auth import page_allow
+from bolin_events.errors import DomainError, VenueClash, not_found
+from bolin_events.models import Event, EventStatus, utcnow
+from bolin_events.routes.page_helpers import (
+    AnyRequest,
+    attempt,
+    done_message,
+    form_status,
+    int_param,
+    see_other,
+    text,
+)
+from bolin_events.routes.params import filters
+from bolin_events.schemas.events import OccurrenceCancel, StatusChange
+from bolin_events.services import event_form, scheduling, staff_views
+from bolin_events.services import occurrences as occ_service
+from bolin_events.services.form_problems import field_messages, from_validation
+from bolin_events.services.recurrence_form import WEEKDAYS, describe, from_rrule
+from bolin_events.services.refs import RefData, load_refs
+from bolin_events.services.timing import zone
+from bolin_events.settings import Settings
+from bolin_events.web import render
+
+WRITE = [page_allow("programme:write")]
+PAGE_SIZE = 50
+ALL_STATUSES = ",".join(EventStatus)
+NIGHT_ACTIONS = ("skip", "move", "cancel", "restore")
+
+
+def _choices(refs: RefData) -> dict[str, Any]:
+    """The selects of the editor: every category, venue (with its village), organizer, programme."""
+    return {
+        "categories": list(refs.categories.by_id.values()),
+        "venues": [(v, refs.villages.by_id[v.village_id]) for v in refs.venues.by_id.values()],
+        "organizers": list(refs.organizers.by_id.values()),
+        "programmes": list(refs.programmes.by_id.values()),
+        "villages": list(refs.villages.by_id.values()),
+        "weekdays": WEEKDAYS,
+    }
+
+
+def _clashes(error: DomainError | None) -> list[dict[str, Any]]:
+    return list(error.details) if isinstance(error, VenueClash) else []
+
+
+@get("/staff/events", guards=WRITE, include_in_schema=False)
+async def events(request: AnyRequest, db: AsyncSession) -> Template:
+    query = request.query_params
+    status = str(query.get("status") or "")[:50]
+    category, village = str(query.get("category") or "")[:64], str(query.get("village") or "")[:64]
+    words = str(query.get("q") or "")[:100]
+    refs = await load_refs(db)
+    statuses = scheduling.listed_statuses(status or ALL_STATUSES, staff=True)
+    found, _ = await scheduling.list_events(
+        db, refs, statuses, filters(category, village, None, None), 5000, 0
+    )
+    found = staff_views.matching(found, words)
+    pages = max(1, -(-len(found) // PAGE_SIZE))
+    page = int_param(query.get("page"), 1, 1, pages)
+    return render(
+        request,
+        "staff/events.html",
+        events=found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+        total=len(found),
+        page=page,
+        pages=pages,
+        chosen={"status": status, "category": category, "village": village, "q": words},
+        statuses=list(EventStatus),
+        done=done_message(request),
+        **_choices(refs),
+    )
+
+
+def _form_page(
+    request: AnyRequest,
+    refs: RefData,
+    form: event_form.EventForm,
+    error: DomainError | None = None,
+) -> Template:
+    return render(
+        request,
+        "staff/event_new.html",
+        status_code=form_status(error) if error else 200,
+        form=form,
+        error=error,
+        errors=field_messages(error, event_form.FORM_FIELD) if error else {},
+        clashes=_clashes(error),
+        **_choices(refs),
+    )
+
+
+@get("/staff/events/new", guards=WRITE, include_in_schema=False)
+async def new_event(request: AnyRequest, db: AsyncSession) -> Template:
+    return _form_page(request, await load_refs(db), event_form.blank_form())
+
+
+@post("/staff/events/new", guards=WRITE, include_in_schema=False)
+async def create_event(request: AnyRequest, db: AsyncSession, settings: Settings) -> Response[Any]:
+    posted = await request.form()
+    form = event_form.read_form(posted, posted.getall("byday", []))
+
+    async def create() -> Event:
+        data = event_form.to_create(form, settings.max_occurrences_per_series)
+        return await scheduling.create_event(db, data, settings)
+
+    made = await attempt(db, create)
+    if isinstance(made, DomainError):
+        return _form_page(request, await load_refs(db), form, made)
+    return see_other(f"/staff/events/{made.id}", "created")
+
+
+async def _event_page(
+    request: AnyRequest,
+    db: AsyncSession,
+    settings: Settings,
+    event_id: int,
+    *,
+    form: event_form.EventForm | None = None,
+    error: DomainError | None = None,
+    status_error: DomainError | None = None,
+) -> Template:
+    """The event: what it is, its status actions, its nights, and the edit form."""
+    event = await scheduling.get_event(db, event_id)
+    await db.refresh(event)  # a refused change may have left it expired
+    refs = await load_refs(db)
+    out = await scheduling.event_out(db, refs, event)
+    max_count = settings.max_occurrences_per_series
+    repeat = from_rrule(event.rrule, tz=zone(event.timezone), all_day=event.all_day,
+                        max_count=max_count)
+    query = request.query_params
+    nights = await staff_views.event_nights(
+        db, refs, event, utcnow(),
+        int_param(query.get("upcoming"), 60, 1, 5000), int_param(query.get("past"), 20, 1, 5000),
+    )
+    shown = error or status_error
+    return render(
+        request,
+        "staff/event.html",
+        status_code=form_status(shown) if shown else 200,
+        event=out,
+        summary=describe(event, max_count),
+        actions=[a for a, rule in scheduling.TRANSITIONS.items()
+                 if event.status in next(iter(rule.values()))],
+        form=form or event_form.from_event(out, repeat),
+        error=error,
+        status_error=status_error,
+        errors=field_messages(error, event_form.FORM_FIELD) if error else {},
+        clashes=_clashes(error),
+        status_clashes=_clashes(status_error),
+        nights=nights,
+        done=done_message(request),
+        **_choices(refs),
+    )
+
+
+@get("/staff/events/{event_id:int}", guards=WRITE, include_in_schema=False)
+async def event_page(
+    request: AnyRequest, db: AsyncSession, settings: Settings, event_id: int
+) -> Template:
+    return await _event_page(request, db, settings, event_id)
+
+
+@post("/staff/events/{event_id:int}", guards=WRITE, include_in_schema=False)
+async def update_event(
+    request: AnyRequest, db: AsyncSession, settings: Settings, event_id: int
+) -> Response[Any]:
+    posted = await request.form()
+    form = event_form.read_form(posted, posted.getall("byday", []))
+    await scheduling.get_event(db, event_id)  # an unknown event is a 404 page, not a form
+
+    async def update() -> Event:
+        data = event_form.to_update(form, settings.max_occurrences_per_series)
+        return await scheduling.update_event(db, event_id, data, settings)
+
+    changed = await attempt(db, update)
+    if isinstance(changed, DomainError):
+        return await _event_page(request, db, settings, event_id, form=form, error=changed)
+    return see_other(f"/staff/events/{event_id}", "saved")
+
+
+@post("/staff/events/{event_id:int}/{action:str}", guards=WRITE, include_in_schema=False)
+async def change_status(
+    request: AnyRequest, db: AsyncSession, settings: Settings, event_id: int, action: str
+) -> Response[Any]:
+    """publish, cancel or postpone (with a reason visitors see), or delete a draft."""
+    if action not in (*scheduling.TRANSITIONS, "delete"):
+        raise not_found("操作", "action", action)
+    form = await request.form()
+
+    async def change() -> None:
+        if action == "delete":
+            await scheduling.delete_draft(db, event_id)
+            return
+        try:
+            data = StatusChange(reason=text(form, "reason", 300) or None,
+                                allow_overlap=bool(form.get("allow_overlap")))
+        except ValidationError as exc:
+            raise from_validation(exc) from None
+        await scheduling.change_status(db, event_id, action, data, settings)
+
+    refused = await attempt(db, change)
+    if isinstance(refused, DomainError):
+        return await _event_page(request, db, settings, event_id, status_error=refused)
+    if action == "delete":
+        return see_other("/staff/events", "deleted")
+    return see_other(f"/staff/events/{event_id}", action)
+
+
+async def _night_page(
+    request: AnyRequest,
+    db: AsyncSession,
+    occurrence_id: str,
+    error: DomainError | None = None,
+    kept: dict[str, str] | None = None,
+) -> Template:
+    event, occ = await occ_service.get_occurrence(db, occurrence_id)
+    await db.refresh(event)
+    await db.refresh(occ)
+    refs = await load_refs(db)
+    night = occ_service.occurrence_out(refs, occ, event)
+    return render(
+        request,
+        "staff/night.html",
+        status_code=form_status(error) if error else 200,
+        night=night,
+        event=await scheduling.event_out(db, refs, event),
+        error=error,
+        errors=field_messages(error, event_form.FORM_FIELD) if error else {},
+        clashes=_clashes(error),
+        kept=kept or {},
+        **_choices(refs),
+    )
+
+
+@get("/staff/occurrences/{occurrence_id:str}", guards=WRITE, include_in_schema=False)
+async def night_page(request: AnyRequest, db: AsyncSession, occurrence_id: str) -> Template:
+    return await _night_page(request, db, occurrence_id)
+
+
+@post("/staff/occurrences/{occurrence_id:str}/{action:str}", guards=WRITE, include_in_schema=False)
+async def change_night(
+    request: AnyRequest, db: AsyncSession, occurrence_id: str, action: str
+) -> Response[Any]:
+    """Skip, move, cancel (with a reason) or restore one night of a series."""
+    if action not in NIGHT_ACTIONS:
+        raise not_found("操作", "action", action)
+    event, _ = await occ_service.get_occurrence(db, occurrence_id)
+    event_id, all_day = event.id, event.all_day
+    form = await request.form()
+    kept = {name: text(form, name, 300) for name in (*event_form.WHEN, "venue", "reason")}
+
+    async def change() -> None:
+        if action == "skip":
+            await scheduling.skip_occurrence(db, occurrence_id)
+        elif action == "restore":
+            await scheduling.restore_occurrence(db, occurrence_id)
+        elif action == "cancel":
+            try:
+                reason = OccurrenceCancel(reason=kept["reason"])
+            except ValidationError as exc:
+                raise from_validation(exc) from None
+            await scheduling.cancel_occurrence(db, occurrence_id, reason)
+        else:
+            move = event_form.to_move(kept, all_day=all_day,
+                                      allow_overlap=bool(form.get("allow_overlap")))
+            await scheduling.move_occurrence(db, occurrence_id, move)
+
+    refused = await attempt(db, change)
+    if isinstance(refused, DomainError):
+        return await _night_page(request, db, occurrence_id, refused, kept)
+    done = "cancel_night" if action == "cancel" else action
+    return see_other(f"/staff/events/{event_id}", done, "#nights")
+
+
+EVENT_PAGES: list[Any] = [
+    events,
+    new_event,
+    create_event,
+    event_page,
+    update_event,
+    change_status,
+    night_page,
+    change_night,
+]

@@ -1,0 +1,79 @@
+"""Report lists the staff pages show beside the pending one: the latest reports filed, and a
+period's reports that were flagged for a second look (e.g. far over the venue's capacity).
+
+Both list an occurrence's *latest* revision only — the one that counts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+from sqlmodel.sql.expression import Select
+
+from bolin_events.models import AttendanceReport, Event, Occurrence
+from bolin_events.schemas.attendance import ReportOut
+from bolin_events.schemas.events import OccurrenceOut
+from bolin_events.services.attendance_views import report_out, usernames
+from bolin_events.services.occurrences import occurrence_out
+from bolin_events.services.refs import RefData
+from bolin_events.services.stats.periods import Period
+from bolin_events.services.stats.queries import is_held, is_latest
+from bolin_events.services.timing import zone
+
+LatestReports = Select[AttendanceReport, Occurrence, Event]
+
+
+@dataclass(frozen=True)
+class ListedReport:
+    occurrence: OccurrenceOut
+    report: ReportOut
+
+
+def _latest_reports() -> LatestReports:
+    return (
+        select(AttendanceReport, Occurrence, Event)
+        .join(Occurrence, col(Occurrence.id) == col(AttendanceReport.occurrence_id))
+        .join(Event, col(Event.id) == col(Occurrence.event_id))
+        .where(is_latest(AttendanceReport))
+    )
+
+
+async def _listed(session: AsyncSession, refs: RefData, query: LatestReports) -> list[ListedReport]:
+    rows = list(await session.exec(query))
+    names = await usernames(session, {report.reported_by for report, _, _ in rows})
+    listed = []
+    for report, occ, event in rows:
+        out = occurrence_out(refs, occ, event)
+        filed = report_out(out.id, report, None, names[report.reported_by])
+        listed.append(ListedReport(out, filed))
+    return listed
+
+
+async def recently_reported(
+    session: AsyncSession, refs: RefData, village_ids: set[int] | None, limit: int
+) -> list[ListedReport]:
+    """The occurrences whose latest report was filed most recently, newest first."""
+    query = _latest_reports()
+    if village_ids is not None:
+        venue_ids = {v.id for v in refs.venues.by_id.values() if v.village_id in village_ids}
+        query = query.where(col(Occurrence.venue_id).in_(venue_ids))
+    query = query.order_by(
+        col(AttendanceReport.reported_at).desc(), col(AttendanceReport.id).desc()
+    ).limit(limit)
+    return await _listed(session, refs, query)
+
+
+async def flagged(
+    session: AsyncSession, refs: RefData, period: Period, tz_name: str, now: datetime
+) -> list[ListedReport]:
+    """Held occurrences of the period whose latest report carries a review flag, oldest first."""
+    start, end = period.bounds(zone(tz_name))
+    query = (
+        _latest_reports()
+        .where(*is_held(start, end, now), col(AttendanceReport.review_flag).is_not(None))
+        .order_by(col(Occurrence.starts_at), col(Occurrence.id))
+    )
+    return await _listed(session, refs, query)

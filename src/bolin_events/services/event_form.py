@@ -1,0 +1,207 @@
+"""The event editor's form: what was typed, kept as typed, turned into EventCreate/EventUpdate.
+
+Every problem becomes an InvalidInput whose details name the form field (``start_date``,
+``until`` …) with a message, so the page shows it next to that field and keeps the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from pydantic import ValidationError
+
+from bolin_events.errors import InvalidInput
+from bolin_events.schemas.common import clean_text
+from bolin_events.schemas.events import EventCreate, EventOut, EventUpdate, OccurrenceMove
+from bolin_events.services.form_problems import Problems, from_validation
+from bolin_events.services.recurrence_form import KINDS, WEEKDAYS, Repeat, to_rrule
+
+TEXTS = (
+    "title_zh", "title_en", "description_zh", "description_en", "price", "image_url", "contact"
+)
+REFS = ("category", "venue", "organizer", "programme")
+WHEN = ("start_date", "start_time", "end_date", "end_time")
+RECURRENCE = ("repeat", "ends", "until", "count", "rrule_custom")
+FIELDS = (*TEXTS, *REFS, *WHEN, *RECURRENCE, "capacity", "status")
+FLAGS = ("all_day", "allow_overlap")
+MAX_CHARS = 6000
+# Where a service's complaint about a schema field is shown in the form.
+FORM_FIELD = {"start": "start_date", "end": "end_date", "rrule": "repeat", "timezone": "start_date"}
+
+
+@dataclass
+class EventForm:
+    values: dict[str, str]
+    weekdays: tuple[str, ...] = ()
+
+    def flag(self, name: str) -> bool:
+        return self.values.get(name) == "on"
+
+
+def read_form(data: Mapping[str, Any], byday: Iterable[Any]) -> EventForm:
+    """The form as sent; anything missing is empty, anything odd is kept to be complained about."""
+    values = {name: clean_text(str(data.get(name) or ""))[:MAX_CHARS] for name in FIELDS}
+    for name in FLAGS:
+        values[name] = "on" if data.get(name) else ""
+    days = {str(d) for d in byday}
+    return EventForm(values, tuple(d for d in WEEKDAYS if d in days))
+
+
+def blank_form() -> EventForm:
+    values = dict.fromkeys((*FIELDS, *FLAGS), "")
+    values.update(status="draft", repeat="none", ends="until")
+    return EventForm(values)
+
+
+def from_event(out: EventOut, repeat: Repeat) -> EventForm:
+    """The form for an existing event (a series shows its first night and its rule)."""
+    form = blank_form()
+    values = form.values
+    for name in TEXTS:
+        values[name] = str(getattr(out, name) or "")
+    for name in REFS:
+        ref = getattr(out, name)
+        values[name] = ref.slug if ref else ""
+    values["capacity"] = "" if out.capacity is None else str(out.capacity)
+    values["all_day"] = "on" if out.all_day else ""
+    values["status"] = out.status
+    for prefix, moment in (("start", out.start), ("end", out.end)):
+        values[f"{prefix}_date"] = moment.strftime("%Y-%m-%d")
+        values[f"{prefix}_time"] = moment.strftime("%H:%M") if isinstance(moment, datetime) else ""
+    values.update(
+        repeat=repeat.kind,
+        ends=repeat.ends,
+        until=repeat.until.isoformat() if repeat.until else "",
+        count="" if repeat.count is None else str(repeat.count),
+        rrule_custom=repeat.custom or "",
+    )
+    first = out.start if isinstance(out.start, date) else None
+    weekdays = repeat.weekdays
+    if repeat.kind == "weekly" and not weekdays and first is not None:
+        weekdays = (WEEKDAYS[first.weekday()],)  # a weekly rule without BYDAY: the start's day
+    return EventForm(values, weekdays)
+
+
+def _when(form: EventForm, problems: Problems) -> tuple[Any, Any, date | None]:
+    v = form.values
+    if not v["start_date"]:
+        problems.add("start_date", "请填写开始日期。", "Give the start date.")
+        return None, None, None
+    first = problems.parse(
+        "start_date", v["start_date"], date.fromisoformat,
+        "开始日期格式不对（如 2027-06-04）。", "The start date is not a date (e.g. 2027-06-04).",
+    )
+    last = first
+    if v["end_date"]:
+        last = problems.parse(
+            "end_date", v["end_date"], date.fromisoformat,
+            "结束日期格式不对（如 2027-06-04）。", "The end date is not a date (e.g. 2027-06-04).",
+        )
+    if form.flag("all_day") or first is None or last is None:
+        return first, last, first
+    times: list[time | None] = []
+    for name, zh, en in (("start_time", "开始", "start"), ("end_time", "结束", "end")):
+        if not v[name]:
+            problems.add(
+                name, f"请填写{zh}时间（或勾选全天）。", f"Give the {en} time (or all day)."
+            )
+            times.append(None)
+            continue
+        times.append(problems.parse(
+            name, v[name], time.fromisoformat,
+            f"{zh}时间格式不对（如 19:30）。", f"The {en} time is not a time (e.g. 19:30).",
+        ))
+    begins, ends = times
+    if begins is None or ends is None:
+        return None, None, first
+    return datetime.combine(first, begins), datetime.combine(last, ends), first
+
+
+def _repeat(form: EventForm, problems: Problems, max_count: int) -> Repeat:
+    v = form.values
+    kind = v["repeat"] or "none"
+    if kind not in KINDS or (kind == "custom" and not v["rrule_custom"]):
+        problems.add("repeat", "请选择是否重复。", "Choose how it repeats.")
+        return Repeat()
+    until = count = None
+    ends = "count" if v["ends"] == "count" else "until"
+    if kind not in ("none", "custom") and ends == "until" and v["until"]:
+        until = problems.parse(
+            "until", v["until"], date.fromisoformat,
+            "重复结束日期格式不对（如 2027-08-28）。",
+            "The last day is not a date (e.g. 2027-08-28).",
+        )
+    if kind not in ("none", "custom") and ends == "count" and v["count"]:
+        count = problems.parse(
+            "count", v["count"], int, "次数应为整数。", "The number of times must be a number.",
+        )
+        if count is not None and not 1 <= count <= max_count:
+            problems.add("count", f"次数应在 1 到 {max_count} 之间。",
+                         f"The number of times must be 1–{max_count}.")
+            count = None
+    return Repeat(kind, form.weekdays, ends, until, count, v["rrule_custom"] or None)
+
+
+def _fields(form: EventForm, max_count: int) -> dict[str, Any]:
+    """The schema fields the form gives (all of them, optional ones as None when left empty)."""
+    v = form.values
+    problems = Problems()
+    fields: dict[str, Any] = {name: v[name] or None for name in (*TEXTS, *REFS)}
+    if not v["title_zh"]:
+        problems.add("title_zh", "请填写中文标题。", "Give the Chinese title.")
+    if not v["category"]:
+        problems.add("category", "请选择类别。", "Choose a category.")
+    fields["all_day"] = form.flag("all_day")
+    fields["capacity"] = None
+    if v["capacity"]:
+        fields["capacity"] = problems.parse(
+            "capacity", v["capacity"], int, "容纳人数应为整数。", "Capacity must be a number."
+        )
+    start, end, first_day = _when(form, problems)
+    repeat = _repeat(form, problems, max_count)
+    problems.raise_any()
+    try:
+        rrule = to_rrule(repeat, first_day or date.min)
+    except InvalidInput as exc:
+        problems.details.extend(exc.details)
+        problems.raise_any()
+    return {**fields, "start": start, "end": end, "rrule": rrule}
+
+
+def to_create(form: EventForm, max_count: int) -> EventCreate:
+    fields = _fields(form, max_count)
+    status = form.values["status"] or "draft"
+    try:
+        return EventCreate.model_validate(
+            {**fields, "status": status, "allow_overlap": form.flag("allow_overlap")}
+        )
+    except ValidationError as exc:
+        raise from_validation(exc, rename=FORM_FIELD) from None
+
+
+def to_update(form: EventForm, max_count: int) -> EventUpdate:
+    fields = _fields(form, max_count)
+    try:
+        return EventUpdate.model_validate({**fields, "allow_overlap": form.flag("allow_overlap")})
+    except ValidationError as exc:
+        raise from_validation(exc, rename=FORM_FIELD) from None
+
+
+def to_move(values: dict[str, str], *, all_day: bool, allow_overlap: bool) -> OccurrenceMove:
+    """One night's new time (and maybe venue) from the move form."""
+    problems = Problems()
+    start, end, _ = _when(EventForm({**values, "all_day": "on" if all_day else ""}), problems)
+    problems.raise_any()
+    try:
+        return OccurrenceMove.model_validate({
+            "start": start,
+            "end": end,
+            "venue": values.get("venue") or None,
+            "reason": values.get("reason") or None,
+            "allow_overlap": allow_overlap,
+        })
+    except ValidationError as exc:
+        raise from_validation(exc, rename=FORM_FIELD) from None

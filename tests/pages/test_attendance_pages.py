@@ -1,0 +1,444 @@
+"""The attendance pages: the "still to report" list and the phone form that files a report."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+import httpx
+import pytest
+
+from bolin_events.models import Role
+from bolin_events.routes import pages_attendance
+from bolin_events.settings import Settings
+from tests.attendance.helpers import make_event
+from tests.attendance.test_attendance_photos import gps_of, photo, stored_files
+from tests.conftest import Client, make_user
+from tests.html_check import assert_good_page
+from tests.pages.login import csrf, log_in
+
+PENDING = "/staff/attendance"
+NIGHT = "20261114T190000"  # the demo night market's unreported night in 东胜村
+LEGAL = "20261114T093000"  # the demo legal session in 兴农村, also unreported
+
+
+def tasks(html: str) -> list[str]:
+    return re.findall(r'class="task" href="/staff/attendance/([^"]+)"', html)
+
+
+def page_url(occurrence: str) -> str:
+    return f"{PENDING}/{occurrence}"
+
+
+async def pending_api(client: Client, headers: dict[str, str]) -> list[str]:
+    response = await client.get("/api/v1/reports/pending", headers=headers)
+    assert response.status_code == 200, response.text
+    return [item["id"] for item in response.json()["items"]]
+
+
+async def demo_night(client: Client, headers: dict[str, str], night: str = NIGHT) -> str:
+    (found,) = [i for i in await pending_api(client, headers) if i.endswith(night)]
+    return found
+
+
+async def revisions(client: Client, headers: dict[str, str], occurrence: str) -> list[Any]:
+    response = await client.get(f"/api/v1/occurrences/{occurrence}/reports", headers=headers)
+    assert response.status_code == 200, response.text
+    return list(response.json()["revisions"])
+
+
+async def people_in_november(client: Client, headers: dict[str, str]) -> int:
+    response = await client.get(
+        "/api/v1/reports/stats", params={"period": "2026-11", "group_by": "total"}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    return int(response.json()["total"]["people"])
+
+
+def form_key(html: str) -> str:
+    match = re.search(r'name="idempotency_key" value="([^"]+)"', html)
+    assert match, "the form has no idempotency key"
+    return match[1]
+
+
+async def open_form(client: Client, occurrence: str) -> dict[str, str]:
+    """GETs the report page (checking it) and gives the hidden fields its form posts back."""
+    response = await client.get(page_url(occurrence))
+    assert response.status_code == 200, response.text
+    assert_good_page(response.text)
+    return {"_csrf_token": csrf(client), "idempotency_key": form_key(response.text)}
+
+
+async def submit(client: Client, occurrence: str, **fields: Any) -> httpx.Response:
+    files = fields.pop("files", None)
+    data = {name: str(value) for name, value in fields.items()}
+    return await client.post(page_url(occurrence), data=data, files=files)
+
+
+@pytest.fixture
+async def reporter(client: Client, seeded: None) -> dict[str, str]:
+    """A reporter of 东胜村 logged in to the pages; their Bearer header for the API."""
+    return await log_in(client, "reporter", Role.reporter, ["dongsheng"])
+
+
+@pytest.fixture
+async def admin(client: Client, seeded: None) -> dict[str, str]:
+    return await make_user(client.app, "admin", Role.admin)
+
+
+async def test_pending_list_shows_only_the_reporters_villages_newest_first(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
+) -> None:
+    mine = await pending_api(client, reporter)
+    everywhere = await pending_api(client, admin)
+    legal = await demo_night(client, admin, LEGAL)
+
+    response = await client.get(PENDING)
+
+    assert response.status_code == 200
+    assert_good_page(response.text)
+    listed = tasks(response.text)
+    assert listed == list(reversed(mine))
+    assert legal in everywhere and legal not in listed
+    assert "东胜村" in response.text
+    assert "东胜银杏夜市" in response.text  # a recently reported night of the demo season
+
+
+async def test_pending_list_pages_back_to_older_nights(
+    client: Client, reporter: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pages_attendance, "PENDING_SHOWN", 1)
+    older, newer = await pending_api(client, reporter)
+
+    first = await client.get(PENDING)
+    second = await client.get(PENDING, params={"skip": "1"})
+    beyond = await client.get(PENDING, params={"skip": "5"})
+    garbage = await client.get(PENDING, params={"skip": "many"})
+
+    assert tasks(first.text) == [newer] and 'href="/staff/attendance?skip=1"' in first.text
+    assert tasks(second.text) == [older] and 'href="/staff/attendance?skip=0"' in second.text
+    assert tasks(beyond.text) == [] and "没有更早的了" in beyond.text
+    assert garbage.status_code == 400
+    assert_good_page(second.text)
+
+
+async def test_pending_list_for_a_scheduler_has_every_village(client: Client, seeded: None) -> None:
+    headers = await log_in(client, "scheduler", Role.scheduler)
+
+    response = await client.get(PENDING)
+
+    listed = tasks(response.text)
+    assert listed == list(reversed(await pending_api(client, headers)))
+    assert await demo_night(client, headers, LEGAL) in listed
+
+
+async def test_pages_send_an_anonymous_visitor_to_log_in(client: Client, seeded: None) -> None:
+    response = await client.get(page_url("1-20261114T190000"))
+
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/staff/login?next=")
+
+
+async def test_report_form_files_one_report_that_the_statistics_count(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
+) -> None:
+    night = await demo_night(client, reporter)
+    before = await people_in_november(client, admin)
+    hidden = await open_form(client, night)
+
+    response = await submit(
+        client,
+        night,
+        **hidden,
+        total=420,
+        onsite=400,
+        online=20,
+        residents=300,
+        visitors=100,
+        volunteers=6,
+        method="clicker",
+        note="天冷人少",
+    )
+
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == f"{page_url(night)}?saved=1"
+    (filed,) = await revisions(client, admin, night)
+    assert (filed["total"], filed["residents"], filed["method"]) == (420, 300, "clicker")
+    assert filed["reported_by"] == "reporter"
+    assert await people_in_november(client, admin) == before + 420
+    shown = await client.get(response.headers["location"])
+    assert_good_page(shown.text)
+    assert "已上报：第 1 版，总人次 420" in shown.text
+    assert night not in await pending_api(client, reporter)
+
+
+async def test_the_same_form_sent_twice_counts_once(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
+) -> None:
+    night = await demo_night(client, reporter)
+    before = await people_in_november(client, admin)
+    hidden = await open_form(client, night)
+
+    first = await submit(client, night, **hidden, total=250)
+    again = await submit(client, night, **hidden, total=250)
+
+    assert (first.status_code, again.status_code) == (303, 303)
+    assert again.headers["location"] == f"{page_url(night)}?saved=1&again=1"
+    assert len(await revisions(client, admin, night)) == 1
+    assert await people_in_november(client, admin) == before + 250
+    shown = await client.get(again.headers["location"])
+    assert "本次没有重复计数" in shown.text
+
+
+async def test_a_double_tap_sending_the_form_twice_at_once_counts_once(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
+) -> None:
+    night = await demo_night(client, reporter)
+    hidden = await open_form(client, night)
+
+    first, second = await asyncio.gather(
+        submit(client, night, **hidden, total=170), submit(client, night, **hidden, total=170)
+    )
+
+    assert (first.status_code, second.status_code) == (303, 303)
+    assert sorted([first.headers["location"], second.headers["location"]]) == [
+        f"{page_url(night)}?saved=1",
+        f"{page_url(night)}?saved=1&again=1",
+    ]
+    assert [r["total"] for r in await revisions(client, admin, night)] == [170]
+
+
+async def test_the_same_form_with_other_figures_is_refused_and_changes_nothing(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
+) -> None:
+    night = await demo_night(client, reporter)
+    hidden = await open_form(client, night)
+    await submit(client, night, **hidden, total=250)
+
+    response = await submit(client, night, **hidden, total=260, reason="多点了一次")
+
+    assert response.status_code == 409
+    assert_good_page(response.text)
+    assert 'value="260"' in response.text  # the input is kept
+    assert [r["total"] for r in await revisions(client, admin, night)] == [250]
+
+
+async def test_a_correction_is_a_new_revision_and_the_totals_use_it(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
+) -> None:
+    night = await demo_night(client, reporter)
+    before = await people_in_november(client, admin)
+    await submit(client, night, **await open_form(client, night), total=250)
+    hidden = await open_form(client, night)
+
+    response = await submit(client, night, **hidden, total=280, reason="按签到表核对")
+
+    assert response.headers["location"] == f"{page_url(night)}?saved=2"
+    assert [r["total"] for r in await revisions(client, admin, night)] == [250, 280]
+    assert await people_in_november(client, admin) == before + 280
+    page = await client.get(page_url(night))
+    assert "按签到表核对" in page.text and "第 2 版" in page.text
+    assert 'value="280"' in page.text  # the next correction starts from what counts
+
+
+async def test_a_correction_without_a_reason_is_refused_with_the_input_kept(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
+) -> None:
+    night = await demo_night(client, reporter)
+    await submit(client, night, **await open_form(client, night), total=250)
+
+    response = await submit(client, night, **await open_form(client, night), total=290)
+
+    assert response.status_code == 409
+    assert "更正原因" in response.text and 'value="290"' in response.text
+    assert len(await revisions(client, admin, night)) == 1
+
+
+@pytest.mark.parametrize(
+    ("fields", "message", "kept"),
+    [
+        ({"total": 100, "onsite": 80, "online": 30}, "与总人次 100 不符", 'value="30"'),
+        ({"total": 100, "residents": 70, "visitors": 20}, "应等于总人次 100", 'value="70"'),
+        ({"total": "一百"}, "总人次须为整数", 'value="一百"'),
+        ({"total": ""}, "请填写总人次", 'name="total"'),
+        ({"total": -3}, "不能为负数", 'value="-3"'),
+        ({"total": 10, "method": "guess"}, "请从列表中选择统计方式", 'value="10"'),
+        ({"total": 10, "note": "长" * 1001}, "最多 1000 个字", 'value="10"'),
+    ],
+)
+async def test_bad_figures_are_a_400_that_says_what_to_fix_and_store_nothing(
+    client: Client,
+    reporter: dict[str, str],
+    admin: dict[str, str],
+    fields: dict[str, Any],
+    message: str,
+    kept: str,
+) -> None:
+    night = await demo_night(client, reporter)
+
+    response = await submit(client, night, **await open_form(client, night), **fields)
+
+    assert response.status_code == 400
+    assert_good_page(response.text)
+    assert message in response.text
+    assert kept in response.text
+    assert await revisions(client, admin, night) == []
+
+
+async def test_a_reporter_of_another_village_gets_a_403_and_nothing_is_stored(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
+) -> None:
+    legal = await demo_night(client, admin, LEGAL)
+    hidden = await open_form(client, await demo_night(client, reporter))
+
+    shown = await client.get(page_url(legal))
+    response = await submit(client, legal, **hidden, total=40)
+
+    assert (shown.status_code, response.status_code) == (403, 403)
+    assert_good_page(shown.text)
+    assert "您只能为本村（东胜村）的场次上报" in response.text
+    assert 'name="total"' not in shown.text  # no form to fill
+    assert await revisions(client, admin, legal) == []
+
+
+async def test_too_early_is_a_409_with_the_input_kept(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
+) -> None:
+    scheduler = await make_user(client.app, "scheduler", Role.scheduler)
+    _, later = await make_event(client, scheduler, days_from_now=3)
+    hidden = await open_form(client, later)
+
+    response = await submit(client, later, **hidden, total=75)
+
+    assert response.status_code == 409
+    assert "场次尚未开始" in response.text and 'value="75"' in response.text
+    assert await revisions(client, admin, later) == []
+
+
+async def test_a_form_without_the_csrf_token_is_refused(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
+) -> None:
+    night = await demo_night(client, reporter)
+    hidden = await open_form(client, night)
+
+    response = await submit(client, night, idempotency_key=hidden["idempotency_key"], total=5)
+
+    assert response.status_code == 403
+    assert await revisions(client, admin, night) == []
+
+
+async def test_garbage_in_the_confirmation_query_is_ignored(
+    client: Client, reporter: dict[str, str]
+) -> None:
+    night = await demo_night(client, reporter)
+
+    response = await client.get(page_url(night), params={"saved": "\x00'<b>", "again": "x" * 500})
+
+    assert response.status_code == 200
+    assert_good_page(response.text)
+    assert 'role="status"' not in response.text
+
+
+@pytest.mark.parametrize("occurrence", ["999999-20261114T190000", "garbage", "1-notatime"])
+async def test_an_unknown_occurrence_is_a_404_page(
+    client: Client, reporter: dict[str, str], occurrence: str
+) -> None:
+    await client.get(PENDING)
+    shown = await client.get(page_url(occurrence))
+    posted = await submit(client, occurrence, _csrf_token=csrf(client), total=5)
+
+    assert (shown.status_code, posted.status_code) == (404, 404)
+    assert_good_page(shown.text)
+    assert "找不到场次" in shown.text
+
+
+async def test_photos_sent_with_the_report_are_kept_without_location(
+    client: Client, reporter: dict[str, str], admin: dict[str, str], settings: Settings
+) -> None:
+    night = await demo_night(client, reporter)
+    hidden = await open_form(client, night)
+    original = photo()
+    assert gps_of(original)
+    files = [("photos", ("sign-in.jpg", original, "image/jpeg"))]
+
+    response = await submit(client, night, **hidden, total=90, files=files)
+    again = await submit(client, night, **hidden, total=90, files=files)
+
+    assert (response.status_code, again.status_code) == (303, 303)
+    (kept,) = stored_files(settings)  # the resent form added no second photo
+    assert gps_of(kept.read_bytes()) == {}
+    assert b"TestPhone" not in kept.read_bytes()
+    page = await client.get(page_url(night))
+    assert_good_page(page.text)
+    (thumb,) = re.findall(r'<img src="(/staff/attendance/photos/\d+)" loading="lazy"', page.text)
+    image = await client.get(thumb)
+    assert image.content == kept.read_bytes()
+    assert image.headers["content-type"] == "image/jpeg"
+    client.cookies.delete("bolin_session")
+    assert (await client.get(thumb)).status_code == 303  # not for anyone logged out
+
+
+async def test_photos_can_be_added_to_a_report_later(
+    client: Client, reporter: dict[str, str], admin: dict[str, str], settings: Settings
+) -> None:
+    night = await demo_night(client, reporter)
+    await submit(client, night, **await open_form(client, night), total=90)
+    hidden = await open_form(client, night)
+    files = [("photos", ("a.png", photo("PNG"), "image/png"))]
+
+    response = await client.post(f"{page_url(night)}/photos", data=hidden, files=files)
+
+    assert response.status_code == 303
+    history = await client.get(f"/api/v1/occurrences/{night}/reports", headers=admin)
+    assert [p["revision"] for p in history.json()["photos"]] == [1]
+    assert len(stored_files(settings)) == 1
+
+
+async def test_a_file_that_is_not_a_photo_refuses_the_whole_form(
+    client: Client, reporter: dict[str, str], admin: dict[str, str], settings: Settings
+) -> None:
+    night = await demo_night(client, reporter)
+    files = [("photos", ("notes.jpg", b"not an image", "image/jpeg"))]
+
+    response = await submit(client, night, **await open_form(client, night), total=90, files=files)
+
+    assert response.status_code == 415
+    assert "JPEG 或 PNG" in response.text and 'value="90"' in response.text
+    assert await revisions(client, admin, night) == []
+    assert stored_files(settings) == []
+
+
+async def test_the_photo_form_without_a_photo_says_so(
+    client: Client, reporter: dict[str, str]
+) -> None:
+    night = await demo_night(client, reporter)
+    await submit(client, night, **await open_form(client, night), total=90)
+
+    response = await client.post(f"{page_url(night)}/photos", data=await open_form(client, night))
+
+    assert response.status_code == 400
+    assert "请选择要上传的照片" in response.text
+
+
+async def test_an_over_capacity_report_is_flagged_on_the_page(
+    client: Client, reporter: dict[str, str]
+) -> None:
+    scheduler = await make_user(client.app, "scheduler", Role.scheduler)
+    _, night = await make_event(client, scheduler, capacity=50)
+
+    response = await submit(client, night, **await open_form(client, night), total=120)
+
+    page = await client.get(response.headers["location"])
+    assert "需核实：现场 120 人次超过容量 50 的 2 倍" in page.text
+    listed = await client.get(PENDING)
+    assert "需核实" in listed.text
+
+
+async def test_pages_switch_to_english(client: Client, reporter: dict[str, str]) -> None:
+    night = await demo_night(client, reporter)
+
+    response = await client.get(page_url(night), params={"lang": "en"})
+
+    assert_good_page(response.text)
+    assert "Report the figures" in response.text and 'lang="en"' in response.text
