@@ -17,6 +17,7 @@ from bolin_events.db import write_session
 from bolin_events.errors import Forbidden, NotAuthenticated
 from bolin_events.models import Role
 from bolin_events.services.accounts import (
+    WEB_SESSION_NAME,
     Principal,
     needs_touch,
     session_alive,
@@ -119,7 +120,10 @@ class TokenAuthMiddleware(ASGIMiddleware):
             scheme, _, token = header.partition(" ")
             principal = None
             if scheme.lower() == "bearer" and token.strip():
-                principal = await _principal(scope["app"].state.sessionmaker, token.strip())
+                state = scope["app"].state
+                principal = await _principal(
+                    state.sessionmaker, token.strip(), idle_hours=state.settings.session_idle_hours
+                )
             if principal is None:
                 raise NotAuthenticated(
                     "令牌无效、已撤销或账号已停用。",
@@ -151,7 +155,8 @@ async def _principal(
     if found is None:
         return None
     token, principal = found
-    if web_session and not session_alive(token, idle_hours):
+    # A log-in's token ends when idle however it is sent (copied from the cookie into a header).
+    if (web_session or token.name == WEB_SESSION_NAME) and not session_alive(token, idle_hours):
         return None
     if needs_touch(token):
         try:

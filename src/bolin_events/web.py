@@ -6,9 +6,10 @@ choice; templates write both languages with ``{{ tr("中文", "English") }}``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from jinja2 import pass_context
 from litestar import Request, Response
@@ -17,6 +18,7 @@ from litestar.datastructures import CacheControlHeader, Cookie
 from litestar.response import Redirect, Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from markupsafe import Markup
 
 from bolin_events.auth import LoginRequired
 from bolin_events.errors import EXCEPTION_HANDLERS, DomainError
@@ -59,7 +61,7 @@ def switch_url(request: Request[Any, Any, Any], lang: str) -> str:
     """This page's address in the other language (other query parameters kept)."""
     params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
     params.append(("lang", lang))
-    return f"{request.url.path}?{urlencode(params)}"
+    return f"{quote(request.url.path)}?{urlencode(params)}"
 
 
 def render(
@@ -97,8 +99,27 @@ def _tr(context: Any, zh: str, en: str | None = None) -> str:
     return zh
 
 
+# What an HTML page may not carry: controls other than white space, and non-characters.
+NOT_IN_HTML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template writes loses those characters: a typed value, an address or a
+    stored text echoed back with one of them must not break the page."""
+    if isinstance(value, Markup):
+        return Markup(NOT_IN_HTML.sub("", value))
+    if isinstance(value, str):
+        return NOT_IN_HTML.sub("", value)
+    return value
+
+
 def _configure(engine: JinjaTemplateEngine) -> None:
     env = engine.engine
+    env.finalize = _finalize
     env.globals["tr"] = _tr
     env.trim_blocks = True
     env.lstrip_blocks = True
@@ -136,6 +157,8 @@ def _login_redirect(request: Request[Any, Any, Any], exc: Exception) -> Response
     if not is_page(request):
         return EXCEPTION_HANDLERS[DomainError](request, exc)  # type: ignore[no-any-return]
     target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if request.method not in ("GET", "HEAD"):  # a form sent while logged out: no page to return to
+        target = "/staff"
     return Redirect(f"/staff/login?{urlencode({'next': target})}", status_code=303)
 
 

@@ -147,6 +147,17 @@ async def test_login_gives_a_token_shown_once(client: Client, staff: Staff) -> N
     assert created.status_code == 201
 
 
+@pytest.mark.parametrize("name", ["web-session", "Web-Session "])
+async def test_the_page_log_in_token_name_is_reserved(client: Client, staff: Staff,
+                                                      name: str) -> None:
+    """Such a token would also open the staff pages as a log-in cookie."""
+    response = await client.post(LOGIN, json={"username": "scheduler", "password": PASSWORD,
+                                              "name": name})
+
+    assert response.status_code == 422
+    assert "web-session" in problem(response)["message_en"]
+
+
 @pytest.mark.parametrize(("username", "password"), [
     ("scheduler", "wrong password"), ("nobody", PASSWORD), ("a\u0000b", PASSWORD),
     ("", ""), ("x" * 64, PASSWORD)])

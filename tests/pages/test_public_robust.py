@@ -51,6 +51,11 @@ GARBAGE = [
     "/programmes/%E5%98%BF",
     "/programmes/..%2F..%2Fetc",
     "/subscribe?kind=<script>",
+    "/events/%00",  # echoed back in the language link and the message: not as a NUL
+    "/events/1%00/poster?lang=en",
+    "/programmes/a%00b",
+    "/programmes/%C2%85/poster?lang=en",
+    "/calendar?category=%EF%BF%BF",
 ]
 
 

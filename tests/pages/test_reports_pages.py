@@ -178,6 +178,9 @@ async def test_reports_send_an_anonymous_visitor_to_log_in(client: Client, seede
         ({"from": "2026-10-01"}, "同时给出 from 与 to"),
         ({"from": "2026-10-01", "to": "2026-09-01"}, "to 不能早于 from"),
         ({"year": "1800"}, "1800"),
+        ({"year": "0000-01"}, "1900"),  # year 0 and December 9999's next month are no dates
+        ({"year": "9999", "part": "12"}, "2199"),
+        ({"year": "20\x0026", "from": "\x00", "to": "2026-12-31"}, "from 不是有效日期"),
     ],
 )
 async def test_a_period_that_cannot_be_read_is_a_400_that_says_why(
@@ -192,7 +195,15 @@ async def test_a_period_that_cannot_be_read_is_a_400_that_says_why(
 
 
 @pytest.mark.parametrize(
-    "path", ["/charts/pie", "/charts/trend?period=abc", "/stats/file?period=2026&format=pdf"]
+    "path",
+    [
+        "/charts/pie",
+        "/charts/trend?period=abc",
+        "/stats/file?period=2026&format=pdf",
+        "/charts/trend?period=0000-01",
+        "/stats/file?period=9999-12",
+        "/ledger/file?period=9999-Q4",
+    ],
 )
 async def test_bad_chart_or_file_addresses_are_4xx(
     client: Client, admin: dict[str, str], path: str

@@ -311,6 +311,8 @@ async def test_events_list_shows_drafts_and_filters(
         ("/staff/events/abc", 404),
         ("/staff/occurrences/garbage", 404),
         ("/staff/occurrences/1-20990101T000000", 404),
+        ("/staff/occurrences/1%00?lang=en", 404),  # the NUL is not echoed into the page
+        ("/staff/events?q=%00%C2%85&lang=en", 200),
     ],
 )
 async def test_garbage_addresses_are_4xx_pages(

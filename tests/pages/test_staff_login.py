@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
+from sqlmodel import select
 
 from bolin_events.app import close_database, create_app, open_database
 from bolin_events.auth import SESSION_COOKIE
-from bolin_events.models import Role
+from bolin_events.models import ApiToken, Role, utcnow
 from bolin_events.settings import Settings
 from tests.conftest import PASSWORD, Client, make_user
 from tests.html_check import assert_good_page
@@ -187,11 +189,38 @@ async def test_logout_revokes_the_session(client: Client, reference: None) -> No
     assert again.headers["location"].startswith("/staff/login")
 
 
+async def test_an_idle_session_ends_even_when_its_token_is_sent_as_a_header(
+    client: Client, reference: None
+) -> None:
+    await log_in(client, "scheduler", Role.scheduler)
+    raw = client.cookies[SESSION_COOKIE]
+    idle = timedelta(hours=client.app.state.settings.session_idle_hours + 1)
+    async with client.app.state.sessionmaker() as session, session.begin():
+        token = (await session.exec(select(ApiToken).where(ApiToken.name == "web-session"))).one()
+        token.created_at = token.last_used_at = utcnow() - idle
+        session.add(token)
+
+    page = await client.get("/staff")
+    api = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
+
+    assert page.status_code == 303
+    assert api.status_code == 401
+
+
 async def test_anonymous_staff_page_redirects_to_login(client: Client, reference: None) -> None:
     response = await client.get("/staff/events?status=draft")
 
     assert response.status_code == 303
     assert location(response) == "/staff/login?next=%2Fstaff%2Fevents%3Fstatus%3Ddraft"
+
+
+async def test_a_form_sent_while_logged_out_leads_to_log_in_then_the_dashboard(
+    client: Client, reference: None
+) -> None:
+    """No way back to a POST-only address: after logging in, the dashboard, not a 405."""
+    response = await post_form(client, "/staff/events/new", {"title_zh": "村晚"})
+
+    assert location(response) == "/staff/login?next=%2Fstaff"
 
 
 async def test_login_goes_back_to_the_page_asked_for(client: Client, scheduler: None) -> None:
@@ -206,7 +235,8 @@ async def test_login_goes_back_to_the_page_asked_for(client: Client, scheduler: 
 @pytest.mark.parametrize(
     "target",
     ["https://evil.example/staff", "//evil.example/staff", "/staffevil", "/\\evil.example",
-     "/public", "javascript:alert(1)", "/staff/logout"],
+     "/public", "javascript:alert(1)", "/staff/logout", "/staff@evil.example",
+     "/\\evil.example/staff", "/staff/\\evil.example"],
 )
 async def test_login_never_redirects_off_the_staff_pages(
     client: Client, scheduler: None, target: str

@@ -41,9 +41,10 @@ def test_parse_period_refuses_what_it_cannot_read(text: str) -> None:
     assert "2025-Q2" in caught.value.en
 
 
-def test_parse_period_refuses_years_outside_the_service() -> None:
+@pytest.mark.parametrize("text", ["1066", "0000", "0000-01", "9999-12", "9999-Q4"])
+def test_parse_period_refuses_years_outside_the_service(text: str) -> None:
     with pytest.raises(InvalidInput, match="between 1900 and 2199"):
-        parse_period("1066")
+        parse_period(text)
 
 
 def test_period_bounds_are_local_midnights_in_utc() -> None:

@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.errors import Conflict, NotAuthenticated, not_found
+from bolin_events.errors import Conflict, InvalidInput, NotAuthenticated, not_found
 from bolin_events.models import ApiToken, Role, User, UserVillage, utcnow
 from bolin_events.models.base import is_valid_id
 from bolin_events.schemas.accounts import (
@@ -174,6 +174,17 @@ async def check_password(session: AsyncSession, username: str, password: str) ->
 
 
 async def create_token(session: AsyncSession, user: User, name: str) -> TokenOut:
+    """A new API token; the name of log-in tokens is reserved (it would open the staff pages)."""
+    if name.strip().lower() == WEB_SESSION_NAME:
+        raise InvalidInput(
+            f"令牌名称「{WEB_SESSION_NAME}」留给网页登录使用，请换一个名称。",
+            f"The token name '{WEB_SESSION_NAME}' is kept for page log-ins; choose another.",
+            [{"field": "name", "value": name}],
+        )
+    return await _issue_token(session, user, name)
+
+
+async def _issue_token(session: AsyncSession, user: User, name: str) -> TokenOut:
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
     assert user.id is not None
     token = ApiToken(user_id=user.id, name=name, prefix=raw[:12], token_hash=hash_token(raw))
@@ -234,7 +245,7 @@ WEB_SESSION_NAME = "web-session"
 
 async def create_web_session(session: AsyncSession, user: User) -> str:
     """A new log-in for the staff pages: the raw token for the cookie."""
-    return (await create_token(session, user, WEB_SESSION_NAME)).token or ""
+    return (await _issue_token(session, user, WEB_SESSION_NAME)).token or ""
 
 
 def session_alive(token: ApiToken, idle_hours: float) -> bool:

@@ -12,12 +12,14 @@ from bolin_events.errors import InvalidInput
 FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
-def check_year(day: date, field: str) -> None:
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+def check_year(day: date | int, field: str) -> None:
+    """A date (or a bare year number) inside the years the service accepts."""
+    year = day if isinstance(day, int) else day.year
+    if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InvalidInput(
             f"{field} 须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。",
             f"{field} must fall between {FIRST_YEAR} and {LAST_YEAR}.",
-            [{"field": field, "value": day.isoformat()[:10]}],
+            [{"field": field, "value": str(day) if isinstance(day, int) else day.isoformat()[:10]}],
         )
 
 

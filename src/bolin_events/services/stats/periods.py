@@ -83,6 +83,8 @@ def _bad(field: str, value: str, zh: str, en: str) -> InvalidInput:
 def parse_period(text: str) -> Period:
     """ "2025" (a year), "2025-Q2" (a quarter), "2025-06" (a month)."""
     value = text.strip().upper()
+    if match := re.match(r"\d{4}(?=-|$)", value):  # before making dates: year 0 cannot be one
+        check_year(int(match[0]), "period")
     if match := re.fullmatch(r"(\d{4})", value):
         year = int(match[1])
         period = Period(date(year, 1, 1), date(year, 12, 31), "year")
