@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from PIL import ExifTags, Image
 
+from bolin_events.models import Role
 from bolin_events.settings import Settings
 from tests.attendance.helpers import make_event, reports_url
-from tests.conftest import Client, Staff
+from tests.conftest import Client, Staff, make_user
 
 
 def photo(fmt: str = "JPEG", *, gps: bool = True, size: tuple[int, int] = (64, 48)) -> bytes:
@@ -89,6 +90,27 @@ async def test_photo_download_is_for_staff_only(client: Client, staff: Staff) ->
 
     assert anonymous.status_code == 401
     assert anonymous.json()["code"] == "not_authenticated"
+
+
+async def test_photos_are_seen_only_by_reporters_of_their_village(
+    client: Client, staff: Staff
+) -> None:
+    """Photos can show people: another village's reporter gets 403, the night's own reporter
+    and the culture station get the file."""
+    occ = await reported(client, staff)  # a night in 东胜村, reported by its reporter
+    created = await client.post(
+        f"/api/v1/occurrences/{occ}/photos", **upload(photo()), headers=staff.reporter
+    )
+    huagai = await make_user(client.app, "huagai-reporter", Role.reporter, ["huagai"])
+
+    other = await client.get(created.json()["url"], headers=huagai)
+    own = await client.get(created.json()["url"], headers=staff.reporter)
+    station = await client.get(created.json()["url"], headers=staff.admin)
+
+    assert other.status_code == 403
+    assert "dongsheng" in other.json()["message_en"]
+    assert own.status_code == station.status_code == 200
+    assert own.content == station.content
 
 
 async def test_photo_listed_in_the_report_history(client: Client, staff: Staff) -> None:

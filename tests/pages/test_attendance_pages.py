@@ -378,6 +378,12 @@ async def test_photos_sent_with_the_report_are_kept_without_location(
     client.cookies.delete("bolin_session")
     assert (await client.get(thumb)).status_code == 303  # not for anyone logged out
 
+    await log_in(client, "huagai-reporter", Role.reporter, ["huagai"])
+    elsewhere = await client.get(page_url(night))
+    assert elsewhere.status_code == 403  # another village's night: its photos stay hidden
+    assert "/staff/attendance/photos/" not in elsewhere.text
+    assert (await client.get(thumb)).status_code == 403
+
 
 async def test_photos_can_be_added_to_a_report_later(
     client: Client, reporter: dict[str, str], admin: dict[str, str], settings: Settings

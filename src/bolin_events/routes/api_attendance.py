@@ -235,11 +235,14 @@ class PhotoController(Controller):
         "/photos/{photo_id:int}",
         guards=[allow("staff:read")],
         summary="Download a photo (staff only)",
-        description="The stored file, without metadata. Never cached by shared caches.",
+        description="The stored file, without metadata. Never cached by shared caches. A "
+        "reporter gets only photos of their own villages' nights (403 otherwise).",
         media_type="application/octet-stream",
     )
-    async def get_photo(self, db: AsyncSession, store: BlobStore, photo_id: int) -> Response[bytes]:
-        photo, content = await photos.read_photo(db, store, photo_id)
+    async def get_photo(
+        self, db: AsyncSession, store: BlobStore, request: AnyRequest, photo_id: int
+    ) -> Response[bytes]:
+        photo, content = await photos.read_photo(db, store, photo_id, reporter_of(request))
         extension = photo.storage_key.rsplit(".", 1)[-1]
         return Response(
             content,

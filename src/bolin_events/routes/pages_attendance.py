@@ -357,11 +357,16 @@ async def submit_photos(
     name="attendance_photo",
     media_type="application/octet-stream",
 )
-async def photo_file(db: AsyncSession, settings: Settings, photo_id: int) -> Response[bytes]:
-    """The evidence photo behind a thumbnail: staff only, never kept by a shared cache."""
+async def photo_file(
+    request: AnyRequest, db: AsyncSession, settings: Settings, photo_id: int
+) -> Response[bytes]:
+    """The evidence photo behind a thumbnail: staff of its village only, never kept by a
+    shared cache."""
     if not is_valid_id(photo_id):
         raise not_found("照片", "photo", photo_id)
-    photo, content = await photos.read_photo(db, provide_store(settings), photo_id)
+    photo, content = await photos.read_photo(
+        db, provide_store(settings), photo_id, reporter_of(request)
+    )
     return Response(
         content,
         media_type=photo.content_type,

@@ -18,7 +18,7 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import Conflict, InvalidInput, TooLarge, UnsupportedMedia, not_found
-from bolin_events.models import ReportPhoto, utcnow
+from bolin_events.models import Occurrence, ReportPhoto, utcnow
 from bolin_events.schemas.attendance import PhotoOut
 from bolin_events.services.attendance import Reporter, check_village, latest_report
 from bolin_events.services.attendance_views import photo_out
@@ -143,9 +143,15 @@ async def add_photo(
 
 
 async def read_photo(
-    session: AsyncSession, store: BlobStore, photo_id: int
+    session: AsyncSession, store: BlobStore, photo_id: int, reader: Reporter
 ) -> tuple[ReportPhoto, bytes]:
+    """A stored photo for staff who may see it: photos can show people (DOMAIN.md, privacy),
+    so a reporter sees only those of their own villages, like the nights they report."""
     photo = (await session.exec(select(ReportPhoto).where(ReportPhoto.id == photo_id))).first()
     if photo is None:
         raise not_found("照片", "photo", photo_id)
+    occ = await session.get(Occurrence, photo.occurrence_id)
+    if occ is None:  # the foreign key keeps this from happening
+        raise not_found("照片", "photo", photo_id)
+    check_village(await load_refs(session), occ, reader)
     return photo, await store.get(photo.storage_key)
