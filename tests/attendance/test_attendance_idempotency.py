@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import httpx
 from sqlmodel import select
 
 from bolin_events.app import close_database, create_app, open_database
-from bolin_events.models import IdempotencyKey, Role
+from bolin_events.models import IdempotencyKey, Role, utcnow
 from bolin_events.settings import Settings
 from tests.attendance.helpers import make_event, reports_url
 from tests.conftest import Client, Staff, make_user
@@ -145,3 +147,26 @@ async def test_bad_key_is_refused_in_plain_words(client: Client, staff: Staff) -
     assert response.json()["message_en"] == (
         "Idempotency-Key must be 1–200 printable ASCII characters (a UUID is good)."
     )
+
+
+async def test_keys_older_than_thirty_days_go_when_the_user_stores_a_new_one(
+    client: Client, staff: Staff
+) -> None:
+    _, occ = await make_event(client, staff.scheduler)
+    _, later = await make_event(client, staff.scheduler, days_from_now=-3)
+    _, admins = await make_event(client, staff.scheduler, days_from_now=-4)
+    for night, headers in ((occ, {**staff.reporter, "Idempotency-Key": "old"}),
+                           (admins, {**staff.admin, "Idempotency-Key": "admins-old"})):
+        response = await client.post(reports_url(night), json={"total": 300}, headers=headers)
+        assert response.status_code == 201, response.text
+    async with client.app.state.sessionmaker() as session, session.begin():
+        for row in (await session.exec(select(IdempotencyKey))).all():
+            row.created_at = utcnow() - timedelta(days=31)
+            session.add(row)
+
+    await client.post(reports_url(later), json={"total": 50},
+                      headers={**staff.reporter, "Idempotency-Key": "new"})
+
+    async with client.app.state.sessionmaker() as session:
+        kept = sorted(row.key for row in (await session.exec(select(IdempotencyKey))).all())
+    assert kept == ["admins-old", "new"]  # only the user's own old keys go

@@ -12,17 +12,21 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, delete, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import Conflict, IdempotencyKeyReused, InvalidInput
-from bolin_events.models import IdempotencyKey
+from bolin_events.models import IdempotencyKey, utcnow
 
 HEADER = "Idempotency-Key"
 MAX_KEY_LENGTH = 200
+KEEP = timedelta(days=30)
+"""How long a key's answer is kept: far longer than any retry, even from a phone that was
+offline for days; older keys of a user go when that user's next key is stored."""
 
 
 @dataclass(frozen=True)
@@ -100,4 +104,10 @@ async def claim(
 async def record(session: AsyncSession, claimed: IdempotencyKey, status: int, body: str) -> None:
     claimed.status, claimed.body = status, body
     session.add(claimed)
+    await session.exec(
+        delete(IdempotencyKey).where(
+            col(IdempotencyKey.user_id) == claimed.user_id,
+            col(IdempotencyKey.created_at) < utcnow() - KEEP,
+        )
+    )
     await session.flush()
