@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 import pytest
+from sqlalchemy import update
 
-from tests.conftest import Client
+from bolin_events.models import Event, Programme, Role, utcnow
+from tests.conftest import Client, make_user
 from tests.feeds.helpers import BEFORE_DEMO, pin_clock
 
 MARKET_FEED = "/feeds/categories/market.ics"
@@ -18,14 +21,20 @@ def before_season(client: Client) -> None:
     pin_clock(client, BEFORE_DEMO)
 
 
+@pytest.fixture
+async def staff_headers(client: Client, seeded: None) -> dict[str, str]:
+    """An admin's Bearer header (renaming reference data is for admins)."""
+    return await make_user(client.app, "admin", Role.admin)
+
+
 def http_date(moment: datetime) -> str:
     return format_datetime(moment.astimezone(UTC), usegmt=True)
 
 
 async def test_feed_response_headers(client: Client, seeded: None) -> None:
     response = await client.get(MARKET_FEED)
-    market = (await client.get("/api/v1/events", params={"category": "market"})).json()["items"]
-    newest = max(datetime.fromisoformat(e["updated_at"]) for e in market)
+    everything = (await client.get("/api/v1/events", params={"limit": 500})).json()["items"]
+    newest = max(datetime.fromisoformat(e["updated_at"]) for e in everything)
 
     assert response.status_code == 200
     assert response.headers["content-type"] == "text/calendar; charset=utf-8"
@@ -33,7 +42,7 @@ async def test_feed_response_headers(client: Client, seeded: None) -> None:
     assert response.headers["content-disposition"] == disposition
     assert response.headers["cache-control"] == "public, max-age=300"
     assert response.headers["access-control-allow-origin"] == "*"
-    assert response.headers["last-modified"] == http_date(newest)
+    assert response.headers["last-modified"] == http_date(newest)  # the last change anywhere
     etag = response.headers["etag"]
     assert etag.startswith('"') and etag.endswith('"') and len(etag) == 42  # strong, not W/
     assert "vary" not in response.headers
@@ -176,3 +185,65 @@ async def test_recent_feed_is_resent_per_exact_request(client: Client, seeded: N
 
     assert everything.content != market.content
     assert market_again.content == market.content
+
+
+async def _a_minute_ago(client: Client) -> None:
+    """Every stored change a minute older: a change now is then a later second (HTTP dates
+    have whole seconds)."""
+    moment = utcnow() - timedelta(minutes=1)
+    async with client.app.state.sessionmaker() as session, session.begin():
+        await session.exec(update(Event).values(updated_at=moment))
+        await session.exec(update(Programme).values(updated_at=moment))
+
+
+async def test_an_event_leaving_a_feed_is_no_304_for_if_modified_since(
+        client: Client, seeded: None, staff_headers: dict[str, str]) -> None:
+    """Nothing left in the market feed changed, but the file did: the gala left it."""
+    await _a_minute_ago(client)
+    before = await client.get(MARKET_FEED)
+    market = (await client.get("/api/v1/events", params={"category": "market"})).json()["items"]
+    leaving = market[0]["id"]
+
+    moved = await client.patch(f"/api/v1/events/{leaving}", json={"category": "culture"},
+                               headers=staff_headers)
+    after = await client.get(MARKET_FEED,
+                             headers={"If-Modified-Since": before.headers["last-modified"]})
+
+    assert moved.status_code == 200, moved.text
+    assert after.status_code == 200
+    assert after.content != before.content
+    assert f"event-{leaving}@".encode() not in after.content
+
+
+async def test_a_renamed_venue_reaches_subscribers(
+        client: Client, seeded: None, staff_headers: dict[str, str]) -> None:
+    """The events held there get a new SEQUENCE, and If-Modified-Since sees the change."""
+    await _a_minute_ago(client)
+    before = await client.get(MARKET_FEED)
+
+    renamed = await client.patch("/api/v1/venues/ginkgo-night-market",
+                                 json={"name_zh": "东胜银杏夜市广场"}, headers=staff_headers)
+    after = await client.get(MARKET_FEED,
+                             headers={"If-Modified-Since": before.headers["last-modified"]})
+
+    assert renamed.status_code == 200, renamed.text
+    assert after.status_code == 200
+    old_sequences = re.findall(rb"SEQUENCE:(\d+)", before.content)
+    new_sequences = re.findall(rb"SEQUENCE:(\d+)", after.content)
+    assert [int(n) + 1 for n in old_sequences] == [int(n) for n in new_sequences]
+    assert "东胜银杏夜市广场" in after.content.decode()
+
+
+async def test_a_renamed_programme_moves_last_modified(
+        client: Client, seeded: None, staff_headers: dict[str, str]) -> None:
+    await _a_minute_ago(client)
+    before = await client.get("/feeds/programmes/haixiaji.ics")
+
+    renamed = await client.patch("/api/v1/programmes/haixiaji", json={"name_en": "Hi Summer!"},
+                                 headers=staff_headers)
+    after = await client.get("/feeds/programmes/haixiaji.ics",
+                             headers={"If-Modified-Since": before.headers["last-modified"]})
+
+    assert renamed.status_code == 200, renamed.text
+    assert after.status_code == 200
+    assert "Hi Summer!" in after.content.decode()

@@ -67,9 +67,8 @@ class WireFeed:
             (b"access-control-allow-origin", b"*"),
             (b"access-control-expose-headers", b"ETag, Last-Modified"),
         ]
-        if feed.last_modified is not None:
-            stamp = format_datetime(feed.last_modified.astimezone(UTC), usegmt=True)
-            common.append((b"last-modified", stamp.encode()))
+        stamp = format_datetime(feed.last_modified.astimezone(UTC), usegmt=True)
+        common.append((b"last-modified", stamp.encode()))
         full = [
             *common,
             (b"content-type", CONTENT_TYPE),
@@ -87,8 +86,7 @@ def not_modified(headers: dict[bytes, bytes], wire: WireFeed) -> bool:
         tags = {tag.strip().removeprefix(b"W/") for tag in if_none_match.split(b",")}
         return b"*" in tags or wire.etag in tags
     since = headers.get(b"if-modified-since")
-    last_modified = wire.feed.last_modified
-    if since is None or last_modified is None:
+    if since is None:
         return False
     try:
         when = parsedate_to_datetime(since.decode("latin-1"))
@@ -96,7 +94,7 @@ def not_modified(headers: dict[bytes, bytes], wire: WireFeed) -> bool:
         return False
     if when.tzinfo is None:
         return False
-    return last_modified.replace(microsecond=0) <= when
+    return wire.feed.last_modified.replace(microsecond=0) <= when
 
 
 def feed_scope(path: str, query: bytes) -> FeedScope:

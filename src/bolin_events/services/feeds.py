@@ -32,7 +32,7 @@ from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.calendar import LRU, FeedHeader, render_event, render_feed
-from bolin_events.models import Event, Occurrence
+from bolin_events.models import Event, Occurrence, Programme
 from bolin_events.services import feed_queries as queries
 from bolin_events.services.feed_data import Names, Selection, resolve, snapshot
 from bolin_events.services.refs import RefData
@@ -73,7 +73,7 @@ class FeedScope:
 class RenderedFeed:
     body: bytes
     etag: str
-    last_modified: datetime | None
+    last_modified: datetime
     filename: str
 
 
@@ -152,9 +152,25 @@ async def data_version(session: AsyncSession) -> Version:
     # The newest night's id (an index look-up): rows added by a rule change. A count would
     # scan every night, and each change to existing nights already raises a SEQUENCE.
     nights = select(func.max(Occurrence.id).label("last_night")).subquery()
-    query = sa_select(*events.c, *nights.c).select_from(events.join(nights, true()))
+    programmes = select(func.max(Programme.updated_at).label("programmes_changed")).subquery()
+    query = sa_select(*events.c, *nights.c, *programmes.c).select_from(
+        events.join(nights, true()).join(programmes, true())
+    )
     connection = await session.connection()
     return tuple((await connection.execute(query)).one())
+
+
+def last_modified(version: Version, cuts: Cuts) -> datetime:
+    """Last-Modified of every feed: the last change to any event or programme, or the last
+    local midnight (when past events may have left), whichever is later.
+
+    Not the newest event *in* the feed: an event that leaves a feed (unpublished, moved to
+    another category, over) changes the file without changing anything left in it, and an
+    If-Modified-Since client must not be told 304 then. Renamed venues, villages, categories
+    and organizers touch the events that name them (services.places), so they count too.
+    """
+    _, _, events_changed, _, _, programmes_changed = version
+    return max(moment for moment in (events_changed, programmes_changed, cuts.today) if moment)
 
 
 def refs_fingerprint(refs: RefData) -> tuple[Any, ...]:
@@ -172,7 +188,8 @@ async def get_feed(
         session, refs, scope.kind, scope.key, dict(zip(FILTER_NAMES, scope.filters, strict=True))
     )
     cuts = Cuts.at(cache.clock(), settings)
-    key = (scope, await data_version(session), refs_fingerprint(refs), cuts)
+    version = await data_version(session)
+    key = (scope, version, refs_fingerprint(refs), cuts)
     feed = cache.feeds.get(key)
     if feed is not None:
         return feed
@@ -180,7 +197,9 @@ async def get_feed(
     async with lock:
         feed = cache.feeds.get(key)
         if feed is None:
-            feed = await build_feed(session, refs, cache, settings, scope, selection, cuts)
+            feed = await build_feed(
+                session, refs, cache, settings, scope, selection, cuts, last_modified(version, cuts)
+            )
             cache.feeds.put(key, feed)
     return feed
 
@@ -193,6 +212,7 @@ async def build_feed(
     scope: FeedScope,
     selection: Selection,
     cuts: Cuts,
+    modified: datetime,
 ) -> RenderedFeed:
     """The whole file from the database, reusing every VEVENT block already rendered."""
     connection = await session.connection()
@@ -203,7 +223,6 @@ async def build_feed(
     names = Names(refs)
     names_key = hash(refs_fingerprint(refs))
     blocks: list[bytes] = []
-    newest: datetime | None = None
     for event in events:
         hidden = kept.get(event.id)
         if hidden is None:
@@ -217,7 +236,6 @@ async def build_feed(
             block = render_event(data, hidden)
             cache.blocks.put(key, block)
         blocks.append(block)
-        newest = event.updated_at if newest is None else max(newest, event.updated_at)
 
     header = FeedHeader(
         name=selection.title(),
@@ -230,6 +248,6 @@ async def build_feed(
     return RenderedFeed(
         body=body,
         etag='"' + hashlib.sha256(body).hexdigest()[:40] + '"',
-        last_modified=newest,
+        last_modified=modified,
         filename=scope.filename(),
     )

@@ -5,11 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
-from sqlmodel import SQLModel, func, select
+from sqlalchemy import or_
+from sqlalchemy import update as sa_update
+from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import Conflict, InvalidInput
-from bolin_events.models import Category, Organizer, Programme, Venue, Village
+from bolin_events.models import (
+    Category,
+    Event,
+    Occurrence,
+    Organizer,
+    Programme,
+    Venue,
+    Village,
+    utcnow,
+)
 from bolin_events.schemas import places as s
 from bolin_events.services.refs import KIND_NAMES, RefData, load_refs
 from bolin_events.slugs import slugify
@@ -114,11 +125,46 @@ async def update(
     if "name_zh" in data and data["name_zh"] is None:
         raise InvalidInput("中文名称不能为空。", "name_zh cannot be empty.", [{"field": "name_zh"}])
     _resolve(refs, model, row, data)
+    changed = {key for key, value in data.items() if getattr(row, key) != value}
     for key, value in data.items():
         setattr(row, key, value)
     session.add(row)
+    if changed & SHOWN_IN_EVENTS.get(model, set()):
+        await _touch_events_showing(session, model, getattr(row, "id"))  # noqa: B009
+    if isinstance(row, Programme) and changed:
+        row.updated_at = utcnow()  # its feed's name and description change with it
     await session.flush()
     return row
+
+
+# What of each kind a calendar entry says (calendar.events: LOCATION, GEO, CATEGORIES and the
+# organizer line of DESCRIPTION).
+SHOWN_IN_EVENTS: dict[type[SQLModel], set[str]] = {
+    Venue: {"name_zh", "name_en", "address", "latitude", "longitude", "village_id"},
+    Village: {"name_zh", "name_en"},
+    Category: {"name_zh", "name_en"},
+    Organizer: {"name_zh", "name_en"},
+}
+
+
+async def _touch_events_showing(session: AsyncSession, model: type[SQLModel], row_id: int) -> None:
+    """Events whose text names this row get a new SEQUENCE and updated_at, as any edit does:
+    subscribers' calendars take the new text, and the feeds' Last-Modified moves on."""
+    if model is Category:
+        which = col(Event.category_id) == row_id
+    elif model is Organizer:
+        which = col(Event.organizer_id) == row_id
+    else:
+        venues = (
+            select(Venue.id).where(Venue.id == row_id)
+            if model is Venue
+            else select(Venue.id).where(Venue.village_id == row_id)
+        )
+        moved_there = select(Occurrence.event_id).where(col(Occurrence.venue_id).in_(venues))
+        which = or_(col(Event.venue_id).in_(venues), col(Event.id).in_(moved_there))
+    await session.exec(
+        sa_update(Event).where(which).values(sequence=Event.sequence + 1, updated_at=utcnow())
+    )
 
 
 async def listing(
