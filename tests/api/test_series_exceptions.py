@@ -254,3 +254,30 @@ async def test_changing_the_rule_keeps_exceptions_on_nights_that_remain(client: 
     assert nights(await calendar(client, *JUNE)) == [
         ("2027-06-04T19:00:00+08:00", "scheduled"), ("2027-06-11T19:00:00+08:00", "cancelled"),
         ("2027-06-18T19:00:00+08:00", "scheduled"), ("2027-06-25T19:00:00+08:00", "scheduled")]
+
+
+async def test_retiming_the_series_keeps_each_nights_exception(client: Client,
+                                                               staff: Staff) -> None:
+    """19:00 → 19:30 for the season: the skipped, cancelled and moved nights stay so."""
+    series = await market(client, staff)
+    base = f"{OCCURRENCES}/{series['id']}"
+    await client.post(f"{base}-20270612T190000/skip", headers=staff.scheduler)
+    await client.post(f"{base}-20270611T190000/cancel", json={"reason": "停电"},
+                      headers=staff.scheduler)
+    await client.post(f"{base}-20270618T190000/move", json={
+        "start": "2027-06-20T18:30", "end": "2027-06-20T22:00"}, headers=staff.scheduler)
+
+    response = await client.patch(f"{EVENTS}/{series['id']}", json={
+        "start": "2027-06-04T19:30", "end": "2027-06-04T23:00"}, headers=staff.scheduler)
+
+    assert response.status_code == 200, response.text
+    june = await calendar(client, *JUNE)
+    assert nights(june) == [
+        ("2027-06-04T19:30:00+08:00", "scheduled"), ("2027-06-05T19:30:00+08:00", "scheduled"),
+        ("2027-06-11T19:30:00+08:00", "cancelled"), ("2027-06-19T19:30:00+08:00", "scheduled"),
+        ("2027-06-20T18:30:00+08:00", "moved"), ("2027-06-25T19:30:00+08:00", "scheduled"),
+        ("2027-06-26T19:30:00+08:00", "scheduled")]
+    moved = next(o for o in june if o["status"] == "moved")
+    assert (moved["id"], moved["original_start"]) == (
+        f"{series['id']}-20270618T193000", "2027-06-18T19:30:00+08:00")
+    assert next(o for o in june if o["status"] == "cancelled")["reason"] == "停电"

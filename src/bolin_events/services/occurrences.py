@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import bisect
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -69,9 +70,12 @@ async def sync(session: AsyncSession, event: Event, max_count: int) -> list[Occu
         for o in (await session.exec(select(Occurrence).where(Occurrence.event_id == event.id)))
     }
     now = utcnow()
+    retimed = _same_nights(event, starts, existing)
     kept: list[Occurrence] = []
     for start in starts:
-        row = existing.pop(start, None)
+        row = existing.pop(start, None) or retimed.get(start)
+        if row is not None and row.recurrence_id != start:  # the same night at a new time
+            row.recurrence_id, row.updated_at = start, now
         if row is None:
             row = Occurrence(
                 event_id=event.id,
@@ -93,6 +97,32 @@ async def sync(session: AsyncSession, event: Event, max_count: int) -> list[Occu
     event.span_end = max(o.ends_at for o in kept)
     await session.flush()
     return kept
+
+
+def _same_nights(
+    event: Event, starts: list[datetime], existing: dict[datetime, Occurrence]
+) -> dict[datetime, Occurrence]:
+    """Stored nights that a changed start time moves within their day, by their new start.
+
+    Re-timing a series (19:00 → 19:30) gives every night a new recurrence id; matching by the
+    local day keeps each night's row, so its skip, move or cancellation and its attendance
+    reports stay with it. Matched rows are taken out of ``existing``; what is left there has
+    no counterpart on its day and is deleted by the caller.
+    """
+    tz = zone(event.timezone)
+    wanted = set(starts)
+    by_day: dict[date, list[Occurrence]] = defaultdict(list)
+    for rid in sorted(existing):
+        if rid not in wanted:
+            by_day[rid.astimezone(tz).date()].append(existing[rid])
+    matched: dict[datetime, Occurrence] = {}
+    for start in starts:
+        if start in existing:
+            continue
+        same_day = by_day.get(start.astimezone(tz).date())
+        if same_day:
+            matched[start] = existing.pop(same_day.pop(0).recurrence_id)
+    return matched
 
 
 async def _refuse_losing_reports(
