@@ -281,3 +281,25 @@ async def test_retiming_the_series_keeps_each_nights_exception(client: Client,
     assert (moved["id"], moved["original_start"]) == (
         f"{series['id']}-20270618T193000", "2027-06-18T19:30:00+08:00")
     assert next(o for o in june if o["status"] == "cancelled")["reason"] == "停电"
+
+
+async def test_restoring_into_a_taken_venue_is_409_unless_overlap_is_allowed(
+        client: Client, staff: Staff) -> None:
+    series = await market(client, staff)
+    night = f"{OCCURRENCES}/{series['id']}-20270618T190000"
+    await client.post(f"{night}/move", json={"start": "2027-06-20T19:00",
+                                             "end": "2027-06-20T22:30"}, headers=staff.scheduler)
+    gala = await create_event(client, staff.scheduler, GALA, venue="ginkgo-night-market",
+                              start="2027-06-18T20:00", end="2027-06-18T21:30",
+                              status="published")
+
+    refused = await client.post(f"{night}/restore", headers=staff.scheduler)
+    allowed = await client.post(f"{night}/restore", json={"allow_overlap": True},
+                                headers=staff.scheduler)
+
+    assert refused.status_code == 409
+    assert problem(refused)["code"] == "venue_clash"
+    assert str(gala["id"]) in str(problem(refused)["details"])
+    assert allowed.status_code == 200
+    assert (allowed.json()["status"], allowed.json()["start"]) == (
+        "scheduled", "2027-06-18T19:00:00+08:00")

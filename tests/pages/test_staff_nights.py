@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bolin_events.models import Role
-from tests.conftest import Client
+from tests.conftest import Client, make_user
 from tests.html_check import assert_good_page
 from tests.pages.login import log_in
 from tests.pages.staff_helpers import (
@@ -110,6 +110,29 @@ async def test_a_move_onto_a_busy_venue_warns_and_can_be_forced(
     assert 'value="2027-07-03"' in warned.text
     forced = await post_form(client, night, {**fields, "allow_overlap": "on"})
     assert location(forced).endswith("?done=move#nights")
+
+
+async def test_restoring_into_a_busy_venue_warns_and_can_be_forced(
+    client: Client, series: int
+) -> None:
+    night = f"/staff/occurrences/{series}-20270604T193000"
+    await post_form(client, f"{night}/move",
+                    {"start_date": "2027-06-06", "start_time": "19:30", "end_time": "21:30"})
+    scheduler = await make_user(client.app, "scheduler-2", Role.scheduler)
+    talk = await client.post("/api/v1/events", headers=scheduler, json={
+        "title_zh": "电影沙龙", "category": "culture", "venue": "shahe-centre",
+        "start": "2027-06-04T20:00", "end": "2027-06-04T21:00", "status": "published"})
+    assert talk.status_code == 201, talk.text
+
+    warned = await post_form(client, f"{night}/restore")
+
+    assert warned.status_code == 409
+    assert_good_page(warned.text)
+    assert "电影沙龙" in warned.text and "仍然恢复" in warned.text
+    assert "仍然保存" not in warned.text  # the warning sits with the restore form only
+    forced = await post_form(client, f"{night}/restore", {"allow_overlap": "on"})
+    assert location(forced).endswith("?done=restore#nights")
+    assert (await _first_week(client, series))[0] == ("2027-06-04T19:30:00+08:00", "scheduled")
 
 
 @pytest.mark.parametrize(

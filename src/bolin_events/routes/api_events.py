@@ -20,6 +20,7 @@ from bolin_events.schemas.events import (
     OccurrenceCancel,
     OccurrenceMove,
     OccurrenceOut,
+    OccurrenceRestore,
     StatusChange,
 )
 from bolin_events.services import occurrences as occ_service
@@ -222,8 +223,13 @@ class OccurrenceController(Controller):
         guards=WRITE,
         status_code=200,
         summary="Undo a skip, move or cancel",
-        description="Back to the rule's time and venue.",
+        description="Back to the rule's time and venue. A clash at the venue is a 409 unless "
+        "the (optional) body says allow_overlap: true.",
     )
-    async def restore(self, db: AsyncSession, occurrence_id: str) -> OccurrenceOut:
-        event, occ = await scheduling.restore_occurrence(db, occurrence_id)
+    async def restore(
+        self, db: AsyncSession, occurrence_id: str, data: OccurrenceRestore | None = None
+    ) -> OccurrenceOut:
+        event, occ = await scheduling.restore_occurrence(
+            db, occurrence_id, allow_overlap=bool(data and data.allow_overlap)
+        )
         return occ_service.occurrence_out(await load_refs(db), occ, event)

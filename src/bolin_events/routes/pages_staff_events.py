@@ -224,6 +224,7 @@ async def _night_page(
     occurrence_id: str,
     error: DomainError | None = None,
     kept: dict[str, str] | None = None,
+    action: str | None = None,
 ) -> Template:
     event, occ = await occ_service.get_occurrence(db, occurrence_id)
     await db.refresh(event)
@@ -239,6 +240,7 @@ async def _night_page(
         error=error,
         errors=field_messages(error, event_form.FORM_FIELD) if error else {},
         clashes=_clashes(error),
+        clash_action=action,
         kept=kept or {},
         **_choices(refs),
     )
@@ -265,7 +267,9 @@ async def change_night(
         if action == "skip":
             await scheduling.skip_occurrence(db, occurrence_id)
         elif action == "restore":
-            await scheduling.restore_occurrence(db, occurrence_id)
+            await scheduling.restore_occurrence(
+                db, occurrence_id, allow_overlap=bool(form.get("allow_overlap"))
+            )
         elif action == "cancel":
             try:
                 reason = OccurrenceCancel(reason=kept["reason"])
@@ -279,7 +283,7 @@ async def change_night(
 
     refused = await attempt(db, change)
     if isinstance(refused, DomainError):
-        return await _night_page(request, db, occurrence_id, refused, kept)
+        return await _night_page(request, db, occurrence_id, refused, kept, action)
     done = "cancel_night" if action == "cancel" else action
     return see_other(f"/staff/events/{event_id}", done, "#nights")
 

@@ -170,5 +170,9 @@ class OccurrenceMove(Schema):
     allow_overlap: bool = False
 
 
+class OccurrenceRestore(Schema):
+    allow_overlap: bool = Field(default=False, description="restore even if the venue is taken")
+
+
 class OccurrenceCancel(Schema):
     reason: Reason = Field(description="shown to visitors")

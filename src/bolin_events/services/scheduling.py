@@ -291,14 +291,16 @@ async def cancel_occurrence(
     return await _set_state(session, event, occ, OccurrenceState.cancelled, data.reason)
 
 
-async def restore_occurrence(session: AsyncSession, key: str) -> tuple[Event, Occurrence]:
+async def restore_occurrence(
+    session: AsyncSession, key: str, *, allow_overlap: bool = False
+) -> tuple[Event, Occurrence]:
     event, occ = await _series_occurrence(session, key)
     occ.starts_at = occ.recurrence_id
     occ.ends_at = occ_service.shifted_end(event, occ.recurrence_id)
     occ.venue_id = event.venue_id
     await _set_state(session, event, occ, OccurrenceState.scheduled, None)
     refs = await load_refs(session)
-    await occ_service.check_clashes(session, event, [occ], refs, allow=False)
+    await occ_service.check_clashes(session, event, [occ], refs, allow=allow_overlap)
     return event, occ
 
 
