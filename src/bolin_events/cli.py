@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,7 +21,7 @@ from bolin_events.db import make_engine, make_sessionmaker, write_session
 from bolin_events.errors import DomainError
 from bolin_events.models import Role
 from bolin_events.schemas.accounts import UserCreate
-from bolin_events.services import accounts, seeding
+from bolin_events.services import accounts, photos, seeding
 from bolin_events.services.imports import ics, sheet
 from bolin_events.services.imports.fetch import fetch_calendar, make_client
 from bolin_events.services.imports.rules import load_rules, rules_text
@@ -28,6 +29,7 @@ from bolin_events.services.imports.summary import report_lines
 from bolin_events.services.imports.template import template_bytes
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings, get_settings
+from bolin_events.storage import LocalStore
 
 T = TypeVar("T")
 
@@ -88,6 +90,9 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
 
     if in_transaction(settings, seed_if_empty):
         click.echo("空数据库，已载入种子数据 / empty database: seed loaded")
+    swept = in_transaction(settings, lambda s: sweep_photos(s, settings, ORPHAN_AGE))
+    if swept:
+        click.echo(f"已清理未入库的照片文件 {len(swept)} 个 / removed {len(swept)} orphan photos")
     settings.resolved_secret_key()  # made once here, not raced by several workers
     click.echo(f"准备用时 / ready in {time.perf_counter() - started:.2f}s → http://{host}:{port}/")
     uvicorn.run(
@@ -99,6 +104,40 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         log_level=settings.log_level.lower(),
         proxy_headers=True,
     )
+
+
+ORPHAN_AGE = timedelta(hours=1)
+
+
+async def sweep_photos(
+    session: Any, settings: Settings, older_than: timedelta, *, dry_run: bool = False
+) -> list[str]:
+    store = LocalStore(settings.data_dir / "uploads")
+    return await photos.sweep_orphans(session, store, older_than=older_than, dry_run=dry_run)
+
+
+@main.group("photos", help="证据照片 / Evidence photos.")
+def photos_group() -> None:
+    pass
+
+
+@photos_group.command(
+    "sweep",
+    help="删除没有记录的照片文件（上报失败留下的） / Delete photo files no report names "
+    "(left by reports that failed).",
+)
+@click.option("--older-than-hours", default=1.0, show_default=True, type=click.FloatRange(0))
+@click.option("--dry-run", is_flag=True, help="只列出，不删除 / list them, delete nothing")
+def photos_sweep(older_than_hours: float, dry_run: bool) -> None:
+    settings = get_settings()
+    found = in_transaction(
+        settings,
+        lambda s: sweep_photos(s, settings, timedelta(hours=older_than_hours), dry_run=dry_run),
+    )
+    for key in found:
+        click.echo(key)
+    verb = ("将删除", "would delete") if dry_run else ("已删除", "deleted")
+    click.echo(f"{verb[0]} {len(found)} 个文件 / {verb[1]} {len(found)} files")
 
 
 @main.group(help="数据库迁移 / Database migrations (Alembic).")

@@ -45,6 +45,26 @@ class LocalStore:
     async def delete(self, key: str) -> None:
         await asyncio.to_thread(self._path(key).unlink, True)
 
+    async def listing(self) -> list[tuple[str, float]]:
+        """Every stored key with its file's modification time (Unix seconds), and any
+        half-written temporary file left by a crash (they start with ``.upload-``)."""
+        return await asyncio.to_thread(self._listing)
+
+    def _listing(self) -> list[tuple[str, float]]:
+        if not self.root.is_dir():
+            return []
+        return [
+            (path.relative_to(self.root).as_posix(), path.stat().st_mtime)
+            for path in self.root.rglob("*")
+            if path.is_file()
+        ]
+
+    async def remove_temporary(self, name: str) -> None:
+        """Deletes a leftover ``.upload-`` file (not a key: keys never start with a dot)."""
+        path = self.root / name
+        if path.name.startswith(".upload-") and path.resolve().is_relative_to(self.root.resolve()):
+            await asyncio.to_thread(path.unlink, True)
+
     @staticmethod
     def _write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

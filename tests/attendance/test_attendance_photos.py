@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import io
+import os
+import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from PIL import ExifTags, Image
 
 from bolin_events.models import Role
+from bolin_events.services import photos
 from bolin_events.settings import Settings
+from bolin_events.storage import LocalStore
 from tests.attendance.helpers import make_event, reports_url
 from tests.conftest import Client, Staff, make_user
 
@@ -195,3 +200,36 @@ async def test_photo_retry_with_the_same_key_stores_one(
 
     assert again.content == first.content
     assert len(stored_files(settings)) == 1
+
+
+async def test_sweep_removes_only_old_files_no_photo_names(
+    client: Client, staff: Staff, settings: Settings
+) -> None:
+    """A report that failed after its photo was written leaves a file; the sweep (run by
+    `serve` at start and by `bolin-events photos sweep`) removes it, and nothing else."""
+    occ = await reported(client, staff)
+    kept = await client.post(
+        f"/api/v1/occurrences/{occ}/photos", **upload(photo()), headers=staff.reporter
+    )
+    assert kept.status_code == 201
+    uploads = settings.data_dir / "uploads"
+    old = time.time() - 7200
+    orphan, half_written, young = (uploads / "2026/10/orphan.jpg",
+                                   uploads / "2026/10/.upload-x1", uploads / "2026/10/new.jpg")
+    for path in (orphan, half_written, young):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"x")
+    for path in (orphan, half_written, *stored_files(settings)):
+        if path != young:
+            os.utime(path, (old, old))
+
+    async with client.app.state.sessionmaker() as session:
+        listed = await photos.sweep_orphans(session, LocalStore(uploads),
+                                            older_than=timedelta(hours=1), dry_run=True)
+        assert orphan.exists()
+        swept = await photos.sweep_orphans(session, LocalStore(uploads),
+                                           older_than=timedelta(hours=1))
+
+    assert listed == swept == ["2026/10/.upload-x1", "2026/10/orphan.jpg"]
+    assert not orphan.exists() and not half_written.exists() and young.exists()
+    assert (await client.get(kept.json()["url"], headers=staff.admin)).status_code == 200

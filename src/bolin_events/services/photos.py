@@ -10,7 +10,9 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import time
 from dataclasses import dataclass
+from datetime import timedelta
 from uuid import uuid4
 
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
@@ -24,7 +26,7 @@ from bolin_events.services.attendance import Reporter, check_village, latest_rep
 from bolin_events.services.attendance_views import photo_out
 from bolin_events.services.occurrences import get_occurrence, occurrence_id
 from bolin_events.services.refs import load_refs
-from bolin_events.storage import BlobStore
+from bolin_events.storage import BlobStore, LocalStore
 
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "MPO": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 MAX_PIXELS = 50_000_000
@@ -155,3 +157,26 @@ async def read_photo(
         raise not_found("照片", "photo", photo_id)
     check_village(await load_refs(session), occ, reader)
     return photo, await store.get(photo.storage_key)
+
+
+async def sweep_orphans(
+    session: AsyncSession, store: LocalStore, *, older_than: timedelta, dry_run: bool = False
+) -> list[str]:
+    """Files in the store that no photo row names, older than ``older_than``: left by a
+    request whose transaction did not commit (or by a crash mid-write). Deleted unless
+    ``dry_run``; the list is what was (or would be) deleted. Younger files are left alone,
+    since their request may still be running."""
+    cutoff = time.time() - older_than.total_seconds()
+    known = set((await session.exec(select(ReportPhoto.storage_key))).all())
+    orphans = [
+        key
+        for key, modified in await store.listing()
+        if modified < cutoff and key not in known
+    ]
+    if not dry_run:
+        for key in orphans:
+            if key.rsplit("/", 1)[-1].startswith(".upload-"):
+                await store.remove_temporary(key)
+            else:
+                await store.delete(key)
+    return sorted(orphans)

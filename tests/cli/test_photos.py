@@ -1,0 +1,29 @@
+"""`bolin-events photos sweep`: photo files that no report names are cleared away."""
+
+from __future__ import annotations
+
+import os
+import time
+
+from tests.cli.conftest import Cli
+
+
+def test_photos_sweep_lists_then_deletes_old_orphans(cli: Cli) -> None:
+    assert cli("db", "upgrade").exit_code == 0
+    uploads = cli.data_dir / "uploads" / "2026" / "10"
+    uploads.mkdir(parents=True)
+    orphan, young = uploads / "lost.jpg", uploads / "just-now.jpg"
+    orphan.write_bytes(b"x")
+    young.write_bytes(b"x")
+    two_hours_ago = time.time() - 7200
+    os.utime(orphan, (two_hours_ago, two_hours_ago))
+
+    dry = cli("photos", "sweep", "--dry-run")
+    assert dry.exit_code == 0, dry.output
+    assert "2026/10/lost.jpg" in dry.output and "would delete 1 files" in dry.output
+    assert orphan.exists()
+
+    real = cli("photos", "sweep")
+    assert real.exit_code == 0, real.output
+    assert "deleted 1 files" in real.output
+    assert not orphan.exists() and young.exists()
