@@ -88,15 +88,24 @@ def live_server(database_url: str, data_dir: Path, *, workers: int = 2) -> Itera
         "BOLIN_SECRET_KEY": settings.secret_key or "",
         "BOLIN_LOG_LEVEL": "WARNING",
     }
+    with uvicorn_process(env, port, workers=workers) as (url, process):
+        tokens = asyncio.run(_prepare(settings, REPORTERS))  # while the server starts up
+        _wait_until_up(url, process)
+        yield LiveServer(url, settings, tokens)
+
+
+@contextmanager
+def uvicorn_process(
+    env: dict[str, str], port: int, *, workers: int = 1
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`bolin-events` under uvicorn in a subprocess (settings from ``env``), stopped at the end;
+    gives its address and the process (wait for it with ``_wait_until_up``)."""
     command = [sys.executable, "-m", "uvicorn", "bolin_events.app:create_app_from_env"]
     command += ["--factory", "--host", "127.0.0.1", "--port", str(port)]
     command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
     process = subprocess.Popen(command, env=env)
-    url = f"http://127.0.0.1:{port}"
     try:
-        tokens = asyncio.run(_prepare(settings, REPORTERS))  # while the server starts up
-        _wait_until_up(url, process)
-        yield LiveServer(url, settings, tokens)
+        yield f"http://127.0.0.1:{port}", process
     finally:
         process.terminate()
         try:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +24,7 @@ from bolin_events.models import Role, User, UserVillage
 from bolin_events.services import seeding
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
-from tests.attendance.live import _wait_until_up, free_port, scratch_postgres
+from tests.attendance.live import _wait_until_up, free_port, scratch_postgres, uvicorn_process
 from tests.conftest import IN_CI, PASSWORD, postgres_admin_url
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -90,20 +88,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
             "BOLIN_FEED_RECHECK_SECONDS": "0",
             "BOLIN_LOG_LEVEL": "WARNING",
         }
-        command = [sys.executable, "-m", "uvicorn", "bolin_events.app:create_app_from_env"]
-        command += ["--factory", "--host", "127.0.0.1", "--port", str(port)]
-        command += ["--log-level", "warning", "--no-access-log"]
-        process = subprocess.Popen(command, env=env)
-        try:
+        with uvicorn_process(env, port) as (_, process):
             _wait_until_up(base, process)
             yield Site(base, settings)
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
     finally:
         if drop is not None:
             drop()

@@ -73,6 +73,35 @@ def download(content: bytes, fmt: str, name: str) -> Response[bytes]:
     )
 
 
+async def stats_download(
+    db: AsyncSession, settings: Settings, fmt: str, chosen: Period, group_by: GroupBy
+) -> Response[bytes]:
+    """The statistics table as a CSV or XLSX download (the API and the reports page)."""
+    table = stats_table(await statistics(db, settings, chosen, group_by))
+    return download(to_csv(table) if fmt == "csv" else to_xlsx(table), fmt,
+                    f"stats-{chosen.key}-{group_by}")
+
+
+async def ledger_download(
+    db: AsyncSession, settings: Settings, fmt: str, chosen: Period
+) -> Response[bytes]:
+    """The ledger (台账) as a CSV or XLSX download (the API and the reports page)."""
+    table = ledger_table(await ledger(db, settings, chosen))
+    return download(to_csv(table) if fmt == "csv" else to_xlsx(table), fmt, f"ledger-{chosen.key}")
+
+
+async def chart_response(
+    db: AsyncSession, settings: Settings, kind: ChartKind, chosen: Period, *, inline: bool = False
+) -> Response[bytes]:
+    """One chart as SVG, kept privately for five minutes."""
+    stats = await statistics(db, settings, chosen, CHART_GROUPING[kind])
+    return Response(
+        chart_svg(stats, kind, inline=inline),
+        media_type=SVG,
+        headers={"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"},
+    )
+
+
 class ReportController(Controller):
     path = "/api/v1/reports"
     tags = ["reports"]
@@ -117,10 +146,7 @@ class ReportController(Controller):
         to: ToParam = None,
         group_by: GroupBy = GroupBy.category,
     ) -> Response[bytes]:
-        chosen = resolve(period, from_, to)
-        table = stats_table(await statistics(db, settings, chosen, group_by))
-        content = to_csv(table) if format == "csv" else to_xlsx(table)
-        return download(content, format, f"stats-{chosen.key}-{group_by}")
+        return await stats_download(db, settings, format, resolve(period, from_, to), group_by)
 
     @get(
         "/ledger",
@@ -156,10 +182,7 @@ class ReportController(Controller):
         from_: FromParam = None,
         to: ToParam = None,
     ) -> Response[bytes]:
-        chosen = resolve(period, from_, to)
-        table = ledger_table(await ledger(db, settings, chosen))
-        content = to_csv(table) if format == "csv" else to_xlsx(table)
-        return download(content, format, f"ledger-{chosen.key}")
+        return await ledger_download(db, settings, format, resolve(period, from_, to))
 
     @get(
         "/annual-return",
@@ -266,12 +289,7 @@ async def chart(
 ) -> Response[bytes]:
     chosen = resolve(period, from_, to)
     _chart_access(request, settings, kind, chosen, expires, signature)
-    stats = await statistics(db, settings, chosen, CHART_GROUPING[kind])
-    return Response(
-        chart_svg(stats, kind, inline=inline),
-        media_type=SVG,
-        headers={"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"},
-    )
+    return await chart_response(db, settings, kind, chosen, inline=inline)
 
 
 REPORT_ROUTERS = [Router(path="/", route_handlers=[ReportController, chart])]

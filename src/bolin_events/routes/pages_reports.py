@@ -26,19 +26,18 @@ from bolin_events.routes.api_reports import (
     FromParam,
     PeriodParam,
     ToParam,
-    download,
+    chart_response,
+    ledger_download,
+    stats_download,
 )
 from bolin_events.services import attendance_lists
 from bolin_events.services.refs import load_refs
 from bolin_events.services.stats.annual import annual_return
-from bolin_events.services.stats.charts import CHART_GROUPING, CHART_TITLES, ChartKind, chart_svg
-from bolin_events.services.stats.files import to_csv, to_xlsx
-from bolin_events.services.stats.ledger import ledger
+from bolin_events.services.stats.charts import CHART_TITLES, ChartKind
 from bolin_events.services.stats.periods import Period, resolve
 from bolin_events.services.stats.queries import GroupBy
 from bolin_events.services.stats.review import review
 from bolin_events.services.stats.summary import statistics
-from bolin_events.services.stats.tables import ledger_table, stats_table
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.web import render
@@ -130,12 +129,7 @@ async def chart_image(
     from_: FromParam = None,
     to: ToParam = None,
 ) -> Response[bytes]:
-    stats = await statistics(db, settings, resolve(period, from_, to), CHART_GROUPING[kind])
-    return Response(
-        chart_svg(stats, kind),
-        media_type=SVG,
-        headers={"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"},
-    )
+    return await chart_response(db, settings, kind, resolve(period, from_, to))
 
 
 @get(
@@ -153,10 +147,7 @@ async def stats_file(
     to: ToParam = None,
     group_by: GroupBy = GroupBy.category,
 ) -> Response[bytes]:
-    chosen = resolve(period, from_, to)
-    table = stats_table(await statistics(db, settings, chosen, group_by))
-    content = to_csv(table) if format == "csv" else to_xlsx(table)
-    return download(content, format, f"stats-{chosen.key}-{group_by}")
+    return await stats_download(db, settings, format, resolve(period, from_, to), group_by)
 
 
 @get(
@@ -173,10 +164,7 @@ async def ledger_file(
     from_: FromParam = None,
     to: ToParam = None,
 ) -> Response[bytes]:
-    chosen = resolve(period, from_, to)
-    table = ledger_table(await ledger(db, settings, chosen))
-    content = to_csv(table) if format == "csv" else to_xlsx(table)
-    return download(content, format, f"ledger-{chosen.key}")
+    return await ledger_download(db, settings, format, resolve(period, from_, to))
 
 
 REPORTS_PAGES: list[Any] = [reports_page, chart_image, stats_file, ledger_file]
