@@ -448,3 +448,6 @@ async def test_pages_switch_to_english(client: Client, reporter: dict[str, str])
 
     assert_good_page(response.text)
     assert "Report the figures" in response.text and 'lang="en"' in response.text
+    assert "Dongsheng Ginkgo Night Market" in response.text  # the shared macros follow too
+    pending = await client.get(PENDING)  # the choice sticks
+    assert "Dongsheng Ginkgo Night Market" in pending.text and "东胜银杏夜市 ·" not in pending.text

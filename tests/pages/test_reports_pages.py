@@ -234,6 +234,10 @@ async def test_reports_page_in_english(client: Client, admin: dict[str, str]) ->
 
     assert_good_page(response.text)
     assert "Review paragraph" in response.text and "By village" in response.text
+    unreported = (await api(client, admin, "stats", period="2026"))["total"]["unreported"]
+    assert unreported  # the demo season leaves nights to report
+    assert f"{unreported} sessions are not reported yet" in response.text
+    assert "请先补报" not in response.text
 
 
 async def test_a_scheduler_sees_reports_too(client: Client, seeded: None) -> None:
