@@ -238,6 +238,7 @@ async def test_reports_page_in_english(client: Client, admin: dict[str, str]) ->
     assert unreported  # the demo season leaves nights to report
     assert f"{unreported} sessions are not reported yet" in response.text
     assert "请先补报" not in response.text
+    assert "举办展览（个） <span class=\"muted\">Exhibitions</span>" in response.text
 
 
 async def test_a_scheduler_sees_reports_too(client: Client, seeded: None) -> None:

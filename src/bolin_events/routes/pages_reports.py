@@ -56,6 +56,19 @@ QUARTERS = [(f"Q{q}", f"第{'一二三四'[q - 1]}季度", f"Quarter {q}") for q
 MONTHS = [(f"{m:02d}", f"{m}月", datetime(2000, m, 1).strftime("%B")) for m in range(1, 13)]
 PARTS = [("", "全年", "Whole year"), *QUARTERS, *MONTHS]
 
+# The annual return's lines in English (the station table itself is in Chinese: its items
+# stay as they are, with these as a gloss on English pages).
+ANNUAL_EN = {
+    "activity": ("Cultural activities", "participants"),
+    "exhibition": ("Exhibitions", "visitors"),
+    "training": ("Training classes", "trainees"),
+    "lecture": ("Public lectures", "listeners"),
+    "performance": ("Performances", "audience"),
+    "legal": ("Legal-awareness sessions", "people reached"),
+    "sports": ("Sports events", "participants"),
+    "market": ("Night markets and fairs", "visitors"),
+}
+
 
 def chosen_period(year: str, part: str, first: str, last: str, today_year: int) -> Period:
     """From–to when either is given; otherwise the year (this one by default) or a part of it."""
@@ -82,6 +95,7 @@ async def _figures(db: AsyncSession, settings: Settings, period: Period) -> dict
         "query": query,
         "stats": {g: await statistics(db, settings, period, g, now=now) for g, _, _ in GROUPS},
         "annual": await annual_return(db, settings, period, now=now),
+        "annual_en": ANNUAL_EN,
         "review": await review(db, settings, period, settings.figure_digits, now=now),
         "flagged": await attendance_lists.flagged(
             db, await load_refs(db), period, settings.timezone, now
