@@ -20,7 +20,7 @@ from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
-from bolin_events.auth import LoginRequired
+from bolin_events.auth import SESSION_COOKIE, LoginRequired
 from bolin_events.errors import EXCEPTION_HANDLERS, DomainError
 
 PACKAGE_DIR = Path(__file__).parent
@@ -82,6 +82,9 @@ def render(
         "switch_url": switch_url(request, other),
         "path": request.url.path,
         "user": request.scope.get("user"),
+        # Pages for addresses no route matches are made before the log-in is read: a
+        # session cookie is then the best guess that the visitor is staff.
+        "staff_link": bool(request.scope.get("user") or request.cookies.get(SESSION_COOKIE)),
     }
     return Template(
         template_name=template_name,

@@ -207,6 +207,18 @@ async def test_an_idle_session_ends_even_when_its_token_is_sent_as_a_header(
     assert api.status_code == 401
 
 
+async def test_a_logged_in_visitor_keeps_the_workspace_link_on_a_missing_page(
+    client: Client, reference: None
+) -> None:
+    await log_in(client, "scheduler", Role.scheduler)
+
+    missing = await client.get("/staff/no-such-page")
+
+    assert missing.status_code == 404
+    assert_good_page(missing.text)
+    assert '<a href="/staff">工作台</a>' in missing.text
+
+
 async def test_anonymous_staff_page_redirects_to_login(client: Client, reference: None) -> None:
     response = await client.get("/staff/events?status=draft")
 
