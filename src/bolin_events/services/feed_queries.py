@@ -99,10 +99,10 @@ async def rows(connection: AsyncConnection, conds: list[ColumnElement[bool]]
         sa_select(*EVENT_COLUMNS).where(and_(*conds))
         .order_by(col(Event.starts_at), col(Event.id)))]
     nights: dict[int, list[NightRecord]] = defaultdict(list)
+    # In no particular order: each VEVENT sorts its own EXDATEs and overrides.
     for row in await connection.execute(
             sa_select(*NIGHT_COLUMNS).join(Event, col(Event.id) == Occurrence.event_id)
-            .where(and_(*conds), col(Occurrence.state) != OccurrenceState.scheduled)
-            .order_by(col(Occurrence.recurrence_id))):
+            .where(and_(*conds), col(Occurrence.state) != OccurrenceState.scheduled)):
         night = NightRecord._make(row)
         nights[night.event_id].append(night)
     return events, nights
