@@ -1,6 +1,6 @@
 """The /feeds/all.ics feed under a full season: build time, HTTP throughput, memory.
 
-    python bench/feeds.py [--events 2000] [--seconds 5] [--rounds 3] [--connections 16]
+    python bench/feeds.py [--events 2000] [--seconds 5] [--rounds 5] [--connections 16]
 
 Fills a fresh SQLite database in a temporary directory with a season of 2,000 events — a
 fifth of them weekly series, ~20,000 occurrences in all, a few nights skipped, moved or
@@ -334,7 +334,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--events", type=int, default=2000)
     parser.add_argument("--seconds", type=int, default=5, help="length of one wrk round")
-    parser.add_argument("--rounds", type=int, default=3, help="wrk rounds per server")
+    parser.add_argument("--rounds", type=int, default=5, help="wrk rounds per server")
     parser.add_argument("--connections", type=int, default=16)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
