@@ -80,8 +80,7 @@ def check_village(refs: RefData, occ: Occurrence, reporter: Reporter) -> None:
 
 def check_held(event: Event, occ: Occurrence, settings: Settings, now: datetime) -> None:
     """Only a night that takes place can have an audience; refuse the others with the reason."""
-    why = f"（{event.status_reason}）" if event.status_reason else ""
-    why_en = f" ({event.status_reason})" if event.status_reason else ""
+    why, why_en = _because(event.status_reason)
     if event.status == EventStatus.draft:
         raise Conflict("该活动还是草稿，未发布，不能上报人次。", "The event is a draft.")
     if event.status == EventStatus.cancelled:
@@ -93,7 +92,7 @@ def check_held(event: Event, occ: Occurrence, settings: Settings, now: datetime)
     if occ.state == OccurrenceState.skipped:
         raise Conflict("该场次已停办（跳过），不能上报人次。", "This night was skipped.")
     if occ.state == OccurrenceState.cancelled:
-        why, why_en = (f"（{occ.reason}）", f" ({occ.reason})") if occ.reason else ("", "")
+        why, why_en = _because(occ.reason)
         raise Conflict(f"该场次已取消{why}，不能上报人次。", f"This night was cancelled{why_en}.")
     opens = occ.starts_at - timedelta(minutes=settings.report_grace_minutes)
     if now < opens:
@@ -103,6 +102,10 @@ def check_held(event: Event, occ: Occurrence, settings: Settings, now: datetime)
             f"The occurrence has not started; reports open at {local}.",
             [{"field": "occurrence_id", "opens": local}],
         )
+
+
+def _because(reason: str | None) -> tuple[str, str]:
+    return (f"（{reason}）", f" ({reason})") if reason else ("", "")
 
 
 def check_figures(data: ReportIn) -> None:

@@ -58,8 +58,7 @@ async def recently_reported(
     """The occurrences whose latest report was filed most recently, newest first."""
     query = _latest_reports()
     if village_ids is not None:
-        venue_ids = {v.id for v in refs.venues.by_id.values() if v.village_id in village_ids}
-        query = query.where(col(Occurrence.venue_id).in_(venue_ids))
+        query = query.where(col(Occurrence.venue_id).in_(refs.venues_in(village_ids)))
     query = query.order_by(
         col(AttendanceReport.reported_at).desc(), col(AttendanceReport.id).desc()
     ).limit(limit)

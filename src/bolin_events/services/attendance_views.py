@@ -37,7 +37,7 @@ def report_out(
 ) -> ReportOut:
     review = []
     if report.review_flag:
-        onsite = report.onsite if report.onsite is not None else report.total - (report.online or 0)
+        onsite = figures.onsite_figure(report)
         zh, en = figures.review_text(report.review_flag, onsite, report.capacity)
         review.append(ReviewFlag(code=report.review_flag, message=zh, message_en=en))
     changes = []
@@ -135,8 +135,7 @@ async def pending(
         )
     )
     if village_ids is not None:
-        venue_ids = {v.id for v in refs.venues.by_id.values() if v.village_id in village_ids}
-        query = query.where(col(Occurrence.venue_id).in_(venue_ids))
+        query = query.where(col(Occurrence.venue_id).in_(refs.venues_in(village_ids)))
     total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
     rows = await session.exec(
         query.order_by(col(Occurrence.starts_at), col(Occurrence.id)).offset(offset).limit(limit)

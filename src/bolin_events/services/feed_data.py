@@ -83,9 +83,7 @@ def _narrow(refs: RefData, selection: Selection, kind: str, slugs: tuple[str, ..
         selection.narrow("categories", {r.id or 0 for r in rows})
     elif kind == "village":
         rows = [refs.villages.get(s) for s in slugs]
-        villages = {r.id for r in rows}
-        selection.narrow("venues", {v.id or 0 for v in refs.venues.by_id.values()
-                                    if v.village_id in villages})
+        selection.narrow("venues", refs.venues_in(r.id for r in rows))
     elif kind == "venue":
         rows = [refs.venues.get(s) for s in slugs]
         selection.narrow("venues", {r.id or 0 for r in rows})

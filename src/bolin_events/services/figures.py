@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bolin_events.models import AttendanceReport
 from bolin_events.schemas.attendance import ReportIn
 
 MAX_COUNT = 1_000_000
@@ -33,7 +34,7 @@ class Problem:
         return {"field": self.field, "message": self.zh, "message_en": self.en}
 
 
-def onsite_figure(data: ReportIn) -> int:
+def onsite_figure(data: ReportIn | AttendanceReport) -> int:
     """Who was there in person: ``onsite``, or what the total leaves after online views."""
     if data.onsite is not None:
         return data.onsite
@@ -53,16 +54,7 @@ def problems(data: ReportIn) -> list[Problem]:
                 f"onsite {onsite} + online {online} = {onsite + online}, not the total {total}.",
             )
         )
-    for name in ("onsite", "online"):
-        value = getattr(data, name)
-        if value is not None and value > total:
-            found.append(
-                Problem(
-                    name,
-                    f"{FIGURE_ZH[name]} {value} 超过总人次 {total}。",
-                    f"{name} {value} is more than the total {total}.",
-                )
-            )
+    found += _over(data, ("onsite", "online"), total, f"总人次 {total}", f"the total {total}")
     if found:
         return found
     base = onsite_figure(data)
@@ -81,17 +73,19 @@ def problems(data: ReportIn) -> list[Problem]:
                 )
             )
     else:
-        for name in ("residents", "visitors"):
-            value = getattr(data, name)
-            if value is not None and value > base:
-                found.append(
-                    Problem(
-                        name,
-                        f"{FIGURE_ZH[name]} {value} 超过{base_zh} {base}。",
-                        f"{name} {value} is more than {base_en} ({base}).",
-                    )
-                )
+        found += _over(
+            data, ("residents", "visitors"), base, f"{base_zh} {base}", f"{base_en} ({base})"
+        )
     return found
+
+
+def _over(data: ReportIn, names: tuple[str, ...], limit: int, zh: str, en: str) -> list[Problem]:
+    """A part larger than its whole; ``zh``/``en`` name the whole with its figure."""
+    return [
+        Problem(name, f"{FIGURE_ZH[name]} {value} 超过{zh}。", f"{name} {value} is more than {en}.")
+        for name in names
+        if (value := getattr(data, name)) is not None and value > limit
+    ]
 
 
 def _ranges(data: ReportIn) -> list[Problem]:

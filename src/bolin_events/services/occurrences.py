@@ -326,7 +326,7 @@ async def visible_occurrences(
         venue_ids = {refs.venues.get(s).id for s in filters.venues}
     if filters.villages:
         village_ids = {refs.villages.get(s).id for s in filters.villages}
-        in_villages = {v.id for v in refs.venues.by_id.values() if v.village_id in village_ids}
+        in_villages: set[int | None] = set(refs.venues_in(village_ids))
         venue_ids = in_villages if venue_ids is None else venue_ids & in_villages
     if venue_ids is not None:
         query = query.where(col(Occurrence.venue_id).in_(venue_ids))

@@ -130,7 +130,7 @@ async def add_photo(
         storage_key=f"photos/{now:%Y/%m}/{uuid4().hex}.{image.extension}",
         content_type=image.content_type,
         size=len(image.data),
-        sha256=hashlib.sha256(image.data).hexdigest(),
+        sha256=digest(image.data),
         width=image.width,
         height=image.height,
         filename=safe_filename(filename),

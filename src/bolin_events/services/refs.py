@@ -6,6 +6,7 @@ and it gives every caller slug→row and id→row look-ups and the programme tre
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -58,6 +59,11 @@ class RefData:
     categories: Table[Category]
     organizers: Table[Organizer]
     programmes: Table[Programme]
+
+    def venues_in(self, village_ids: Iterable[int | None]) -> set[int]:
+        """The ids of the venues in these villages."""
+        wanted = set(village_ids)
+        return {v.id for v in self.venues.by_id.values() if v.id and v.village_id in wanted}
 
     def programme_and_descendants(self, programme_id: int) -> set[int]:
         children: dict[int | None, list[int]] = {}

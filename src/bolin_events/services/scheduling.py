@@ -356,9 +356,7 @@ async def list_events(
     if filters.villages:
         village_ids = {refs.villages.get(s).id for s in filters.villages}
         query = query.where(
-            col(Event.venue_id).in_(
-                {v.id for v in refs.venues.by_id.values() if v.village_id in village_ids}
-            )
+            col(Event.venue_id).in_(refs.venues_in(village_ids))
         )
     if filters.programmes:
         ids: set[int] = set()

@@ -207,16 +207,20 @@ def _event(
     )
 
 
+def _props(component: Component, name: str) -> list[Any]:
+    """Every value of a property that may appear once, several times, or not at all."""
+    raw = component.get(name)
+    return raw if isinstance(raw, list) else [raw] if raw is not None else []
+
+
 def _exdates(component: Component) -> Iterable[Any]:
-    raw = component.get("EXDATE")
-    for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+    for prop in _props(component, "EXDATE"):
         yield from (d.dt for d in prop.dts)
 
 
 def _categories(component: Component) -> list[str]:
-    raw = component.get("CATEGORIES")
     found: list[str] = []
-    for prop in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+    for prop in _props(component, "CATEGORIES"):
         found.extend(str(c).strip() for c in getattr(prop, "cats", [prop]))
     return [c for c in found if c]
 

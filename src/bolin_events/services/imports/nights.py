@@ -17,6 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.models import Event, Occurrence, OccurrenceState
 from bolin_events.schemas.events import OccurrenceCancel, OccurrenceMove
 from bolin_events.services import scheduling
+from bolin_events.services.imports.cells import shown
 from bolin_events.services.imports.ics_parse import FeedEvent
 from bolin_events.services.imports.rules import venue_named
 from bolin_events.services.occurrences import occurrence_id, shifted_end
@@ -115,5 +116,4 @@ def _differs(occ: Occurrence, want: Wanted) -> bool:
 
 
 def _shown(moment: datetime, tz: ZoneInfo, all_day: bool) -> str:
-    local = local_start(moment, tz, all_day=all_day)
-    return local.strftime("%Y-%m-%d %H:%M") if isinstance(local, datetime) else local.isoformat()
+    return shown(local_start(moment, tz, all_day=all_day))

@@ -41,10 +41,7 @@ def read_table(content: bytes, filename: str) -> Table:
             "This is an old Excel (.xls) file; save it as .xlsx and import that.",
         )
     if filename.lower().endswith((".xlsx", ".xlsm")):
-        raise unreadable(
-            "文件不是有效的 .xlsx 表格（可能已损坏）。",
-            "The file is not a valid .xlsx workbook (it may be damaged).",
-        )
+        raise _damaged()
     return _csv(content)
 
 
@@ -52,10 +49,7 @@ def _xlsx(content: bytes) -> Table:
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):
-        raise unreadable(
-            "文件不是有效的 .xlsx 表格（可能已损坏）。",
-            "The file is not a valid .xlsx workbook (it may be damaged).",
-        ) from None
+        raise _damaged() from None
     try:
         names = [n for n in EVENT_SHEETS if n in book.sheetnames]
         sheet = book[names[0]] if names else book.worksheets[0]
@@ -70,6 +64,13 @@ def _xlsx(content: bytes) -> Table:
         return table or Table([])
     finally:
         book.close()
+
+
+def _damaged() -> InvalidInput:
+    return unreadable(
+        "文件不是有效的 .xlsx 表格（可能已损坏）。",
+        "The file is not a valid .xlsx workbook (it may be damaged).",
+    )
 
 
 def _no_time(cell: object) -> bool:
