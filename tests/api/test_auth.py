@@ -94,6 +94,8 @@ async def test_admin_may_schedule(client: Client, staff: Staff) -> None:
     response = await client.post(EVENTS, json=GALA, headers=staff.admin)
 
     assert response.status_code == 201
+    listed = await client.get(EVENTS, params={"status": "draft"}, headers=staff.scheduler)
+    assert [e["title_zh"] for e in listed.json()["items"]] == [GALA["title_zh"]]
 
 
 async def test_scheduler_managing_users_is_403(client: Client, staff: Staff) -> None:

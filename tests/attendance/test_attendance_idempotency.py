@@ -90,12 +90,14 @@ async def test_refused_request_is_not_kept_so_the_fixed_retry_runs(
     await client.post(reports_url(occ), json={"total": -1}, headers=headers)
 
     refused_again = await client.post(reports_url(occ), json={"total": -1}, headers=headers)
-    fixed = await client.post(
-        reports_url(occ), json={"total": 1}, headers={**headers, "Idempotency-Key": "k-2"}
-    )
+    fixed = await client.post(reports_url(occ), json={"total": 1}, headers=headers)  # same key
 
     assert refused_again.status_code == 422
+    assert refused_again.json()["message"] == "人次数字有误：总人次不能为负数（-1）。"
     assert fixed.status_code == 201
+    assert "idempotent-replayed" not in fixed.headers
+    history = (await client.get(reports_url(occ), headers=staff.reporter)).json()
+    assert [r["total"] for r in history["revisions"]] == [1]
 
 
 async def test_key_is_kept_in_the_database_for_every_app_process(

@@ -66,6 +66,8 @@ async def test_pending_needs_a_staff_token(client: Client, staff: Staff) -> None
     response = await client.get(PENDING)
 
     assert response.status_code == 401
+    assert response.json()["message_en"] == (
+        "Log in first: send the header Authorization: Bearer <token>.")
 
 
 async def test_demo_autumn_has_reports_a_correction_and_nights_to_report(

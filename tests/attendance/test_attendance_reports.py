@@ -47,6 +47,8 @@ async def test_report_total_alone_is_enough(client: Client, staff: Staff) -> Non
     assert response.status_code == 201
     assert response.json()["total"] == 86
     assert response.json()["method"] is None
+    history = (await client.get(reports_url(occ), headers=staff.reporter)).json()
+    assert (history["current"]["total"], history["current"]["revision"]) == (86, 1)
 
 
 async def test_report_onsite_plus_online_not_total_is_refused_with_the_sum(
@@ -105,6 +107,8 @@ async def test_report_volunteers_are_not_part_of_the_total(client: Client, staff
 
     assert response.status_code == 201
     assert (response.json()["total"], response.json()["volunteers"]) == (40, 60)
+    stored = (await client.get(reports_url(occ), headers=staff.reporter)).json()["current"]
+    assert (stored["total"], stored["volunteers"]) == (40, 60)
 
 
 async def test_report_negative_and_absurd_figures_are_refused_together(
@@ -136,6 +140,8 @@ async def test_report_second_without_reason_is_refused_naming_the_first(
     assert response.json()["message"] == (
         "该场次已上报（第 1 版，总人次 120）。如需更正，请填写更正原因（reason）。"
     )
+    history = (await client.get(reports_url(occ), headers=staff.reporter)).json()
+    assert [r["total"] for r in history["revisions"]] == [120]
 
 
 async def test_report_correction_is_a_new_revision_and_history_keeps_both(
@@ -178,6 +184,8 @@ async def test_report_correction_changing_nothing_is_refused(client: Client, sta
 
     assert response.status_code == 409
     assert response.json()["message"] == "与第 1 版相同，无需更正。"
+    history = (await client.get(reports_url(occ), headers=staff.reporter)).json()
+    assert [r["revision"] for r in history["revisions"]] == [1]
 
 
 async def test_report_far_over_capacity_is_accepted_and_flagged(
@@ -212,7 +220,10 @@ async def test_report_venue_capacity_counts_before_the_events(client: Client, st
 
     response = await client.post(reports_url(occ), json={"total": 150}, headers=staff.reporter)
 
+    assert response.status_code == 201, response.text
     assert response.json()["needs_review"] is True
+    assert [r["message"] for r in response.json()["review"]] == [
+        "现场 150 人次超过容量 50 的 2 倍，请核实。"]  # the venue's 50, not the event's 1000
 
 
 async def test_report_dry_run_answers_what_would_be_filed_and_writes_nothing(

@@ -32,6 +32,9 @@ async def test_reporter_with_two_villages_reports_in_both(client: Client, staff:
     at_farm = await client.post(reports_url(farm), json={"total": 60}, headers=both)
 
     assert (at_park.status_code, at_farm.status_code) == (201, 201)
+    for occ, total in ((park, 50), (farm, 60)):
+        history = (await client.get(reports_url(occ), headers=staff.admin)).json()
+        assert (history["current"]["total"], history["current"]["reported_by"]) == (total, "cadre")
 
 
 @pytest.mark.parametrize("role", ["scheduler", "admin"])
@@ -162,3 +165,6 @@ async def test_report_for_a_moved_night_counts_at_its_new_venue(
     response = await client.post(reports_url(first), json={"total": 5}, headers=staff.reporter)
 
     assert response.status_code == 201
+    history = (await client.get(reports_url(first), headers=staff.admin)).json()
+    assert history["occurrence"]["venue"]["slug"] == "jiayue-farm"
+    assert history["current"]["total"] == 5

@@ -89,6 +89,9 @@ async def test_if_modified_since_the_last_change_is_a_304(client: Client, seeded
     assert (same.status_code, same.content) == (304, b"")
     assert older.status_code == 200
     assert garbage.status_code == 200
+    for full in (older, garbage):
+        assert full.content.startswith(b"BEGIN:VCALENDAR\r\n")
+        assert full.headers["last-modified"] == last_modified
 
 
 async def test_if_none_match_wins_over_if_modified_since(client: Client, seeded: None) -> None:
@@ -98,6 +101,7 @@ async def test_if_none_match_wins_over_if_modified_since(client: Client, seeded:
                                                       "If-Modified-Since": future})
 
     assert response.status_code == 200
+    assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
 
 
 async def test_head_gives_the_headers_of_get_without_a_body(client: Client, seeded: None) -> None:
@@ -119,6 +123,7 @@ async def test_head_with_matching_etag_is_a_304(client: Client, seeded: None) ->
     head = await client.head(MARKET_FEED, headers={"If-None-Match": etag})
 
     assert (head.status_code, head.content) == (304, b"")
+    assert head.headers["etag"] == etag
 
 
 async def test_browser_page_on_another_site_may_read_the_feed(client: Client,

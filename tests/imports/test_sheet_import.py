@@ -205,6 +205,9 @@ async def test_anonymous_may_not_import(client: Client, staff: Staff) -> None:
     response = await upload(client, {}, xlsx(SEASON))
 
     assert response.status_code == 401
+    assert response.json()["message_en"] == (
+        "Log in first: send the header Authorization: Bearer <token>.")
+    assert await stored(client, staff.scheduler) == []
 
 
 async def test_csv_with_bom_is_imported(client: Client, staff: Staff) -> None:

@@ -195,22 +195,25 @@ async def test_a_period_that_cannot_be_read_is_a_400_that_says_why(
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "message"),
     [
-        "/charts/pie",
-        "/charts/trend?period=abc",
-        "/stats/file?period=2026&format=pdf",
-        "/charts/trend?period=0000-01",
-        "/stats/file?period=9999-12",
-        "/ledger/file?period=9999-Q4",
+        ("/charts/pie", "kind：Invalid enum value &#39;pie&#39;"),
+        ("/charts/trend?period=abc", "统计期「abc」无法识别"),
+        ("/stats/file?period=2026&format=pdf", "format：Invalid enum value &#39;pdf&#39;"),
+        ("/charts/trend?period=0000-01", "period 须在 1900 年至 2199 年之间。"),
+        ("/stats/file?period=9999-12", "period 须在 1900 年至 2199 年之间。"),
+        ("/ledger/file?period=9999-Q4", "period 须在 1900 年至 2199 年之间。"),
     ],
 )
 async def test_bad_chart_or_file_addresses_are_4xx(
-    client: Client, admin: dict[str, str], path: str
+    client: Client, admin: dict[str, str], path: str, message: str
 ) -> None:
     response = await client.get(REPORTS + path)
 
     assert 400 <= response.status_code < 500
+    assert response.headers["content-type"].startswith("text/html")
+    assert_good_page(response.text)
+    assert message in response.text  # the visitor is told what is wrong, not just refused
 
 
 async def test_reports_to_check_list_links_to_the_flagged_report(

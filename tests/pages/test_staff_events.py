@@ -329,10 +329,17 @@ async def test_unknown_actions_and_events_are_404(
 ) -> None:
     event_id = event_id_of(await post_form(client, "/staff/events/new", WEEKLY_FORM))
 
-    assert (await post_form(client, f"/staff/events/{event_id}/explode")).status_code == 404
-    assert (await post_form(client, "/staff/events/424242", WEEKLY_FORM)).status_code == 404
+    explode = await post_form(client, f"/staff/events/{event_id}/explode")
+    assert explode.status_code == 404
+    assert "找不到操作：explode" in explode.text
+    edit = await post_form(client, "/staff/events/424242", WEEKLY_FORM)
+    assert edit.status_code == 404
+    assert "找不到活动：424242" in edit.text
     cancel = await post_form(client, "/staff/events/424242/cancel", {"reason": "x"})
     assert cancel.status_code == 404
+    assert "找不到活动：424242" in cancel.text
+    assert (await event_titled(client, scheduler, WEEKLY_FORM["title_zh"]))["status"] == (
+        "published")
 
 
 async def test_html_in_titles_is_escaped(client: Client, scheduler: dict[str, str]) -> None:

@@ -142,6 +142,8 @@ async def test_failures_from_one_address_lock_every_name(client: Client, schedul
     response = await _log_in_form(client, "scheduler", PASSWORD)
 
     assert response.status_code == 429
+    assert "再试" in response.text
+    assert SESSION_COOKIE not in response.cookies
 
 
 @pytest.fixture
@@ -169,6 +171,8 @@ async def test_the_lock_holds_across_app_processes(
     response = await _log_in_form(client, "scheduler", PASSWORD)
 
     assert response.status_code == 429
+    assert "再试" in response.text
+    assert SESSION_COOKIE not in response.cookies
 
 
 async def test_logout_revokes_the_session(client: Client, reference: None) -> None:
@@ -204,7 +208,10 @@ async def test_an_idle_session_ends_even_when_its_token_is_sent_as_a_header(
     api = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {raw}"})
 
     assert page.status_code == 303
+    assert page.headers["location"].startswith("/staff/login")
     assert api.status_code == 401
+    assert api.json()["message_en"] == (
+        "The token is not valid, was revoked, or its account is disabled.")
 
 
 async def test_a_logged_in_visitor_keeps_the_workspace_link_on_a_missing_page(
@@ -296,3 +303,4 @@ async def test_scheduler_may_not_manage_users(client: Client, reference: None) -
     response = await client.get("/staff/users")
 
     assert response.status_code == 403
+    assert "角色「scheduler」无权管理账号（仅管理员）。" in response.text

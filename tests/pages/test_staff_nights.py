@@ -176,6 +176,9 @@ async def test_unknown_night_action_is_404(client: Client, series: int) -> None:
     response = await post_form(client, f"/staff/occurrences/{series}-20270604T193000/explode")
 
     assert response.status_code == 404
+    assert "找不到操作：explode" in response.text
+    assert await _first_week(client, series) == [
+        ("2027-06-04T19:30:00+08:00", "scheduled"), ("2027-06-05T19:30:00+08:00", "scheduled")]
 
 
 async def test_reporter_may_not_change_nights(client: Client, series: int) -> None:

@@ -90,6 +90,8 @@ async def test_chart_reporter_token_is_refused(client: Client, staff: Staff) -> 
     )
 
     assert response.status_code == 403
+    assert response.json()["message_en"] == "The role 'reporter' may not do this (reports:read)."
+    assert "svg" not in response.headers["content-type"]
 
 
 async def test_chart_unknown_kind_is_400(client: Client, staff: Staff) -> None:
@@ -98,6 +100,8 @@ async def test_chart_unknown_kind_is_400(client: Client, staff: Staff) -> None:
     )
 
     assert response.status_code == 400
+    assert response.json()["details"] == [
+        {"message": "Invalid enum value 'weather'", "key": "kind", "source": "path"}]
 
 
 def test_chart_signature_expires() -> None:
