@@ -16,7 +16,7 @@ from bolin_events import __version__
 from bolin_events.auth import TokenAuthMiddleware
 from bolin_events.calendar import LRU
 from bolin_events.db import make_engine, make_sessionmaker, provide_db
-from bolin_events.errors import JsonRequest
+from bolin_events.http_errors import JsonRequest
 from bolin_events.routes.api_accounts import AccountController
 from bolin_events.routes.api_attendance import attendance_routers
 from bolin_events.routes.api_events import EventController, OccurrenceController
@@ -31,7 +31,8 @@ from bolin_events.routes.pages_reports import REPORTS_PAGES
 from bolin_events.routes.pages_staff import STAFF_PAGES
 from bolin_events.services.feeds import FeedCache
 from bolin_events.settings import Settings, get_settings
-from bolin_events.web import PAGE_EXCEPTION_HANDLERS, static_router, template_config
+from bolin_events.web.errors import PAGE_EXCEPTION_HANDLERS
+from bolin_events.web.render import static_router, template_config
 
 API_DESCRIPTION = """柏林镇文化活动与文旅项目管理。
 Event and cultural-tourism programme manager for 柏林镇 (Bolin town, Chongqing).

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bolin_events.services.public_views import weekend_of
+from bolin_events.web.public_views import weekend_of
 from tests.conftest import Client
 from tests.pages.public_helpers import NIGHT_MARKET, by_class, page, scheduler, text
 

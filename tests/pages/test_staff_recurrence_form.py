@@ -9,7 +9,7 @@ import pytest
 
 from bolin_events.errors import InvalidInput
 from bolin_events.models import Event
-from bolin_events.services.recurrence_form import Repeat, describe, from_rrule, to_rrule
+from bolin_events.web.recurrence_form import Repeat, describe, from_rrule, to_rrule
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

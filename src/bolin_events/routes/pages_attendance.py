@@ -38,7 +38,7 @@ from bolin_events.services.refs import load_refs
 from bolin_events.services.stats.ledger import METHOD_ZH
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
-from bolin_events.web import render
+from bolin_events.web.render import render
 
 AnyRequest = Request[Any, Any, Any]
 PENDING_SHOWN = 50

@@ -22,12 +22,13 @@ from bolin_events.models import Event, EventStatus, Programme, Venue, Village, u
 from bolin_events.routes.params import SlugList, filters
 from bolin_events.schemas.events import EventOut, OccurrenceOut
 from bolin_events.schemas.feeds import FeedOut
-from bolin_events.services import public_meta, public_views, scheduling
+from bolin_events.services import scheduling
 from bolin_events.services.feed_links import feed_out, list_feeds, qr_links, with_calendar
 from bolin_events.services.refs import RefData, Table, load_refs
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
-from bolin_events.web import render
+from bolin_events.web import public_meta, public_views
+from bolin_events.web.render import render
 
 AnyRequest = Request[Any, Any, Any]
 DayParam = Parameter(default=None, max_length=20, description="YYYY-MM-DD")

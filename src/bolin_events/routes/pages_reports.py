@@ -40,7 +40,7 @@ from bolin_events.services.stats.review import review
 from bolin_events.services.stats.summary import statistics
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
-from bolin_events.web import render
+from bolin_events.web.render import render
 
 AnyRequest = Request[Any, Any, Any]
 Field = Annotated[str, Parameter(max_length=40)]

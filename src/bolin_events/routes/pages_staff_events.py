@@ -24,14 +24,15 @@ from bolin_events.routes.page_helpers import (
 )
 from bolin_events.routes.params import filters
 from bolin_events.schemas.events import OccurrenceCancel, StatusChange
-from bolin_events.services import event_form, scheduling, staff_views
 from bolin_events.services import occurrences as occ_service
-from bolin_events.services.form_problems import field_messages, from_validation
-from bolin_events.services.recurrence_form import WEEKDAYS, describe, from_rrule
+from bolin_events.services import scheduling
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
-from bolin_events.web import render
+from bolin_events.web import event_form, staff_views
+from bolin_events.web.form_problems import field_messages, from_validation
+from bolin_events.web.recurrence_form import WEEKDAYS, describe, from_rrule
+from bolin_events.web.render import render
 
 WRITE = [page_allow("programme:write")]
 PAGE_SIZE = 50

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from bolin_events.errors import InvalidInput
 from bolin_events.schemas.common import clean_text
 from bolin_events.schemas.events import EventCreate, EventOut, EventUpdate, OccurrenceMove
-from bolin_events.services.form_problems import Problems, from_validation
-from bolin_events.services.recurrence_form import KINDS, WEEKDAYS, Repeat, to_rrule
+from bolin_events.web.form_problems import Problems, from_validation
+from bolin_events.web.recurrence_form import KINDS, WEEKDAYS, Repeat, to_rrule
 
 TEXTS = (
     "title_zh", "title_en", "description_zh", "description_en", "price", "image_url", "contact"

@@ -9,7 +9,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bolin_events.errors import DomainError, InvalidInput
-from bolin_events.errors import _zh_hint as zh_hint
+from bolin_events.http_errors import zh_hint
 
 
 class Problems:

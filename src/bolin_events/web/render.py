@@ -12,20 +12,19 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from jinja2 import pass_context
-from litestar import Request, Response
+from litestar import Request
 from litestar.contrib.jinja import JinjaTemplateEngine
 from litestar.datastructures import CacheControlHeader, Cookie
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
-from bolin_events.auth import SESSION_COOKIE, LoginRequired
-from bolin_events.errors import EXCEPTION_HANDLERS, DomainError
+from bolin_events.auth import SESSION_COOKIE
 
-PACKAGE_DIR = Path(__file__).parent
-TEMPLATE_DIR = PACKAGE_DIR / "templates"
-STATIC_DIR = PACKAGE_DIR / "static"
+WEB_DIR = Path(__file__).parent
+TEMPLATE_DIR = WEB_DIR / "templates"
+STATIC_DIR = WEB_DIR / "static"
 LANGUAGES = ("zh", "en")
 LANG_COOKIE = "lang"
 LANG_COOKIE_SECONDS = 365 * 24 * 3600
@@ -144,46 +143,3 @@ def static_router() -> Any:
         cache_control=CacheControlHeader(max_age=3600, public=True),
         include_in_schema=False,
     )
-
-
-NOT_PAGES = ("/api/", "/feeds/", "/schema", "/healthz", "/qr.", "/static/")
-
-
-def is_page(request: Request[Any, Any, Any]) -> bool:
-    """An HTML page (as opposed to the JSON API, a feed or a file)."""
-    raw = request.scope.get("raw_path")  # mounted handlers (the feeds) see a shortened path
-    path = raw.decode("latin-1") if raw else request.url.path
-    return not path.startswith(NOT_PAGES)
-
-
-def _login_redirect(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    if not is_page(request):
-        return EXCEPTION_HANDLERS[DomainError](request, exc)  # type: ignore[no-any-return]
-    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    if request.method not in ("GET", "HEAD"):  # a form sent while logged out: no page to return to
-        target = "/staff"
-    return Redirect(f"/staff/login?{urlencode({'next': target})}", status_code=303)
-
-
-def _html_errors(json_handler: Any) -> Any:
-    """The JSON handler for the API; for pages, the same problem shown as an HTML page."""
-
-    def handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-        response: Response[Any] = json_handler(request, exc)
-        if not is_page(request) or not isinstance(response.content, dict):
-            return response
-        problem = response.content
-        return render(
-            request,
-            "error.html",
-            status_code=response.status_code or 500,
-            problem=problem,
-        )
-
-    return handler
-
-
-PAGE_EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
-    LoginRequired: _login_redirect,
-    **{kind: _html_errors(handler) for kind, handler in EXCEPTION_HANDLERS.items()},
-}

@@ -21,8 +21,8 @@ from bolin_events.calendar import Label
 from bolin_events.models import Venue, Village
 from bolin_events.schemas.events import EventOut, OccurrenceOut
 from bolin_events.services.feed_links import base
-from bolin_events.services.public_views import Day, end_day, start_day
 from bolin_events.settings import Settings
+from bolin_events.web.public_views import Day, end_day, start_day
 
 TOWN_AREA = "重庆市江津区柏林镇"
 STATION = Label("柏林镇综合文化站", "Bolin Town Culture Station")

@@ -1,0 +1,166 @@
+"""The one mapping from errors to HTTP problem responses.
+
+Every 4xx/5xx body has one shape::
+
+    {"status": 409, "code": "venue_clash", "message": "…中文…", "message_en": "…", "details": [...]}
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import ClientException, HTTPException, ValidationException
+from sqlalchemy.exc import IntegrityError
+
+from bolin_events.errors import DomainError
+
+log = logging.getLogger("bolin_events")
+
+
+class JsonRequest(Request[Any, Any, Any]):
+    """A request whose JSON nested too deeply to decode is a 400, like any malformed JSON.
+
+    msgspec raises RecursionError for it, which Litestar would let become a 500.
+    """
+
+    async def json(self) -> Any:
+        try:
+            return await super().json()
+        except RecursionError:
+            raise ClientException("JSON is nested too deeply") from None
+
+
+def problem(
+    status: int, code: str, zh: str, en: str, details: list[dict[str, Any]] | None = None
+) -> Response[dict[str, Any]]:
+    return Response(
+        {"status": status, "code": code, "message": zh, "message_en": en, "details": details or []},
+        status_code=status,
+        media_type=MediaType.JSON,
+    )
+
+
+_HTTP_TEXT: dict[int, tuple[str, str, str]] = {
+    400: ("bad_request", "请求无法解析，请检查格式。", "The request could not be parsed."),
+    401: ("not_authenticated", "需要登录或有效的令牌。", "Log in or send a valid token."),
+    403: ("forbidden", "您的角色无权执行此操作。", "Your role may not do this."),
+    404: ("not_found", "找不到该地址。", "Nothing is at this address."),
+    405: (
+        "method_not_allowed",
+        "该地址不支持此请求方法。",
+        "This address does not take that method.",
+    ),
+    413: (
+        "body_too_large",
+        "请求内容过大，请缩小后重试。",
+        "The request body is too large; send less.",
+    ),
+    415: ("unsupported_media_type", "请以 JSON 发送。", "Send the body as JSON."),
+}
+
+
+def _validation_details(exc: ValidationException) -> list[dict[str, Any]]:
+    extra = exc.extra
+    if isinstance(extra, list):
+        return [e if isinstance(e, dict) else {"message": str(e)} for e in extra]
+    if isinstance(extra, dict):
+        return [extra]
+    return []
+
+
+def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Response[dict[str, Any]]:
+    return problem(exc.status, exc.code, exc.zh, exc.en, exc.details)
+
+
+# Pydantic/msgspec say what is wrong in English; these say it in Chinese for the zh message.
+_ZH_HINTS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"Field required|Missing required"), "必填"),
+    (re.compile(r"at most (\d+) characters?"), r"最多 \1 个字符"),
+    (re.compile(r"at least (\d+) characters?"), r"至少 \1 个字符"),
+    (re.compile(r"greater than or equal to (\S+)|>= (\S+)"), r"应不小于 \1\2"),
+    (re.compile(r"less than or equal to (\S+)|<= (\S+)"), r"应不大于 \1\2"),
+    (re.compile(r"valid integer|Expected `int`"), "应为整数"),
+    (re.compile(r"valid boolean|Expected `bool`"), "应为 true 或 false"),
+    (re.compile(r"valid (date|datetime)|Invalid isoformat|isoformat"), "日期或时间格式不对"),
+    (re.compile(r"should match pattern|Expected `str` matching"), "格式不对"),
+    (re.compile(r"Extra inputs are not permitted"), "不认识的字段"),
+    (re.compile(r"valid dictionary|Expected `object`"), "应为 JSON 对象 {…}"),
+    (re.compile(r"Value error, (.+)"), r"\1"),
+    (re.compile(r"Input should be (.+)"), r"应为 \1"),
+    (re.compile(r"valid string|Expected `str`"), "应为文字"),
+    (re.compile(r"JSON|decode", re.IGNORECASE), "JSON 格式不对"),
+]
+
+
+def zh_hint(message: str) -> str:
+    for pattern, zh in _ZH_HINTS:
+        match = pattern.search(message)
+        if match:
+            return match.expand(zh)
+    return message
+
+
+def validation_handler(
+    _: Request[Any, Any, Any], exc: ValidationException
+) -> Response[dict[str, Any]]:
+    details = _validation_details(exc)
+    if details:
+        zh_parts = [
+            f"{d.get('key') or '请求体'}：{zh_hint(str(d.get('message', '')))}" for d in details
+        ]
+        en_parts = [f"{d.get('key') or 'body'}: {d.get('message', '')}" for d in details]
+    else:
+        zh_parts, en_parts = [zh_hint(str(exc.detail))], [str(exc.detail)]
+    return problem(
+        400,
+        "invalid_request",
+        "请求有误，请修改后重试——" + "；".join(zh_parts),
+        "The request is not valid: " + "; ".join(en_parts),
+        details,
+    )
+
+
+def http_exception_handler(
+    _: Request[Any, Any, Any], exc: HTTPException
+) -> Response[dict[str, Any]]:
+    code, zh, en = _HTTP_TEXT.get(
+        exc.status_code, ("http_error", "请求无法完成。", "The request could not be completed.")
+    )
+    if exc.status_code >= 500:
+        log.error("HTTP %s: %s", exc.status_code, exc.detail)
+        return problem(exc.status_code, "server_error", "服务器出错，请稍后重试。", "Server error.")
+    if exc.detail and exc.status_code not in (404, 405):
+        en = f"{en} ({exc.detail})"
+    response = problem(exc.status_code, code, zh, en)
+    if exc.headers:  # e.g. Allow on a 405
+        response.headers.update(exc.headers)
+    return response
+
+
+def integrity_handler(_: Request[Any, Any, Any], exc: IntegrityError) -> Response[dict[str, Any]]:
+    log.info("integrity error: %s", exc.orig)
+    return problem(
+        409,
+        "conflict",
+        "与已有数据冲突（例如名称或标识重复）。",
+        "This conflicts with existing data (for example a duplicate name or slug).",
+    )
+
+
+def server_error_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[dict[str, Any]]:
+    log.exception("unhandled error", exc_info=exc)
+    return problem(
+        500, "server_error", "服务器出错，请稍后重试。", "Server error; try again later."
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    DomainError: domain_error_handler,
+    ValidationException: validation_handler,
+    HTTPException: http_exception_handler,
+    IntegrityError: integrity_handler,
+    Exception: server_error_handler,
+}
