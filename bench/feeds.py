@@ -56,15 +56,11 @@ from bolin_events.calendar.events import EventData  # noqa: E402
 from bolin_events.db import make_engine, make_sessionmaker  # noqa: E402
 from bolin_events.models import Category, Event, Occurrence, Venue  # noqa: E402
 from bolin_events.services import seeding  # noqa: E402
-from bolin_events.services.feed_data import Names, Selection, snapshot  # noqa: E402
-from bolin_events.services.feed_queries import conditions  # noqa: E402
-from bolin_events.services.feeds import (  # noqa: E402
-    Cuts,
-    FeedCache,
-    FeedScope,
-    get_feed,
-    utc_now,
-)
+from bolin_events.services.feeds.build import Cuts, get_feed  # noqa: E402
+from bolin_events.services.feeds.cache import FeedCache, utc_now  # noqa: E402
+from bolin_events.services.feeds.rows import conditions  # noqa: E402
+from bolin_events.services.feeds.scope import FeedScope, Selection  # noqa: E402
+from bolin_events.services.feeds.snapshot import Names, snapshot  # noqa: E402
 from bolin_events.services.refs import load_refs  # noqa: E402
 from bolin_events.settings import Settings  # noqa: E402
 

@@ -14,7 +14,6 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from bolin_events import __version__
 from bolin_events.auth import TokenAuthMiddleware
-from bolin_events.calendar import LRU
 from bolin_events.db import make_engine, make_sessionmaker, provide_db
 from bolin_events.http_errors import JsonRequest
 from bolin_events.routes.api_accounts import AccountController
@@ -29,7 +28,7 @@ from bolin_events.routes.pages_attendance import ATTENDANCE_PAGES
 from bolin_events.routes.pages_public import PUBLIC_PAGES
 from bolin_events.routes.pages_reports import REPORTS_PAGES
 from bolin_events.routes.pages_staff import STAFF_PAGES
-from bolin_events.services.feeds import FeedCache
+from bolin_events.services.feeds.cache import FeedCache
 from bolin_events.settings import Settings, get_settings
 from bolin_events.web.errors import PAGE_EXCEPTION_HANDLERS
 from bolin_events.web.render import static_router, template_config
@@ -103,7 +102,6 @@ def create_app(settings: Settings | None = None) -> Litestar:
             {
                 "settings": settings,
                 "feed_cache": feed_cache,
-                "feed_wires": LRU(max_entries=256, max_bytes=2**20, size=lambda _: 1),
                 "after_write": [feed_cache.forget_recent],
             }
         ),

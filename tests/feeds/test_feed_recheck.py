@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from bolin_events.models import Event
 from bolin_events.routes import feeds as feeds_route
-from bolin_events.services.feeds import FeedCache, RenderedFeed
+from bolin_events.services.feeds.cache import FeedCache, RenderedFeed
 from bolin_events.settings import Settings
 from tests.conftest import Client, Staff
 

@@ -1,13 +1,12 @@
 """Pure iCalendar building: domain snapshots in, RFC 5545 bytes out (no database, no HTTP)."""
 
-from bolin_events.calendar.cache import LRU
 from bolin_events.calendar.events import EventData, Label, Night, Place, render_event
 from bolin_events.calendar.feed import FeedHeader, ZoneUse, render_feed
 from bolin_events.calendar.timezones import vtimezone
 from bolin_events.calendar.wire import escape_text, fold
 
 __all__ = [
-    "LRU",
+
     "EventData",
     "FeedHeader",
     "Label",

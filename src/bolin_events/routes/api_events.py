@@ -25,7 +25,7 @@ from bolin_events.schemas.events import (
 )
 from bolin_events.services import occurrences as occ_service
 from bolin_events.services import scheduling
-from bolin_events.services.feed_links import with_calendar
+from bolin_events.services.feeds.links import with_calendar
 from bolin_events.services.refs import load_refs
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings

@@ -6,11 +6,9 @@ match is a 304 without a body. There is no content negotiation (Google sends no 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC
-from email.utils import format_datetime, parsedate_to_datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import unquote
 
 from litestar import Request, Response, asgi, get
 from litestar.datastructures import State
@@ -20,27 +18,15 @@ from litestar.params import Parameter
 from litestar.types import Receive, Scope, Send
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.calendar import LRU
 from bolin_events.db import write_session
-from bolin_events.errors import InvalidInput, NotFound
-from bolin_events.routes.params import split
 from bolin_events.schemas.feeds import FeedOut
-from bolin_events.services import feed_links
-from bolin_events.services.feeds import (
-    FILTER_NAMES,
-    KINDS,
-    FeedCache,
-    FeedScope,
-    RenderedFeed,
-    get_feed,
-)
+from bolin_events.services.feeds import links as feed_links
+from bolin_events.services.feeds.build import get_feed
+from bolin_events.services.feeds.cache import FeedCache, RenderedFeed, WireFeed
+from bolin_events.services.feeds.scope import feed_scope
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
 
-CONTENT_TYPE = b"text/calendar; charset=utf-8"
-ALL_PATH = "/feeds/all.ics"
-MAX_FILTER_CHARS = 1000
-CACHE_CONTROL = "public, max-age=300"
 AnyRequest = Request[Any, Any, Any]
 QrUrl = Parameter(max_length=feed_links.QR_MAX_URL, description="an address on this site")
 
@@ -48,34 +34,6 @@ QrUrl = Parameter(max_length=feed_links.QR_MAX_URL, description="an address on t
 def provide_feed_cache(state: State) -> FeedCache:
     cache: FeedCache = state.feed_cache
     return cache
-
-
-@dataclass(frozen=True, slots=True)
-class WireFeed:
-    """A rendered feed with its response headers encoded once, for every request that sends it."""
-
-    feed: RenderedFeed
-    etag: bytes
-    full: list[tuple[bytes, bytes]]  # 200 GET and HEAD
-    unchanged: list[tuple[bytes, bytes]]  # 304
-
-    @classmethod
-    def of(cls, feed: RenderedFeed) -> WireFeed:
-        common = [
-            (b"etag", feed.etag.encode()),
-            (b"cache-control", CACHE_CONTROL.encode()),
-            (b"access-control-allow-origin", b"*"),
-            (b"access-control-expose-headers", b"ETag, Last-Modified"),
-        ]
-        stamp = format_datetime(feed.last_modified.astimezone(UTC), usegmt=True)
-        common.append((b"last-modified", stamp.encode()))
-        full = [
-            *common,
-            (b"content-type", CONTENT_TYPE),
-            (b"content-disposition", f'inline; filename="{feed.filename}"'.encode()),
-            (b"content-length", str(len(feed.body)).encode()),
-        ]
-        return cls(feed, feed.etag.encode(), full, common)
 
 
 def not_modified(headers: dict[bytes, bytes], wire: WireFeed) -> bool:
@@ -95,31 +53,6 @@ def not_modified(headers: dict[bytes, bytes], wire: WireFeed) -> bool:
     if when.tzinfo is None:
         return False
     return wire.feed.last_modified.replace(microsecond=0) <= when
-
-
-def feed_scope(path: str, query: bytes) -> FeedScope:
-    """Which feed a path and query name; 404 for a path that is no feed, 400 for a bad query."""
-    if path == ALL_PATH:
-        kind, key = "all", ""
-    else:
-        kind, _, name = path.removeprefix("/feeds/").partition("/")
-        if kind not in KINDS or "/" in name or not name.endswith(".ics"):
-            raise NotFound(
-                f"没有这个订阅地址：{path}",
-                f"No feed at {path}; feeds end in .ics (see /api/v1/feeds).",
-            )
-        key = name.removesuffix(".ics")
-    found: dict[str, list[str]] = {}
-    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
-        if name in FILTER_NAMES and name not in found:  # the first of repeated names counts
-            if len(value) > MAX_FILTER_CHARS:
-                raise InvalidInput(
-                    f"筛选条件 {name} 太长（最多 {MAX_FILTER_CHARS} 个字符）。",
-                    f"The filter {name} is too long (at most {MAX_FILTER_CHARS} characters).",
-                    [{"field": name}],
-                )
-            found[name] = split(value)
-    return FeedScope.of(kind, key, found)
 
 
 def feed_path(scope: Scope) -> str:
@@ -168,11 +101,7 @@ async def feeds(scope: Scope, receive: Receive, send: Send) -> None:
                 return await get_feed(db, await load_refs(db), cache, settings, feed_key)
 
         feed = await cache.checked(request_key, settings.feed_recheck_seconds, check)
-    wires: LRU[WireFeed] = state.feed_wires
-    wire = wires.get(feed.etag)
-    if wire is None or wire.feed is not feed:
-        wire = WireFeed.of(feed)
-        wires.put(feed.etag, wire)
+    wire = cache.wire(feed)
     headers = dict(scope["headers"])
     if not_modified(headers, wire):
         await _send(send, 304, wire.unchanged, b"")

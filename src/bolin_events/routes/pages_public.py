@@ -23,7 +23,7 @@ from bolin_events.routes.params import SlugList, filters
 from bolin_events.schemas.events import EventOut, OccurrenceOut
 from bolin_events.schemas.feeds import FeedOut
 from bolin_events.services import scheduling
-from bolin_events.services.feed_links import feed_out, list_feeds, qr_links, with_calendar
+from bolin_events.services.feeds.links import feed_out, list_feeds, qr_links, with_calendar
 from bolin_events.services.refs import RefData, Table, load_refs
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings

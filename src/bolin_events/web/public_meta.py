@@ -20,7 +20,7 @@ import segno
 from bolin_events.calendar import Label
 from bolin_events.models import Venue, Village
 from bolin_events.schemas.events import EventOut, OccurrenceOut
-from bolin_events.services.feed_links import base
+from bolin_events.services.feeds.links import base
 from bolin_events.settings import Settings
 from bolin_events.web.public_views import Day, end_day, start_day
 

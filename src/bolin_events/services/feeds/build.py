@@ -1,4 +1,5 @@
-"""iCal feeds: the feed a request names, and the two caches that make serving it cheap.
+"""A feed's bytes: from memory while the data version holds, else rebuilt from the VEVENT
+blocks already rendered.
 
 Both caches are keyed by database contents, never by time of render or by process, so every
 process behind the load balancer answers the same bytes and the same ETag (DESIGN.md):
@@ -11,148 +12,33 @@ The data version is one aggregate query over events and occurrences. It moves on
 write that a feed can show: each such write raises the event's SEQUENCE (so the sum rises)
 or adds/removes events (count and max id) or nights (max id). Reference names are compared
 whole (tens of rows). A warm request therefore costs the reference data, one aggregate
-query and a dict look-up.
-"""
+query and a dict look-up."""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
-from time import monotonic
 from typing import Any
-from weakref import WeakValueDictionary
 
 from sqlalchemy import select as sa_select
 from sqlalchemy import true
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.calendar import LRU, FeedHeader, render_event, render_feed
+from bolin_events.calendar import FeedHeader, render_event, render_feed
 from bolin_events.models import Event, Occurrence, Programme
-from bolin_events.services import feed_queries as queries
-from bolin_events.services.feed_data import Names, Selection, resolve, snapshot
+from bolin_events.services.feeds.cache import FeedCache, RenderedFeed
+from bolin_events.services.feeds.rows import conditions, hidden_nights, read_rows, zones_used
+from bolin_events.services.feeds.scope import FILTER_NAMES, FeedScope, Selection, resolve
+from bolin_events.services.feeds.snapshot import Names, snapshot
 from bolin_events.services.refs import RefData
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 
-KINDS = ("categories", "villages", "venues", "programmes", "events")
-FILTER_NAMES = ("category", "village", "venue", "programme")
 Version = tuple[Any, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class FeedScope:
-    """Which feed: ``kind`` is "all" or one of KINDS; ``filters`` are the query's slug lists."""
-
-    kind: str = "all"
-    key: str = ""
-    filters: tuple[tuple[str, ...], ...] = ((), (), (), ())
-
-    @classmethod
-    def of(cls, kind: str, key: str, filters: dict[str, list[str]]) -> FeedScope:
-        return cls(kind, key, tuple(tuple(sorted(set(filters.get(n, [])))) for n in FILTER_NAMES))
-
-    def path(self) -> str:
-        base = "/feeds/all.ics" if self.kind == "all" else f"/feeds/{self.kind}/{self.key}.ics"
-        query = "&".join(
-            f"{name}={','.join(slugs)}"
-            for name, slugs in zip(FILTER_NAMES, self.filters, strict=True)
-            if slugs
-        )
-        return f"{base}?{query}" if query else base
-
-    def filename(self) -> str:
-        return "bolin-all.ics" if self.kind == "all" else f"bolin-{self.kind}-{self.key}.ics"
-
-
-@dataclass(frozen=True, slots=True)
-class RenderedFeed:
-    body: bytes
-    etag: str
-    last_modified: datetime
-    filename: str
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-class FeedCache:
-    """Per-process memory of rendered blocks and feeds (one per app, kept in ``app.state``).
-
-    ``clock`` decides which past events are still shown; tests pin it to a day.
-    """
-
-    def __init__(
-        self,
-        max_blocks: int = 50_000,
-        max_feeds: int = 256,
-        max_bytes: int = 256 * 2**20,
-        clock: Callable[[], datetime] = utc_now,
-    ) -> None:
-        self.blocks: LRU[bytes] = LRU(max_blocks, max_bytes, len)
-        self.feeds: LRU[RenderedFeed] = LRU(max_feeds, max_bytes, lambda f: len(f.body))
-        self.clock = clock
-        # One build per feed key at a time: after an edit, subscribers polling at once wait
-        # for the first rebuild instead of each doing it again.
-        self.building: WeakValueDictionary[Hashable, asyncio.Lock] = WeakValueDictionary()
-        # Feeds checked against the database moments ago, by request: (monotonic time, feed).
-        self.fresh: dict[Hashable, tuple[float, RenderedFeed]] = {}
-        # The check under way for each request, which every other asker of it awaits.
-        self.checking: dict[Hashable, asyncio.Future[RenderedFeed]] = {}
-        self.generation = 0  # moves on at every write: a check begun before it is not kept
-
-    def recent(self, request_key: Hashable, max_age: float) -> RenderedFeed | None:
-        entry = self.fresh.get(request_key)
-        if entry is None or monotonic() - entry[0] >= max_age:
-            return None
-        return entry[1]
-
-    async def checked(
-        self,
-        request_key: Hashable,
-        max_age: float,
-        check: Callable[[], Awaitable[RenderedFeed]],
-    ) -> RenderedFeed:
-        """The feed for a request: as checked within ``max_age`` seconds, else checked now.
-
-        One check per request at a time: when the window ends under load, the subscribers
-        asking at that moment share one database check instead of each making their own.
-        """
-        feed = self.recent(request_key, max_age)
-        if feed is not None:
-            return feed
-        running = self.checking.get(request_key)
-        if running is None:
-            running = asyncio.ensure_future(self._check(request_key, check, self.generation))
-            self.checking[request_key] = running
-            running.add_done_callback(lambda _: self.checking.pop(request_key, None))
-        return await asyncio.shield(running)  # one asker leaving does not stop the others
-
-    async def _check(
-        self,
-        request_key: Hashable,
-        check: Callable[[], Awaitable[RenderedFeed]],
-        generation: int,
-    ) -> RenderedFeed:
-        feed = await check()
-        if generation == self.generation:  # no write came in meanwhile
-            self.remember(request_key, feed)
-        return feed
-
-    def remember(self, request_key: Hashable, feed: RenderedFeed) -> None:
-        if len(self.fresh) > 4096:
-            self.fresh.clear()
-        self.fresh[request_key] = (monotonic(), feed)
-
-    def forget_recent(self) -> None:
-        """After a write through this process: the next request asks the database again."""
-        self.generation += 1
-        self.fresh.clear()
 
 
 @dataclass(frozen=True, slots=True)
@@ -252,9 +138,9 @@ async def build_feed(
 ) -> RenderedFeed:
     """The whole file from the database, reusing every VEVENT block already rendered."""
     connection = await session.connection()
-    conds = queries.conditions(selection, cuts.past, cuts.today)
-    events, nights = await queries.rows(connection, conds)
-    kept = await queries.hidden_nights(connection, events, nights, selection.venues)
+    conds = conditions(selection, cuts.past, cuts.today)
+    events, nights = await read_rows(connection, conds)
+    kept = await hidden_nights(connection, events, nights, selection.venues)
 
     names = Names(refs)
     names_key = hash(refs_fingerprint(refs))
@@ -279,7 +165,7 @@ async def build_feed(
         url=settings.public_url.rstrip("/") + scope.path(),
         timezone=settings.timezone,
     )
-    zones = queries.zones_used(events, chain.from_iterable(nights.values()))
+    zones = zones_used(events, chain.from_iterable(nights.values()))
     body = render_feed(header, zones, blocks)
     return RenderedFeed(
         body=body,

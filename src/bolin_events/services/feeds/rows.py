@@ -1,10 +1,13 @@
-"""Which rows a feed reads: its events, their exceptions, and the nights it leaves out."""
+"""Which rows a feed reads: its events, their exceptions, and the nights it leaves out.
+
+Plain tuples, not ORM objects: loading 2,000 events as objects costs more than rendering them."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy import select as sa_select
@@ -12,15 +15,66 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col, select
 
 from bolin_events.calendar import ZoneUse
-from bolin_events.models import PUBLIC_STATUSES, Event, EventStatus, Occurrence, OccurrenceState
-from bolin_events.services.feed_data import (
-    EVENT_COLUMNS,
-    NIGHT_COLUMNS,
-    EventRecord,
-    NightRecord,
-    Selection,
+from bolin_events.models import (
+    PUBLIC_STATUSES,
+    Event,
+    EventStatus,
+    Occurrence,
+    OccurrenceState,
 )
+from bolin_events.services.feeds.scope import Selection
 from bolin_events.services.timing import zone
+
+
+class EventRecord(NamedTuple):
+    """The columns of an event a feed reads: a plain tuple, ten times cheaper to read than an
+    ORM object or a result row when a feed holds thousands of events."""
+
+    id: int
+    uid: str
+    sequence: int
+    updated_at: datetime
+    title_zh: str
+    title_en: str | None
+    description_zh: str | None
+    description_en: str | None
+    status: str
+    status_reason: str | None
+    all_day: bool
+    timezone: str
+    starts_at: datetime
+    ends_at: datetime
+    rrule: str | None
+    category_id: int
+    venue_id: int | None
+    organizer_id: int | None
+    price: str | None
+    contact: str | None
+    span_end: datetime
+
+    @classmethod
+    def of(cls, row: object) -> EventRecord:
+        """From an ``Event`` (or anything with its attributes), e.g. in a benchmark."""
+        return cls(*(getattr(row, name) for name in cls._fields))
+
+
+class NightRecord(NamedTuple):
+    """The columns of a non-scheduled occurrence a feed reads."""
+
+    event_id: int
+    recurrence_id: datetime
+    state: str
+    starts_at: datetime
+    ends_at: datetime
+    venue_id: int | None
+    reason: str | None
+
+
+EVENT_COLUMNS = tuple(col(getattr(Event, name)) for name in EventRecord._fields)
+
+
+NIGHT_COLUMNS = tuple(col(getattr(Occurrence, name)) for name in NightRecord._fields)
+
 
 MOVED = (OccurrenceState.moved, OccurrenceState.cancelled)
 
@@ -89,7 +143,7 @@ async def hidden_nights(connection: AsyncConnection, events: Sequence[EventRecor
     return kept
 
 
-async def rows(connection: AsyncConnection, conds: list[ColumnElement[bool]]
+async def read_rows(connection: AsyncConnection, conds: list[ColumnElement[bool]]
                ) -> tuple[list[EventRecord], dict[int, list[NightRecord]]]:
     """The feed's events in order, and each one's skipped, moved and cancelled nights.
 

@@ -18,7 +18,7 @@ from bolin_events.calendar import Label, Place
 from bolin_events.errors import InvalidInput
 from bolin_events.schemas.events import AddToCalendar, EventCalendarLinks, EventOut
 from bolin_events.schemas.feeds import FeedOut
-from bolin_events.services.feed_data import TOWN
+from bolin_events.services.feeds.scope import TOWN
 from bolin_events.services.refs import RefData
 from bolin_events.settings import Settings
 

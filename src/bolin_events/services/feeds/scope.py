@@ -1,0 +1,165 @@
+"""Which feed a request names: its path and query read into a ``FeedScope``, and the scope
+resolved against the reference data into the ids a feed selects (an unknown slug is a 404)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.calendar import (
+    Label,
+)
+from bolin_events.errors import InvalidInput, NotFound
+from bolin_events.models import (
+    Category,
+    Event,
+    EventStatus,
+    Programme,
+    Venue,
+    Village,
+)
+from bolin_events.services.refs import RefData
+
+ALL_PATH = "/feeds/all.ics"
+
+
+MAX_FILTER_CHARS = 1000
+
+
+KINDS = ("categories", "villages", "venues", "programmes", "events")
+
+
+FILTER_NAMES = ("category", "village", "venue", "programme")
+
+
+@dataclass(frozen=True, slots=True)
+class FeedScope:
+    """Which feed: ``kind`` is "all" or one of KINDS; ``filters`` are the query's slug lists."""
+
+    kind: str = "all"
+    key: str = ""
+    filters: tuple[tuple[str, ...], ...] = ((), (), (), ())
+
+    @classmethod
+    def of(cls, kind: str, key: str, filters: dict[str, list[str]]) -> FeedScope:
+        return cls(kind, key, tuple(tuple(sorted(set(filters.get(n, [])))) for n in FILTER_NAMES))
+
+    def path(self) -> str:
+        base = "/feeds/all.ics" if self.kind == "all" else f"/feeds/{self.kind}/{self.key}.ics"
+        query = "&".join(
+            f"{name}={','.join(slugs)}"
+            for name, slugs in zip(FILTER_NAMES, self.filters, strict=True)
+            if slugs
+        )
+        return f"{base}?{query}" if query else base
+
+    def filename(self) -> str:
+        return "bolin-all.ics" if self.kind == "all" else f"bolin-{self.kind}-{self.key}.ics"
+
+
+def feed_scope(path: str, query: bytes) -> FeedScope:
+    """Which feed a path and query name; 404 for a path that is no feed, 400 for a bad query."""
+    if path == ALL_PATH:
+        kind, key = "all", ""
+    else:
+        kind, _, name = path.removeprefix("/feeds/").partition("/")
+        if kind not in KINDS or "/" in name or not name.endswith(".ics"):
+            raise NotFound(
+                f"没有这个订阅地址：{path}",
+                f"No feed at {path}; feeds end in .ics (see /api/v1/feeds).",
+            )
+        key = name.removesuffix(".ics")
+    found: dict[str, list[str]] = {}
+    for name, value in parse_qsl(query.decode("latin-1"), keep_blank_values=True):
+        if name in FILTER_NAMES and name not in found:  # the first of repeated names counts
+            if len(value) > MAX_FILTER_CHARS:
+                raise InvalidInput(
+                    f"筛选条件 {name} 太长（最多 {MAX_FILTER_CHARS} 个字符）。",
+                    f"The filter {name} is too long (at most {MAX_FILTER_CHARS} characters).",
+                    [{"field": name}],
+                )
+            found[name] = split_slugs(value)
+    return FeedScope.of(kind, key, found)
+
+
+TOWN = Label("柏林镇活动", "Bolin town events")
+
+
+ABOUT = Label("重庆市江津区柏林镇文化活动与文旅日历，随时更新。",
+              "Culture and tourism events in Bolin town, Jiangjin, Chongqing; kept up to date.")
+
+
+@dataclass
+class Selection:
+    """A feed's scope: ``None`` means "any"; each narrowing intersects (OR within one kind)."""
+
+    parts: list[Label] = field(default_factory=lambda: [TOWN])
+    event_id: int | None = None
+    categories: frozenset[int] | None = None
+    programmes: frozenset[int] | None = None
+    venues: frozenset[int] | None = None
+
+    def narrow(self, name: str, ids: set[int]) -> None:
+        current: frozenset[int] | None = getattr(self, name)
+        setattr(self, name, frozenset(ids) if current is None else current & ids)
+
+    def title(self) -> str:
+        zh = " · ".join(p.zh for p in self.parts)
+        en = " · ".join(p.en or p.zh for p in self.parts)
+        return f"{zh} / {en}"
+
+    def description(self) -> str:
+        return ABOUT.joined("\n")
+
+
+async def resolve(session: AsyncSession, refs: RefData, kind: str, key: str,
+                  filters: dict[str, tuple[str, ...]]) -> Selection:
+    """The scope of ``/feeds/{kind}/{key}.ics?filters``; an unknown slug or event is a 404."""
+    selection = Selection()
+    if kind == "events":
+        event = await session.get(Event, int(key)) if key.isdigit() and len(key) < 12 else None
+        if event is None or event.status == EventStatus.draft:
+            raise NotFound(f"找不到活动：{key}", f"No event {key!r} exists.",
+                           [{"field": "event", "value": key}])
+        selection.event_id = event.id
+        selection.parts.append(Label(event.title_zh, event.title_en))
+    elif kind != "all":
+        singular = {"categories": "category", "villages": "village", "venues": "venue",
+                    "programmes": "programme"}.get(kind)
+        if singular is None:
+            raise NotFound(f"没有「{kind}」类的订阅。", f"There are no {kind!r} feeds.",
+                           [{"field": "kind", "value": kind}])
+        _narrow(refs, selection, singular, (key,))
+    for name, slugs in filters.items():
+        if slugs:
+            _narrow(refs, selection, name, slugs)
+    return selection
+
+
+def _narrow(refs: RefData, selection: Selection, kind: str, slugs: tuple[str, ...]) -> None:
+    rows: list[Category | Village | Venue | Programme]
+    if kind == "category":
+        rows = [refs.categories.get(s) for s in slugs]
+        selection.narrow("categories", {r.id or 0 for r in rows})
+    elif kind == "village":
+        rows = [refs.villages.get(s) for s in slugs]
+        selection.narrow("venues", refs.venues_in(r.id for r in rows))
+    elif kind == "venue":
+        rows = [refs.venues.get(s) for s in slugs]
+        selection.narrow("venues", {r.id or 0 for r in rows})
+    else:
+        programmes = [refs.programmes.get(s) for s in slugs]
+        rows = list(programmes)
+        ids: set[int] = set()
+        for programme in programmes:
+            ids |= refs.programme_and_descendants(programme.id or 0)
+        selection.narrow("programmes", ids)
+    selection.parts.append(Label("、".join(r.name_zh for r in rows),
+                                 ", ".join(r.name_en or r.name_zh for r in rows)))
+
+
+def split_slugs(value: str | None) -> list[str]:
+    """"a, b," → ["a", "b"]: the comma-separated slug lists filters are written as."""
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
