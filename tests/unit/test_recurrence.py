@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bolin_events.errors import InvalidInput
-from bolin_events.services.recurrence import Rule, expand, parse_rule
+from bolin_events.services.scheduling.recurrence import Rule, expand, parse_rule
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

@@ -23,10 +23,30 @@ from bolin_events.schemas.events import (
     OccurrenceRestore,
     StatusChange,
 )
-from bolin_events.services import occurrences as occ_service
-from bolin_events.services import scheduling
 from bolin_events.services.feeds.links import with_calendar
 from bolin_events.services.refs import load_refs
+from bolin_events.services.scheduling.events import (
+    TRANSITIONS,
+    change_status,
+    create_event,
+    delete_draft,
+    get_event,
+    update_event,
+)
+from bolin_events.services.scheduling.nights import (
+    cancel_occurrence,
+    move_occurrence,
+    restore_occurrence,
+    skip_occurrence,
+)
+from bolin_events.services.scheduling.occurrences import get_occurrence
+from bolin_events.services.scheduling.queries import (
+    event_out,
+    list_events,
+    listed_statuses,
+    occurrence_out,
+    visible_occurrences,
+)
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 
@@ -59,11 +79,11 @@ class EventController(Controller):
             default=None, max_length=100, description="comma-separated statuses"
         ),
     ) -> Page[EventOut]:
-        statuses = scheduling.listed_statuses(
+        statuses = listed_statuses(
             status, staff=may(request.scope["user"], "programme:write")
         )
         refs = await load_refs(db)
-        items, total = await scheduling.list_events(
+        items, total = await list_events(
             db, refs, statuses, filters(category, village, venue, programme), limit, offset
         )
         items = [with_calendar(settings, item) for item in items]
@@ -73,10 +93,10 @@ class EventController(Controller):
     async def get_event(
         self, db: AsyncSession, settings: Settings, request: AnyRequest, event_id: int
     ) -> EventOut:
-        event = await scheduling.get_event(db, event_id)
+        event = await get_event(db, event_id)
         if event.status == EventStatus.draft and not may(request.scope["user"], "programme:write"):
             raise not_found("活动", "event", event_id)
-        return with_calendar(settings, await scheduling.event_out(db, await load_refs(db), event))
+        return with_calendar(settings, await event_out(db, await load_refs(db), event))
 
     @post(
         "/",
@@ -88,8 +108,8 @@ class EventController(Controller):
     async def create_event(
         self, db: AsyncSession, settings: Settings, data: EventCreate
     ) -> EventOut:
-        event = await scheduling.create_event(db, data, settings)
-        return with_calendar(settings, await scheduling.event_out(db, await load_refs(db), event))
+        event = await create_event(db, data, settings)
+        return with_calendar(settings, await event_out(db, await load_refs(db), event))
 
     @patch(
         "/{event_id:int}",
@@ -101,8 +121,8 @@ class EventController(Controller):
     async def update_event(
         self, db: AsyncSession, settings: Settings, event_id: int, data: EventUpdate
     ) -> EventOut:
-        event = await scheduling.update_event(db, event_id, data, settings)
-        return with_calendar(settings, await scheduling.event_out(db, await load_refs(db), event))
+        event = await update_event(db, event_id, data, settings)
+        return with_calendar(settings, await event_out(db, await load_refs(db), event))
 
     @delete(
         "/{event_id:int}",
@@ -111,7 +131,7 @@ class EventController(Controller):
         description="Only drafts; a public event is cancelled instead.",
     )
     async def delete_event(self, db: AsyncSession, event_id: int) -> None:
-        await scheduling.delete_draft(db, event_id)
+        await delete_draft(db, event_id)
 
     @post(
         "/{event_id:int}/{action:str}",
@@ -130,12 +150,12 @@ class EventController(Controller):
         action: str,
         data: StatusChange | None = None,
     ) -> EventOut:
-        if action not in scheduling.TRANSITIONS:
+        if action not in TRANSITIONS:
             raise not_found("操作", "action", action)
-        event = await scheduling.change_status(
+        event = await change_status(
             db, event_id, action, data or StatusChange(), settings
         )
-        return with_calendar(settings, await scheduling.event_out(db, await load_refs(db), event))
+        return with_calendar(settings, await event_out(db, await load_refs(db), event))
 
 
 class OccurrenceController(Controller):
@@ -162,23 +182,23 @@ class OccurrenceController(Controller):
     ) -> list[OccurrenceOut]:
         tz = zone(settings.timezone)
         refs = await load_refs(db)
-        rows = await occ_service.visible_occurrences(
+        rows = await visible_occurrences(
             db,
             refs,
             moment(start, tz, "start"),
             moment(end, tz, "end"),
             filters(category, village, venue, programme),
         )
-        return [occ_service.occurrence_out(refs, o, e) for o, e in rows]
+        return [occurrence_out(refs, o, e) for o, e in rows]
 
     @get("/{occurrence_id:str}", summary="One occurrence")
     async def get_occurrence(
         self, db: AsyncSession, request: AnyRequest, occurrence_id: str
     ) -> OccurrenceOut:
-        event, occ = await occ_service.get_occurrence(db, occurrence_id)
+        event, occ = await get_occurrence(db, occurrence_id)
         if event.status == EventStatus.draft and not may(request.scope["user"], "programme:write"):
             raise not_found("场次", "occurrence", occurrence_id)
-        return occ_service.occurrence_out(await load_refs(db), occ, event)
+        return occurrence_out(await load_refs(db), occ, event)
 
     @post(
         "/{occurrence_id:str}/skip",
@@ -188,8 +208,8 @@ class OccurrenceController(Controller):
         description="It leaves the calendar (EXDATE).",
     )
     async def skip(self, db: AsyncSession, occurrence_id: str) -> OccurrenceOut:
-        event, occ = await scheduling.skip_occurrence(db, occurrence_id)
-        return occ_service.occurrence_out(await load_refs(db), occ, event)
+        event, occ = await skip_occurrence(db, occurrence_id)
+        return occurrence_out(await load_refs(db), occ, event)
 
     @post(
         "/{occurrence_id:str}/cancel",
@@ -201,8 +221,8 @@ class OccurrenceController(Controller):
     async def cancel(
         self, db: AsyncSession, occurrence_id: str, data: OccurrenceCancel
     ) -> OccurrenceOut:
-        event, occ = await scheduling.cancel_occurrence(db, occurrence_id, data)
-        return occ_service.occurrence_out(await load_refs(db), occ, event)
+        event, occ = await cancel_occurrence(db, occurrence_id, data)
+        return occurrence_out(await load_refs(db), occ, event)
 
     @post(
         "/{occurrence_id:str}/move",
@@ -215,8 +235,8 @@ class OccurrenceController(Controller):
     async def move(
         self, db: AsyncSession, occurrence_id: str, data: OccurrenceMove
     ) -> OccurrenceOut:
-        event, occ = await scheduling.move_occurrence(db, occurrence_id, data)
-        return occ_service.occurrence_out(await load_refs(db), occ, event)
+        event, occ = await move_occurrence(db, occurrence_id, data)
+        return occurrence_out(await load_refs(db), occ, event)
 
     @post(
         "/{occurrence_id:str}/restore",
@@ -229,7 +249,7 @@ class OccurrenceController(Controller):
     async def restore(
         self, db: AsyncSession, occurrence_id: str, data: OccurrenceRestore | None = None
     ) -> OccurrenceOut:
-        event, occ = await scheduling.restore_occurrence(
+        event, occ = await restore_occurrence(
             db, occurrence_id, allow_overlap=bool(data and data.allow_overlap)
         )
-        return occ_service.occurrence_out(await load_refs(db), occ, event)
+        return occurrence_out(await load_refs(db), occ, event)

@@ -33,8 +33,8 @@ from bolin_events.schemas.attendance import PhotoOut, ReportIn, ReportOut
 from bolin_events.services import attendance_lists, attendance_views, idempotency, photos
 from bolin_events.services.attendance import Reporter, check_held, check_village, file_report
 from bolin_events.services.figures import FIGURE_ZH
-from bolin_events.services.occurrences import get_occurrence
 from bolin_events.services.refs import load_refs
+from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.services.stats.ledger import METHOD_ZH
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings

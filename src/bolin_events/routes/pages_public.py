@@ -22,9 +22,10 @@ from bolin_events.models import Event, EventStatus, Programme, Venue, Village, u
 from bolin_events.routes.params import SlugList, filters
 from bolin_events.schemas.events import EventOut, OccurrenceOut
 from bolin_events.schemas.feeds import FeedOut
-from bolin_events.services import scheduling
 from bolin_events.services.feeds.links import feed_out, list_feeds, qr_links, with_calendar
 from bolin_events.services.refs import RefData, Table, load_refs
+from bolin_events.services.scheduling.events import get_event
+from bolin_events.services.scheduling.queries import event_out
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.web import public_meta, public_views
@@ -135,7 +136,7 @@ async def event_list(
 
 async def _public_event(request: AnyRequest, db: AsyncSession, event_id: int) -> Event:
     """The event, unless it is a draft: those only staff who plan the programme may preview."""
-    event = await scheduling.get_event(db, event_id)
+    event = await get_event(db, event_id)
     if event.status == EventStatus.draft and not may(request.scope["user"], "programme:write"):
         raise not_found("活动", "event", event_id)
     return event
@@ -165,7 +166,7 @@ async def event_page(
 ) -> Template:
     event = await _public_event(request, db, event_id)
     refs = await load_refs(db)
-    out = with_calendar(settings, await scheduling.event_out(db, refs, event))
+    out = with_calendar(settings, await event_out(db, refs, event))
     nights, over = await public_views.event_nights(db, refs, event, utcnow())
     places = _places(refs, nights, out)
     place = places.get(out.venue.slug) if out.venue else None

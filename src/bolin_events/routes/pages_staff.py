@@ -30,8 +30,9 @@ from bolin_events.routes.pages_staff_events import EVENT_PAGES
 from bolin_events.routes.params import client_address
 from bolin_events.schemas.accounts import PasswordReset, UserChange, UserCreate
 from bolin_events.services import accounts, attendance_views, login_limits
-from bolin_events.services.occurrences import Filters, occurrence_out, visible_occurrences
+from bolin_events.services.filters import Filters
 from bolin_events.services.refs import load_refs
+from bolin_events.services.scheduling.queries import occurrence_out, visible_occurrences
 from bolin_events.settings import Settings
 from bolin_events.web import staff_views
 from bolin_events.web.form_problems import field_messages, from_validation

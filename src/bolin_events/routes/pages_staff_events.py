@@ -24,9 +24,28 @@ from bolin_events.routes.page_helpers import (
 )
 from bolin_events.routes.params import filters
 from bolin_events.schemas.events import OccurrenceCancel, StatusChange
-from bolin_events.services import occurrences as occ_service
-from bolin_events.services import scheduling
 from bolin_events.services.refs import RefData, load_refs
+from bolin_events.services.scheduling.events import (
+    TRANSITIONS,
+    change_status,
+    create_event,
+    delete_draft,
+    get_event,
+    update_event,
+)
+from bolin_events.services.scheduling.nights import (
+    cancel_occurrence,
+    move_occurrence,
+    restore_occurrence,
+    skip_occurrence,
+)
+from bolin_events.services.scheduling.occurrences import get_occurrence
+from bolin_events.services.scheduling.queries import (
+    event_out,
+    list_events,
+    listed_statuses,
+    occurrence_out,
+)
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.web import event_form, staff_views
@@ -63,8 +82,8 @@ async def events(request: AnyRequest, db: AsyncSession) -> Template:
     category, village = str(query.get("category") or "")[:64], str(query.get("village") or "")[:64]
     words = str(query.get("q") or "")[:100]
     refs = await load_refs(db)
-    statuses = scheduling.listed_statuses(status or ALL_STATUSES, staff=True)
-    found, _ = await scheduling.list_events(
+    statuses = listed_statuses(status or ALL_STATUSES, staff=True)
+    found, _ = await list_events(
         db, refs, statuses, filters(category, village, None, None), 5000, 0
     )
     found = staff_views.matching(found, words)
@@ -108,13 +127,15 @@ async def new_event(request: AnyRequest, db: AsyncSession) -> Template:
 
 
 @post("/staff/events/new", guards=WRITE, include_in_schema=False)
-async def create_event(request: AnyRequest, db: AsyncSession, settings: Settings) -> Response[Any]:
+async def submit_new_event(
+    request: AnyRequest, db: AsyncSession, settings: Settings
+) -> Response[Any]:
     posted = await request.form()
     form = event_form.read_form(posted, posted.getall("byday", []))
 
     async def create() -> Event:
         data = event_form.to_create(form, settings.max_occurrences_per_series)
-        return await scheduling.create_event(db, data, settings)
+        return await create_event(db, data, settings)
 
     made = await attempt(db, create)
     if isinstance(made, DomainError):
@@ -133,10 +154,10 @@ async def _event_page(
     status_error: DomainError | None = None,
 ) -> Template:
     """The event: what it is, its status actions, its nights, and the edit form."""
-    event = await scheduling.get_event(db, event_id)
+    event = await get_event(db, event_id)
     await db.refresh(event)  # a refused change may have left it expired
     refs = await load_refs(db)
-    out = await scheduling.event_out(db, refs, event)
+    out = await event_out(db, refs, event)
     max_count = settings.max_occurrences_per_series
     repeat = from_rrule(event.rrule, tz=zone(event.timezone), all_day=event.all_day,
                         max_count=max_count)
@@ -152,7 +173,7 @@ async def _event_page(
         status_code=form_status(shown) if shown else 200,
         event=out,
         summary=describe(event, max_count),
-        actions=[a for a, rule in scheduling.TRANSITIONS.items()
+        actions=[a for a, rule in TRANSITIONS.items()
                  if event.status in next(iter(rule.values()))],
         form=form or event_form.from_event(out, repeat),
         error=error,
@@ -174,16 +195,16 @@ async def event_page(
 
 
 @post("/staff/events/{event_id:int}", guards=WRITE, include_in_schema=False)
-async def update_event(
+async def submit_event(
     request: AnyRequest, db: AsyncSession, settings: Settings, event_id: int
 ) -> Response[Any]:
     posted = await request.form()
     form = event_form.read_form(posted, posted.getall("byday", []))
-    await scheduling.get_event(db, event_id)  # an unknown event is a 404 page, not a form
+    await get_event(db, event_id)  # an unknown event is a 404 page, not a form
 
     async def update() -> Event:
         data = event_form.to_update(form, settings.max_occurrences_per_series)
-        return await scheduling.update_event(db, event_id, data, settings)
+        return await update_event(db, event_id, data, settings)
 
     changed = await attempt(db, update)
     if isinstance(changed, DomainError):
@@ -192,24 +213,24 @@ async def update_event(
 
 
 @post("/staff/events/{event_id:int}/{action:str}", guards=WRITE, include_in_schema=False)
-async def change_status(
+async def submit_status(
     request: AnyRequest, db: AsyncSession, settings: Settings, event_id: int, action: str
 ) -> Response[Any]:
     """publish, cancel or postpone (with a reason visitors see), or delete a draft."""
-    if action not in (*scheduling.TRANSITIONS, "delete"):
+    if action not in (*TRANSITIONS, "delete"):
         raise not_found("操作", "action", action)
     form = await request.form()
 
     async def change() -> None:
         if action == "delete":
-            await scheduling.delete_draft(db, event_id)
+            await delete_draft(db, event_id)
             return
         try:
             data = StatusChange(reason=text(form, "reason", 300) or None,
                                 allow_overlap=bool(form.get("allow_overlap")))
         except ValidationError as exc:
             raise from_validation(exc) from None
-        await scheduling.change_status(db, event_id, action, data, settings)
+        await change_status(db, event_id, action, data, settings)
 
     refused = await attempt(db, change)
     if isinstance(refused, DomainError):
@@ -227,17 +248,17 @@ async def _night_page(
     kept: dict[str, str] | None = None,
     action: str | None = None,
 ) -> Template:
-    event, occ = await occ_service.get_occurrence(db, occurrence_id)
+    event, occ = await get_occurrence(db, occurrence_id)
     await db.refresh(event)
     await db.refresh(occ)
     refs = await load_refs(db)
-    night = occ_service.occurrence_out(refs, occ, event)
+    night = occurrence_out(refs, occ, event)
     return render(
         request,
         "staff/night.html",
         status_code=form_status(error) if error else 200,
         night=night,
-        event=await scheduling.event_out(db, refs, event),
+        event=await event_out(db, refs, event),
         error=error,
         errors=field_messages(error, event_form.FORM_FIELD) if error else {},
         clashes=_clashes(error),
@@ -259,16 +280,16 @@ async def change_night(
     """Skip, move, cancel (with a reason) or restore one night of a series."""
     if action not in NIGHT_ACTIONS:
         raise not_found("操作", "action", action)
-    event, _ = await occ_service.get_occurrence(db, occurrence_id)
+    event, _ = await get_occurrence(db, occurrence_id)
     event_id, all_day = event.id, event.all_day
     form = await request.form()
     kept = {name: text(form, name, 300) for name in (*event_form.WHEN, "venue", "reason")}
 
     async def change() -> None:
         if action == "skip":
-            await scheduling.skip_occurrence(db, occurrence_id)
+            await skip_occurrence(db, occurrence_id)
         elif action == "restore":
-            await scheduling.restore_occurrence(
+            await restore_occurrence(
                 db, occurrence_id, allow_overlap=bool(form.get("allow_overlap"))
             )
         elif action == "cancel":
@@ -276,11 +297,11 @@ async def change_night(
                 reason = OccurrenceCancel(reason=kept["reason"])
             except ValidationError as exc:
                 raise from_validation(exc) from None
-            await scheduling.cancel_occurrence(db, occurrence_id, reason)
+            await cancel_occurrence(db, occurrence_id, reason)
         else:
             move = event_form.to_move(kept, all_day=all_day,
                                       allow_overlap=bool(form.get("allow_overlap")))
-            await scheduling.move_occurrence(db, occurrence_id, move)
+            await move_occurrence(db, occurrence_id, move)
 
     refused = await attempt(db, change)
     if isinstance(refused, DomainError):
@@ -292,10 +313,10 @@ async def change_night(
 EVENT_PAGES: list[Any] = [
     events,
     new_event,
-    create_event,
+    submit_new_event,
     event_page,
-    update_event,
-    change_status,
+    submit_event,
+    submit_status,
     night_page,
     change_night,
 ]

@@ -10,7 +10,7 @@ from litestar import Request
 from litestar.params import Parameter
 
 from bolin_events.errors import InvalidInput
-from bolin_events.services.occurrences import Filters
+from bolin_events.services.filters import Filters
 from bolin_events.services.timing import check_year
 
 Limit = Annotated[int, Parameter(ge=1, le=500, description="page size (1–500)")]

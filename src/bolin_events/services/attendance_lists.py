@@ -17,8 +17,8 @@ from bolin_events.models import AttendanceReport, Event, Occurrence
 from bolin_events.schemas.attendance import ReportOut
 from bolin_events.schemas.events import OccurrenceOut
 from bolin_events.services.attendance_views import report_out, usernames
-from bolin_events.services.occurrences import occurrence_out
 from bolin_events.services.refs import RefData
+from bolin_events.services.scheduling.queries import occurrence_out
 from bolin_events.services.stats.periods import Period
 from bolin_events.services.stats.queries import is_held, is_latest
 from bolin_events.services.timing import zone

@@ -25,8 +25,9 @@ from bolin_events.schemas.attendance import (
 )
 from bolin_events.schemas.events import OccurrenceOut
 from bolin_events.services import figures
-from bolin_events.services.occurrences import get_occurrence, occurrence_id, occurrence_out
 from bolin_events.services.refs import RefData, load_refs
+from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
+from bolin_events.services.scheduling.queries import occurrence_out
 
 COMPARED = ("total", "residents", "visitors", "onsite", "online", "volunteers", "method", "note")
 HELD = (OccurrenceState.scheduled, OccurrenceState.moved)

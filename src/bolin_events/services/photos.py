@@ -24,8 +24,8 @@ from bolin_events.models import Occurrence, ReportPhoto, utcnow
 from bolin_events.schemas.attendance import PhotoOut
 from bolin_events.services.attendance import Reporter, check_village, latest_report
 from bolin_events.services.attendance_views import photo_out
-from bolin_events.services.occurrences import get_occurrence, occurrence_id
 from bolin_events.services.refs import load_refs
+from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
 from bolin_events.storage import BlobStore, LocalStore
 
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "MPO": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}

@@ -27,10 +27,16 @@ from bolin_events.models import (
 from bolin_events.schemas import places as s
 from bolin_events.schemas.attendance import ReportIn
 from bolin_events.schemas.events import EventCreate, OccurrenceCancel, OccurrenceMove, StatusChange
-from bolin_events.services import attendance, places, scheduling
+from bolin_events.services import attendance, places
 from bolin_events.services.attendance import latest_report
-from bolin_events.services.occurrences import get_occurrence, occurrence_id
 from bolin_events.services.refs import load_refs
+from bolin_events.services.scheduling.events import change_status, create_event
+from bolin_events.services.scheduling.nights import (
+    cancel_occurrence,
+    move_occurrence,
+    skip_occurrence,
+)
+from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.slugs import slugify
@@ -112,29 +118,29 @@ async def _event(
     fields = {
         k: v for k, v in item.items() if k not in ("key", "exceptions", "cancel", "attendance")
     }
-    event = await scheduling.create_event(session, EventCreate.model_validate(fields), settings)
+    event = await create_event(session, EventCreate.model_validate(fields), settings)
     event.source, event.external_id = DEMO_SOURCE, key
     tz = zone(event.timezone)
     for exception in item.get("exceptions", []):
         night = datetime.fromisoformat(exception["night"]).replace(tzinfo=tz)
         occ = await _occurrence_at(session, event, night)
         if exception.get("skip"):
-            await scheduling.skip_occurrence(session, occ)
+            await skip_occurrence(session, occ)
         elif "move" in exception:
             move = OccurrenceMove.model_validate(
                 {**exception["move"], "reason": exception.get("reason")}
             )
-            await scheduling.move_occurrence(session, occ, move)
+            await move_occurrence(session, occ, move)
         elif "cancel" in exception:
-            await scheduling.cancel_occurrence(
+            await cancel_occurrence(
                 session, occ, OccurrenceCancel(reason=exception["cancel"])
             )
     if "cancel" in item:
         if event.status == EventStatus.draft:
-            await scheduling.change_status(
+            await change_status(
                 session, event.id or 0, "publish", StatusChange(), settings
             )
-        await scheduling.change_status(
+        await change_status(
             session, event.id or 0, "cancel", StatusChange(reason=item["cancel"]), settings
         )
     report.count("events", created=True)

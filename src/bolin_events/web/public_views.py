@@ -18,13 +18,13 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.errors import DomainError
 from bolin_events.models import Event, Occurrence, OccurrenceState
 from bolin_events.schemas.events import OccurrenceOut
-from bolin_events.services.occurrences import (
+from bolin_events.services.filters import Filters
+from bolin_events.services.refs import RefData
+from bolin_events.services.scheduling.queries import (
     MAX_WINDOW,
-    Filters,
     occurrence_out,
     visible_occurrences,
 )
-from bolin_events.services.refs import RefData
 from bolin_events.services.timing import FIRST_YEAR, LAST_YEAR
 
 COMING_UP = 30

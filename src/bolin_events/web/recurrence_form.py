@@ -13,8 +13,8 @@ from zoneinfo import ZoneInfo
 
 from bolin_events.errors import InvalidInput
 from bolin_events.models import Event
-from bolin_events.services.occurrences import rule_starts, wall_duration
-from bolin_events.services.recurrence import parse_rule
+from bolin_events.services.scheduling.occurrences import rule_starts, wall_duration
+from bolin_events.services.scheduling.recurrence import parse_rule
 from bolin_events.services.timing import zone
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")

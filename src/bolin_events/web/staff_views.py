@@ -11,8 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.models import Event, Occurrence
 from bolin_events.schemas.events import EventOut, OccurrenceOut
-from bolin_events.services.occurrences import occurrence_out
 from bolin_events.services.refs import RefData
+from bolin_events.services.scheduling.queries import occurrence_out
 from bolin_events.services.timing import zone
 
 

@@ -150,7 +150,7 @@ async def build_feed(
         if hidden is None:
             continue
         # Every change to an event or its nights raises its SEQUENCE and updated_at
-        # (scheduling._touch); the names it mentions come from the reference data.
+        # (scheduling.events.touch); the names it mentions come from the reference data.
         key = (event.id, event.sequence, event.updated_at, hidden, names_key, settings.public_url)
         block = cache.blocks.get(key)
         if block is None:

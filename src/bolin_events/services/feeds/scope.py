@@ -20,6 +20,7 @@ from bolin_events.models import (
     Venue,
     Village,
 )
+from bolin_events.services.filters import split_slugs
 from bolin_events.services.refs import RefData
 
 ALL_PATH = "/feeds/all.ics"
@@ -158,8 +159,3 @@ def _narrow(refs: RefData, selection: Selection, kind: str, slugs: tuple[str, ..
         selection.narrow("programmes", ids)
     selection.parts.append(Label("、".join(r.name_zh for r in rows),
                                  ", ".join(r.name_en or r.name_zh for r in rows)))
-
-
-def split_slugs(value: str | None) -> list[str]:
-    """"a, b," → ["a", "b"]: the comma-separated slug lists filters are written as."""
-    return [part.strip() for part in (value or "").split(",") if part.strip()]

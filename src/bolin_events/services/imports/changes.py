@@ -13,8 +13,8 @@ from typing import Any
 
 from bolin_events.models import Event
 from bolin_events.schemas.events import EventCreate
-from bolin_events.services.recurrence import expand, parse_rule
 from bolin_events.services.refs import RefData, Table
+from bolin_events.services.scheduling.recurrence import expand, parse_rule
 from bolin_events.services.timing import span, zone
 
 TEXT_FIELDS = (

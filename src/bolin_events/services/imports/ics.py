@@ -17,7 +17,6 @@ from bolin_events.errors import DomainError, InvalidInput
 from bolin_events.models import Event, EventStatus, utcnow
 from bolin_events.schemas.events import EventCreate, EventUpdate, StatusChange
 from bolin_events.schemas.imports import Action, ImportReport, Problem, RowResult
-from bolin_events.services import scheduling
 from bolin_events.services.imports.changes import TIMING_FIELDS, differences
 from bolin_events.services.imports.ics_parse import FeedEvent, external_id, parse_calendar
 from bolin_events.services.imports.nights import sync_nights
@@ -31,6 +30,12 @@ from bolin_events.services.imports.writes import (
     in_savepoint,
 )
 from bolin_events.services.refs import RefData, load_refs
+from bolin_events.services.scheduling.events import (
+    change_status,
+    create_event,
+    get_event,
+    update_event,
+)
 from bolin_events.settings import Settings
 
 # What a feed speaks for; what staff add here (English texts, price, organizer …) stays.
@@ -163,7 +168,7 @@ class _Writer:
 
     async def _create(self, event: FeedEvent, data: EventCreate, result: RowResult) -> RowResult:
         async def work() -> None:
-            made = await scheduling.create_event(
+            made = await create_event(
                 self.session,
                 data,
                 self.settings,
@@ -193,17 +198,17 @@ class _Writer:
             changed = list(differ)
             if differ:
                 values["allow_overlap"] = self.rules.allow_overlap
-                await scheduling.update_event(
+                await update_event(
                     self.session, event_id, EventUpdate(**values), self.settings
                 )
-            mine = await scheduling.get_event(self.session, event_id)
+            mine = await get_event(self.session, event_id)
             if mine.rrule:
                 nights, notes = await self.nights(mine, event)
                 changed += ["nights"] if nights else []
                 result.notes.extend(notes)
             if event.cancelled:
                 reason = StatusChange(reason=CANCELLED)
-                await scheduling.change_status(
+                await change_status(
                     self.session, event_id, "cancel", reason, self.settings
                 )
                 changed.append("status")
@@ -224,7 +229,7 @@ class _Writer:
 
         async def work() -> None:
             reason = StatusChange(reason=GONE)
-            await scheduling.change_status(self.session, event_id, "cancel", reason, self.settings)
+            await change_status(self.session, event_id, "cancel", reason, self.settings)
 
         error = await in_savepoint(self.session, work)
         if error is not None:

@@ -16,12 +16,17 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.models import Event, Occurrence, OccurrenceState
 from bolin_events.schemas.events import OccurrenceCancel, OccurrenceMove
-from bolin_events.services import scheduling
 from bolin_events.services.imports.cells import shown
 from bolin_events.services.imports.ics_parse import FeedEvent
 from bolin_events.services.imports.rules import venue_named
-from bolin_events.services.occurrences import occurrence_id, shifted_end
 from bolin_events.services.refs import RefData
+from bolin_events.services.scheduling.nights import (
+    cancel_occurrence,
+    move_occurrence,
+    restore_occurrence,
+    skip_occurrence,
+)
+from bolin_events.services.scheduling.occurrences import occurrence_id, shifted_end
 from bolin_events.services.timing import local_start, span, zone
 from bolin_events.settings import Settings
 
@@ -87,13 +92,13 @@ async def sync_nights(
             continue
         key = occurrence_id(event, occ)
         if want.state == OccurrenceState.scheduled:
-            await scheduling.restore_occurrence(session, key)
+            await restore_occurrence(session, key)
         elif want.state == OccurrenceState.skipped:
-            await scheduling.skip_occurrence(session, key)
+            await skip_occurrence(session, key)
         elif want.state == OccurrenceState.cancelled:
-            await scheduling.cancel_occurrence(session, key, OccurrenceCancel(reason=CANCELLED))
+            await cancel_occurrence(session, key, OccurrenceCancel(reason=CANCELLED))
         elif want.move is not None:
-            await scheduling.move_occurrence(session, key, want.move)
+            await move_occurrence(session, key, want.move)
         changed.append(key)
     notes = [
         f"来源中 {_shown(moment, tz, event.all_day)} 这一场不在重复规则内，已忽略 / the source's "

@@ -16,7 +16,6 @@ from bolin_events.errors import DomainError, ImportRejected, TooLarge
 from bolin_events.models import Event, EventStatus
 from bolin_events.schemas.events import EventUpdate, StatusChange
 from bolin_events.schemas.imports import Action, ImportReport, RowResult
-from bolin_events.services import scheduling
 from bolin_events.services.imports.changes import differences
 from bolin_events.services.imports.reader import RowPlan
 from bolin_events.services.imports.rows import plan_rows
@@ -31,6 +30,12 @@ from bolin_events.services.imports.writes import (
     in_savepoint,
 )
 from bolin_events.services.refs import RefData, load_refs
+from bolin_events.services.scheduling.events import (
+    STATUS_ZH,
+    change_status,
+    create_event,
+    update_event,
+)
 from bolin_events.settings import Settings
 
 Progress = Callable[[int, int], None]
@@ -129,7 +134,7 @@ class _Writer:
         made: list[Event] = []
 
         async def work() -> None:
-            event = await scheduling.create_event(
+            event = await create_event(
                 self.session,
                 data,
                 self.settings,
@@ -153,7 +158,7 @@ class _Writer:
         )
         publish = plan.planned.status == EventStatus.published and status == EventStatus.draft
         if plan.planned.status == EventStatus.draft and status != EventStatus.draft:
-            shown = scheduling.STATUS_ZH[status]
+            shown = STATUS_ZH[status]
             result.notes.append(f"活动已是「{shown}」，不会改回草稿 / it stays {status}")
         if not differ and not publish:
             result.action = Action.unchanged
@@ -161,11 +166,11 @@ class _Writer:
 
         async def work() -> None:
             if differ:
-                await scheduling.update_event(
+                await update_event(
                     self.session, event_id, EventUpdate(**values), self.settings
                 )
             if publish:
-                await scheduling.change_status(
+                await change_status(
                     self.session, event_id, "publish", StatusChange(), self.settings
                 )
 

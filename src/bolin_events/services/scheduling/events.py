@@ -1,4 +1,4 @@
-"""Scheduling rules: events and series, their status, and exceptions to single nights.
+"""Commands on events and series: create, change, publish/cancel/postpone, delete a draft.
 
 Every change a calendar must notice raises the event's SEQUENCE and ``updated_at``
 (ICAL.md: Google ignores an edit whose SEQUENCE did not rise).
@@ -10,30 +10,26 @@ from datetime import datetime
 from typing import Any
 from uuid import uuid4
 
-from sqlmodel import col, func, select
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import Conflict, InvalidInput, not_found
 from bolin_events.models import (
-    PUBLIC_STATUSES,
     Event,
     EventStatus,
     Occurrence,
-    OccurrenceState,
     utcnow,
 )
 from bolin_events.models.base import is_valid_id
 from bolin_events.schemas.events import (
     EventCreate,
-    EventOut,
     EventUpdate,
-    OccurrenceCancel,
-    OccurrenceMove,
     StatusChange,
 )
-from bolin_events.services import occurrences as occ_service
-from bolin_events.services.recurrence import parse_rule
 from bolin_events.services.refs import RefData, load_refs
+from bolin_events.services.scheduling.clashes import check_clashes
+from bolin_events.services.scheduling.occurrences import rule_starts, sync
+from bolin_events.services.scheduling.recurrence import parse_rule
 from bolin_events.services.timing import local_end, local_start, span, zone
 from bolin_events.settings import Settings
 
@@ -47,7 +43,11 @@ TEXT_FIELDS = (
     "image_url",
     "contact",
 )
+
+
 TIMING_FIELDS = ("all_day", "start", "end", "timezone", "rrule")
+
+
 TRANSITIONS: dict[str, dict[str, set[str]]] = {
     "publish": {EventStatus.published: {EventStatus.draft, EventStatus.postponed}},
     "cancel": {
@@ -55,6 +55,8 @@ TRANSITIONS: dict[str, dict[str, set[str]]] = {
     },
     "postpone": {EventStatus.postponed: {EventStatus.published}},
 }
+
+
 STATUS_ZH = {"draft": "草稿", "published": "已发布", "cancelled": "已取消", "postponed": "已延期"}
 
 
@@ -65,7 +67,8 @@ def _normalise_rule(text: str | None, *, all_day: bool, tz_name: str, max_count:
     return rule.to_ical(all_day=all_day, tz=zone(tz_name))
 
 
-def _touch(event: Event) -> None:
+def touch(event: Event) -> None:
+    """A change calendars must notice: SEQUENCE rises, ``updated_at`` moves."""
     event.sequence += 1
     event.updated_at = utcnow()
 
@@ -81,13 +84,13 @@ async def _place_in_time(
     session: AsyncSession, event: Event, refs: RefData, settings: Settings, *, allow_overlap: bool
 ) -> None:
     """Expand the rule; the first instance becomes DTSTART (ICAL.md: DTSTART on the pattern)."""
-    starts = occ_service.rule_starts(event, settings.max_occurrences_per_series)
+    starts = rule_starts(event, settings.max_occurrences_per_series)
     if starts[0] != event.starts_at:
         duration = event.ends_at - event.starts_at
         event.starts_at = starts[0]
         event.ends_at = starts[0] + duration
-    rows = await occ_service.sync(session, event, settings.max_occurrences_per_series)
-    await occ_service.check_clashes(session, event, rows, refs, allow=allow_overlap)
+    rows = await sync(session, event, settings.max_occurrences_per_series)
+    await check_clashes(session, event, rows, refs, allow=allow_overlap)
 
 
 async def create_event(
@@ -176,7 +179,7 @@ async def update_event(
         _apply_timing(event, changes, settings)
     if event.model_dump() == before:
         return event
-    _touch(event)
+    touch(event)
     timing_changed = any(
         before[k] != getattr(event, k)
         for k in ("starts_at", "ends_at", "timezone", "rrule", "all_day", "venue_id")
@@ -233,11 +236,11 @@ async def change_status(
         )
     event.status = target
     event.status_reason = data.reason if target != EventStatus.published else None
-    _touch(event)
+    touch(event)
     if target == EventStatus.published:
         refs = await load_refs(session)
         rows = list(await session.exec(select(Occurrence).where(Occurrence.event_id == event.id)))
-        await occ_service.check_clashes(session, event, rows, refs, allow=data.allow_overlap)
+        await check_clashes(session, event, rows, refs, allow=data.allow_overlap)
     session.add(event)
     await session.flush()
     return event
@@ -252,183 +255,3 @@ async def delete_draft(session: AsyncSession, event_id: int) -> None:
         )
     await session.delete(event)
     await session.flush()
-
-
-def listed_statuses(text: str | None, *, staff: bool) -> list[str]:
-    """The statuses a list asks for: the public ones by default, drafts only for staff."""
-    asked = [part.strip() for part in (text or "").split(",") if part.strip()]
-    for status in asked:
-        if status not in set(EventStatus):
-            raise InvalidInput(
-                f"未知状态「{status}」，可选 draft、published、cancelled、postponed。",
-                f"Unknown status {status!r}; use draft, published, cancelled or postponed.",
-                [{"field": "status", "value": status}],
-            )
-    return [s for s in asked or PUBLIC_STATUSES if staff or s != EventStatus.draft]
-
-
-async def _series_occurrence(session: AsyncSession, key: str) -> tuple[Event, Occurrence]:
-    event, occ = await occ_service.get_occurrence(session, key)
-    if not event.rrule:
-        raise Conflict(
-            "这是单次活动：请直接修改或取消活动本身。",
-            "This is a single event: edit or cancel the event itself.",
-        )
-    if event.status == EventStatus.cancelled:
-        raise Conflict("整个活动已取消。", "The whole event is cancelled.")
-    return event, occ
-
-
-async def skip_occurrence(session: AsyncSession, key: str) -> tuple[Event, Occurrence]:
-    event, occ = await _series_occurrence(session, key)
-    return await _set_state(session, event, occ, OccurrenceState.skipped, None)
-
-
-async def cancel_occurrence(
-    session: AsyncSession, key: str, data: OccurrenceCancel
-) -> tuple[Event, Occurrence]:
-    event, occ = await _series_occurrence(session, key)
-    return await _set_state(session, event, occ, OccurrenceState.cancelled, data.reason)
-
-
-async def restore_occurrence(
-    session: AsyncSession, key: str, *, allow_overlap: bool = False
-) -> tuple[Event, Occurrence]:
-    event, occ = await _series_occurrence(session, key)
-    occ.starts_at = occ.recurrence_id
-    occ.ends_at = occ_service.shifted_end(event, occ.recurrence_id)
-    occ.venue_id = event.venue_id
-    await _set_state(session, event, occ, OccurrenceState.scheduled, None)
-    refs = await load_refs(session)
-    await occ_service.check_clashes(session, event, [occ], refs, allow=allow_overlap)
-    return event, occ
-
-
-async def move_occurrence(
-    session: AsyncSession, key: str, data: OccurrenceMove
-) -> tuple[Event, Occurrence]:
-    event, occ = await _series_occurrence(session, key)
-    refs = await load_refs(session)
-    occ.starts_at, occ.ends_at = span(
-        data.start, data.end, zone(event.timezone), all_day=event.all_day
-    )
-    if data.venue:
-        occ.venue_id = refs.venues.get(data.venue).id
-    await _set_state(session, event, occ, OccurrenceState.moved, data.reason)
-    await occ_service.check_clashes(session, event, [occ], refs, allow=data.allow_overlap)
-    return event, occ
-
-
-async def _set_state(
-    session: AsyncSession, event: Event, occ: Occurrence, state: str, reason: str | None
-) -> tuple[Event, Occurrence]:
-    occ.state, occ.reason, occ.updated_at = state, reason, utcnow()
-    _touch(event)
-    session.add_all([occ, event])
-    await session.flush()
-    spans = (
-        await session.exec(
-            select(func.max(Occurrence.ends_at)).where(Occurrence.event_id == event.id)
-        )
-    ).one()
-    if spans is not None:
-        event.span_end = spans
-    return event, occ
-
-
-async def list_events(
-    session: AsyncSession,
-    refs: RefData,
-    statuses: list[str],
-    filters: occ_service.Filters,
-    limit: int,
-    offset: int,
-) -> tuple[list[EventOut], int]:
-    query = select(Event).where(col(Event.status).in_(statuses))
-    if filters.categories:
-        query = query.where(
-            col(Event.category_id).in_({refs.categories.get(s).id for s in filters.categories})
-        )
-    if filters.venues:
-        query = query.where(
-            col(Event.venue_id).in_({refs.venues.get(s).id for s in filters.venues})
-        )
-    if filters.villages:
-        village_ids = {refs.villages.get(s).id for s in filters.villages}
-        query = query.where(
-            col(Event.venue_id).in_(refs.venues_in(village_ids))
-        )
-    if filters.programmes:
-        ids: set[int] = set()
-        for slug in filters.programmes:
-            ids |= refs.programme_and_descendants(refs.programmes.get(slug).id or 0)
-        query = query.where(col(Event.programme_id).in_(ids))
-    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
-    events = list(
-        (
-            await session.exec(
-                query.order_by(col(Event.starts_at), col(Event.id)).offset(offset).limit(limit)
-            )
-        ).all()
-    )
-    counts = dict(
-        (
-            await session.exec(
-                select(Occurrence.event_id, func.count())
-                .where(
-                    col(Occurrence.event_id).in_([e.id for e in events]),
-                    Occurrence.state != OccurrenceState.skipped,
-                )
-                .group_by(col(Occurrence.event_id))
-            )
-        ).all()
-    )
-    return [event_to_out(refs, e, counts.get(e.id or 0, 0)) for e in events], total
-
-
-async def event_out(session: AsyncSession, refs: RefData, event: Event) -> EventOut:
-    count = (
-        await session.exec(
-            select(func.count())
-            .select_from(Occurrence)
-            .where(Occurrence.event_id == event.id, Occurrence.state != OccurrenceState.skipped)
-        )
-    ).one()
-    return event_to_out(refs, event, count)
-
-
-def event_to_out(refs: RefData, event: Event, occurrence_count: int) -> EventOut:
-    tz = zone(event.timezone)
-    return EventOut(
-        **event.model_dump(
-            include={
-                "id",
-                "uid",
-                "title_zh",
-                "title_en",
-                "description_zh",
-                "description_en",
-                "all_day",
-                "timezone",
-                "rrule",
-                "status",
-                "status_reason",
-                "sequence",
-                "capacity",
-                "price",
-                "image_url",
-                "contact",
-                "source",
-                "external_id",
-                "created_at",
-                "updated_at",
-            }
-        ),
-        category=refs.ref(refs.categories.by_id[event.category_id]),
-        venue=refs.venue_ref(event.venue_id),
-        organizer=refs.ref(refs.organizers.by_id.get(event.organizer_id or -1)),
-        programme=refs.ref(refs.programmes.by_id.get(event.programme_id or -1)),
-        start=local_start(event.starts_at, tz, all_day=event.all_day),
-        end=local_end(event.ends_at, tz, all_day=event.all_day),
-        occurrence_count=occurrence_count,
-    )

@@ -1,0 +1,19 @@
+"""The one filter rule: which events and nights a category/village/venue/programme filter
+selects."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Filters:
+    categories: list[str] = field(default_factory=list)
+    villages: list[str] = field(default_factory=list)
+    venues: list[str] = field(default_factory=list)
+    programmes: list[str] = field(default_factory=list)
+
+
+def split_slugs(value: str | None) -> list[str]:
+    """"a, b," → ["a", "b"]: the comma-separated slug lists filters are written as."""
+    return [part.strip() for part in (value or "").split(",") if part.strip()]
