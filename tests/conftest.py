@@ -24,7 +24,8 @@ from sqlmodel import SQLModel
 from bolin_events import migrate
 from bolin_events.app import close_database, create_app, open_database
 from bolin_events.models import Role, User, UserVillage
-from bolin_events.services import accounts, seeding
+from bolin_events.services import seeding
+from bolin_events.services.accounts.tokens import create_token
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
 
@@ -131,7 +132,7 @@ async def make_user(
         assert user.id is not None
         for slug in villages or []:
             session.add(UserVillage(user_id=user.id, village_id=refs.villages.id_of(slug)))
-        token = await accounts.create_token(session, user, "tests")
+        token = await create_token(session, user, "tests")
     return {"Authorization": f"Bearer {token.token}"}
 
 

@@ -16,14 +16,14 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.db import write_session
 from bolin_events.errors import Forbidden, NotAuthenticated
 from bolin_events.models import Role
-from bolin_events.services.accounts import (
+from bolin_events.services.accounts.tokens import (
     WEB_SESSION_NAME,
-    Principal,
     needs_touch,
     session_alive,
     token_principal,
     touch_token,
 )
+from bolin_events.services.accounts.users import Principal
 
 log = logging.getLogger(__name__)
 

@@ -21,7 +21,10 @@ from bolin_events.db import make_engine, make_sessionmaker, write_session
 from bolin_events.errors import DomainError
 from bolin_events.models import Role
 from bolin_events.schemas.accounts import UserCreate
-from bolin_events.services import accounts, photos, seeding
+from bolin_events.services import seeding
+from bolin_events.services.accounts.tokens import create_token, list_tokens, revoke_token
+from bolin_events.services.accounts.users import create_user, find_user, list_users, set_active
+from bolin_events.services.attendance import photos
 from bolin_events.services.imports import ics, sheet
 from bolin_events.services.imports.fetch import fetch_calendar, make_client
 from bolin_events.services.imports.rules import load_rules, rules_text
@@ -216,13 +219,13 @@ def users_add(
         fail(f"输入有误 / invalid: {problems}")
         return
     settings = get_settings()
-    user = in_transaction(settings, lambda s: _run_domain(accounts.create_user(s, data)))
+    user = in_transaction(settings, lambda s: _run_domain(create_user(s, data)))
     click.echo(f"已创建 / created {user.username} ({user.role})")
 
 
 @users.command("list", help="列出账号 / List users.")
 def users_list() -> None:
-    for user in in_transaction(get_settings(), accounts.list_users):
+    for user in in_transaction(get_settings(), list_users):
         state = "active" if user.is_active else "DISABLED"
         click.echo(f"{user.username:20} {user.role:10} {state:9} {','.join(user.villages)}")
 
@@ -230,7 +233,7 @@ def users_list() -> None:
 @users.command("disable", help="停用账号并撤销其令牌 / Disable a user and revoke their tokens.")
 @click.argument("username")
 def users_disable(username: str) -> None:
-    in_transaction(get_settings(), lambda s: _run_domain(accounts.set_active(s, username, False)))
+    in_transaction(get_settings(), lambda s: _run_domain(set_active(s, username, False)))
     click.echo(f"已停用 / disabled {username}")
 
 
@@ -244,10 +247,10 @@ def tokens() -> None:
 @click.option("--name", default="cli", show_default=True)
 def tokens_create(username: str, name: str) -> None:
     async def work(session: Any) -> Any:
-        user = await accounts.find_user(session, username)
+        user = await find_user(session, username)
         if not user.is_active:
             fail(f"账号已停用 / {username} is disabled")
-        return await accounts.create_token(session, user, name)
+        return await create_token(session, user, name)
 
     token = in_transaction(get_settings(), lambda s: _run_domain(work(s)))
     click.echo(f"令牌 #{token.id}（请妥善保存，只显示这一次 / keep it, shown once）:")
@@ -257,14 +260,14 @@ def tokens_create(username: str, name: str) -> None:
 @tokens.command("revoke", help="撤销令牌 / Revoke a token by its number.")
 @click.argument("token_id", type=int)
 def tokens_revoke(token_id: int) -> None:
-    in_transaction(get_settings(), lambda s: _run_domain(accounts.revoke_token(s, token_id)))
+    in_transaction(get_settings(), lambda s: _run_domain(revoke_token(s, token_id)))
     click.echo(f"已撤销 / revoked #{token_id}")
 
 
 @tokens.command("list", help="列出令牌 / List tokens (never their secret).")
 @click.option("--user", "username", default=None)
 def tokens_list(username: str | None) -> None:
-    for token, owner in in_transaction(get_settings(), lambda s: accounts.list_tokens(s, username)):
+    for token, owner in in_transaction(get_settings(), lambda s: list_tokens(s, username)):
         state = "revoked" if token.revoked_at else "active"
         click.echo(f"#{token.id:<5} {owner:16} {token.name:16} {token.prefix}…  {state}")
 

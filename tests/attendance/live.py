@@ -26,7 +26,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from bolin_events import migrate
 from bolin_events.db import make_engine, make_sessionmaker
 from bolin_events.models import Role, User, UserVillage
-from bolin_events.services import accounts, seeding
+from bolin_events.services import seeding
+from bolin_events.services.accounts.tokens import create_token
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
 
@@ -68,7 +69,7 @@ async def _prepare(settings: Settings, reporters: int) -> dict[str, str]:
                 await session.flush()
                 if role == Role.reporter:
                     session.add(UserVillage(user_id=user.id or 0, village_id=dongsheng))
-                tokens[name] = (await accounts.create_token(session, user, "live")).token or ""
+                tokens[name] = (await create_token(session, user, "live")).token or ""
     finally:
         await engine.dispose()
     return tokens

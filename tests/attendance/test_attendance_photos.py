@@ -12,7 +12,7 @@ import pytest
 from PIL import ExifTags, Image
 
 from bolin_events.models import Role
-from bolin_events.services import photos
+from bolin_events.services.attendance import photos
 from bolin_events.settings import Settings
 from bolin_events.storage import LocalStore
 from tests.attendance.helpers import make_event, reports_url

@@ -26,7 +26,9 @@ from bolin_events import migrate
 from bolin_events.app import close_database, create_app, open_database
 from bolin_events.models import Role
 from bolin_events.schemas.accounts import UserCreate
-from bolin_events.services import accounts, seeding
+from bolin_events.services import seeding
+from bolin_events.services.accounts.tokens import create_token
+from bolin_events.services.accounts.users import create_user
 from bolin_events.settings import Settings
 from tests.conftest import PASSWORD, postgres_admin_url
 from tests.feeds.helpers import TZ, event_blocks
@@ -66,9 +68,9 @@ def _prepare(settings: Settings) -> dict[str, str]:
         try:
             async with app.state.sessionmaker() as session, session.begin():
                 await seeding.seed(session, settings, demo=False)
-                user = await accounts.create_user(session, UserCreate(
+                user = await create_user(session, UserCreate(
                     username="scheduler", password=PASSWORD, role=Role.scheduler))
-                token = await accounts.create_token(session, user, "feeds test")
+                token = await create_token(session, user, "feeds test")
             return str(token.token)
         finally:
             await close_database(app)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from bolin_events.auth import SESSION_COOKIE
 from bolin_events.models import Role
-from bolin_events.services import accounts
+from bolin_events.services.accounts.tokens import create_web_session
+from bolin_events.services.accounts.users import find_user
 from tests.conftest import Client, make_user
 
 CSRF_COOKIE = "bolin_csrf"
@@ -17,8 +18,8 @@ async def log_in(
     (for checking through the JSON API what the pages did)."""
     headers = await make_user(client.app, username, role, villages)
     async with client.app.state.sessionmaker() as session, session.begin():
-        user = await accounts.find_user(session, username)
-        token = await accounts.create_web_session(session, user)
+        user = await find_user(session, username)
+        token = await create_web_session(session, user)
     client.cookies.set(SESSION_COOKIE, token)
     return headers
 

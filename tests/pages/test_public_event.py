@@ -7,7 +7,7 @@ from typing import Any
 
 from bolin_events.auth import SESSION_COOKIE
 from bolin_events.models import Role, User
-from bolin_events.services import accounts
+from bolin_events.services.accounts.tokens import create_web_session
 from tests.conftest import Client
 from tests.pages.public_helpers import (
     DRAFT,
@@ -254,7 +254,7 @@ async def test_scheduler_logged_in_may_preview_a_draft(client: Client, seeded: N
         user = User(username="planner", role=Role.scheduler, password_hash="x")
         session.add(user)
         await session.flush()
-        client.cookies.set(SESSION_COOKIE, await accounts.create_web_session(session, user))
+        client.cookies.set(SESSION_COOKIE, await create_web_session(session, user))
     draft = await event_id(client, DRAFT, await scheduler(client))
 
     _, tree = await page(client, f"/events/{draft}")

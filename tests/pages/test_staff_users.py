@@ -6,7 +6,8 @@ import pytest
 
 from bolin_events.auth import SESSION_COOKIE
 from bolin_events.models import Role
-from bolin_events.services import accounts
+from bolin_events.services.accounts.tokens import create_web_session
+from bolin_events.services.accounts.users import find_user
 from tests.conftest import PASSWORD, Client, make_user
 from tests.html_check import assert_good_page
 from tests.pages.login import log_in
@@ -132,8 +133,8 @@ async def test_disabling_ends_the_users_log_ins(client: Client, admin: dict[str,
 async def session_token(client: Client, username: str) -> str:
     """What logging in on the page would put in the cookie for this user."""
     async with client.app.state.sessionmaker() as session, session.begin():
-        return await accounts.create_web_session(
-            session, await accounts.find_user(session, username)
+        return await create_web_session(
+            session, await find_user(session, username)
         )
 
 

@@ -14,8 +14,8 @@ from bolin_events.errors import Forbidden
 from bolin_events.models import User
 from bolin_events.routes.params import client_address
 from bolin_events.schemas.accounts import TokenOut, TokenRequest, UserCreate, UserOut
-from bolin_events.services import accounts, login_limits
-from bolin_events.services.accounts import Principal
+from bolin_events.services.accounts import limits, tokens, users
+from bolin_events.services.accounts.users import Principal
 from bolin_events.settings import Settings
 
 AnyRequest = Request[Any, Any, Any]
@@ -38,17 +38,17 @@ class AccountController(Controller):
     ) -> TokenOut:
         # Its own transaction: a wrong password must stay counted although the request fails.
         async with write_session(state.sessionmaker) as db:
-            user = await login_limits.log_in(
+            user = await limits.log_in(
                 db, settings, data.username, data.password, client_address(request)
             )
             if isinstance(user, User):
-                return await accounts.create_token(db, user, data.name)
+                return await tokens.create_token(db, user, data.name)
         raise user
 
     @get("/me", guards=[allow("staff:read")], summary="Who am I")
     async def me(self, db: AsyncSession, request: AnyRequest) -> UserOut:
         principal: Principal = request.scope["user"]
-        return await accounts.user_out(db, await accounts.find_user(db, principal.username))
+        return await users.user_out(db, await users.find_user(db, principal.username))
 
     @delete(
         "/tokens/{token_id:int}",
@@ -58,14 +58,14 @@ class AccountController(Controller):
     )
     async def revoke(self, db: AsyncSession, request: AnyRequest, token_id: int) -> None:
         principal: Principal = request.scope["user"]
-        token = await accounts.get_token(db, token_id)
+        token = await tokens.get_token(db, token_id)
         if token.user_id != principal.user_id and principal.role != "admin":
             raise Forbidden("只能撤销自己的令牌。", "You may revoke only your own tokens.")
-        await accounts.revoke_token(db, token_id)
+        await tokens.revoke_token(db, token_id)
 
     @get("/users", guards=[allow("users:manage")], summary="List users")
     async def list_users(self, db: AsyncSession) -> list[UserOut]:
-        return await accounts.list_users(db)
+        return await users.list_users(db)
 
     @post(
         "/users",
@@ -74,7 +74,7 @@ class AccountController(Controller):
         description="Reporters carry the villages they may report for.",
     )
     async def add_user(self, db: AsyncSession, data: UserCreate) -> UserOut:
-        return await accounts.user_out(db, await accounts.create_user(db, data))
+        return await users.user_out(db, await users.create_user(db, data))
 
     @post(
         "/users/{username:str}/disable",
@@ -84,4 +84,4 @@ class AccountController(Controller):
         description="Their tokens are revoked too.",
     )
     async def disable_user(self, db: AsyncSession, username: str) -> UserOut:
-        return await accounts.user_out(db, await accounts.set_active(db, username, False))
+        return await users.user_out(db, await users.set_active(db, username, False))

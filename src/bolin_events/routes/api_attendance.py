@@ -25,8 +25,10 @@ from bolin_events.schemas.attendance import (
 )
 from bolin_events.schemas.common import Page
 from bolin_events.schemas.events import OccurrenceOut
-from bolin_events.services import attendance, attendance_views, idempotency, photos
-from bolin_events.services.accounts import Principal
+from bolin_events.services.accounts.users import Principal
+from bolin_events.services.attendance import history, idempotency, photos
+from bolin_events.services.attendance import pending as pending_lists
+from bolin_events.services.attendance import reports as attendance
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
 from bolin_events.storage import BlobStore, LocalStore
@@ -149,7 +151,7 @@ class ReportController(Controller):
         "Photos are listed with their staff-only download address.",
     )
     async def report_history(self, db: AsyncSession, occurrence_id: str) -> ReportHistory:
-        return await attendance_views.history(db, occurrence_id)
+        return await history.history(db, occurrence_id)
 
     @get(
         "/reports/pending",
@@ -174,7 +176,7 @@ class ReportController(Controller):
         else:
             scope = reporter_of(request).villages
             villages = None if scope is None else set(scope)
-        items, total = await attendance_views.pending(db, refs, villages, utcnow(), limit, offset)
+        items, total = await pending_lists.pending(db, refs, villages, utcnow(), limit, offset)
         return Page[OccurrenceOut](items=items, total=total, limit=limit, offset=offset)
 
 

@@ -14,7 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import DomainError, InvalidInput
 from bolin_events.schemas.common import clean_text
-from bolin_events.services.accounts import Principal
+from bolin_events.services.accounts.users import Principal
 
 AnyRequest = Request[Any, Any, Any]
 T = TypeVar("T")

@@ -30,9 +30,16 @@ from bolin_events.models import CountingMethod, utcnow
 from bolin_events.models.base import is_valid_id
 from bolin_events.routes.api_attendance import once, provide_store, reporter_of
 from bolin_events.schemas.attendance import PhotoOut, ReportIn, ReportOut
-from bolin_events.services import attendance_lists, attendance_views, idempotency, photos
-from bolin_events.services.attendance import Reporter, check_held, check_village, file_report
-from bolin_events.services.figures import FIGURE_ZH
+from bolin_events.services.attendance import idempotency, photos
+from bolin_events.services.attendance.figures import FIGURE_ZH
+from bolin_events.services.attendance.history import history
+from bolin_events.services.attendance.pending import pending, recently_reported
+from bolin_events.services.attendance.reports import (
+    Reporter,
+    check_held,
+    check_village,
+    file_report,
+)
 from bolin_events.services.refs import load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.services.stats.ledger import METHOD_ZH
@@ -167,7 +174,7 @@ async def occurrence_page(
     status: int = 200,
     saved: Message | None = None,
 ) -> Template:
-    ledger = await attendance_views.history(db, key)
+    ledger = await history(db, key)
     event, occ = await get_occurrence(db, key)
     refs = await load_refs(db)
     forbidden = _refusal(lambda: check_village(refs, occ, reporter_of(request)))
@@ -254,11 +261,11 @@ async def pending_page(
     scope = reporter_of(request).villages
     villages = None if scope is None else set(scope)
     now = utcnow()
-    _, total = await attendance_views.pending(db, refs, villages, now, 0, 0)
+    _, total = await pending(db, refs, villages, now, 0, 0)
     start = max(0, total - skip - PENDING_SHOWN)
     shown = max(0, min(PENDING_SHOWN, total - skip))
-    items, _ = await attendance_views.pending(db, refs, villages, now, shown, start)
-    recent = await attendance_lists.recently_reported(db, refs, villages, RECENT_SHOWN)
+    items, _ = await pending(db, refs, villages, now, shown, start)
+    recent = await recently_reported(db, refs, villages, RECENT_SHOWN)
     village_names = [refs.villages.by_id[v] for v in sorted(villages or ())]
     return render(
         request,
@@ -286,7 +293,7 @@ async def report_page(
     saved: str = "",
     again: str = "",
 ) -> Template:
-    current = (await attendance_views.history(db, occurrence_id)).current
+    current = (await history(db, occurrence_id)).current
     message = saved_message(current, saved, again)
     return await occurrence_page(request, db, settings, occurrence_id, saved=message)
 
@@ -320,7 +327,7 @@ async def _submit(
             request, db, settings, key, entry=entry, problem=exc, status=status
         )
     if filed is None:
-        current = (await attendance_views.history(db, key)).current
+        current = (await history(db, key)).current
         assert current is not None  # photos are refused without a report
         return _done(key, current.revision, replayed=False)
     assert isinstance(filed.content, ReportOut)

@@ -30,7 +30,7 @@ from bolin_events.routes.api_reports import (
     ledger_download,
     stats_download,
 )
-from bolin_events.services import attendance_lists
+from bolin_events.services.attendance.pending import flagged
 from bolin_events.services.refs import load_refs
 from bolin_events.services.stats.annual import annual_return
 from bolin_events.services.stats.charts import CHART_TITLES, ChartKind
@@ -97,8 +97,8 @@ async def _figures(db: AsyncSession, settings: Settings, period: Period) -> dict
         "annual": await annual_return(db, settings, period, now=now),
         "annual_en": ANNUAL_EN,
         "review": await review(db, settings, period, settings.figure_digits, now=now),
-        "flagged": await attendance_lists.flagged(
-            db, await load_refs(db), period, settings.timezone, now
+        "flagged": await flagged(
+            db, await load_refs(db), *period.bounds(zone(settings.timezone)), now
         ),
         "charts": [
             (f"/staff/reports/charts/{kind}?{query}", CHART_TITLES[kind]) for kind in ChartKind

@@ -29,7 +29,18 @@ from bolin_events.routes.page_helpers import (
 from bolin_events.routes.pages_staff_events import EVENT_PAGES
 from bolin_events.routes.params import client_address
 from bolin_events.schemas.accounts import PasswordReset, UserChange, UserCreate
-from bolin_events.services import accounts, attendance_views, login_limits
+from bolin_events.services.accounts import limits as login_limits
+from bolin_events.services.accounts.tokens import create_web_session, revoke_token, token_principal
+from bolin_events.services.accounts.users import (
+    change_user,
+    create_user,
+    find_user,
+    list_users,
+    reset_password,
+    set_active,
+    user_out,
+)
+from bolin_events.services.attendance.pending import pending
 from bolin_events.services.filters import Filters
 from bolin_events.services.refs import load_refs
 from bolin_events.services.scheduling.queries import occurrence_out, visible_occurrences
@@ -88,7 +99,7 @@ async def login(request: AnyRequest, db: AsyncSession, settings: Settings) -> Re
         return _login_page(request, locked.status, locked, **kept)
     if isinstance(user, NotAuthenticated):
         return _login_page(request, user.status, user, **kept)
-    raw = await accounts.create_web_session(db, user)
+    raw = await create_web_session(db, user)
     return Redirect(kept["next"], status_code=303, cookies=[session_cookie(raw, settings)])
 
 
@@ -96,9 +107,9 @@ async def login(request: AnyRequest, db: AsyncSession, settings: Settings) -> Re
 async def logout(request: AnyRequest, db: AsyncSession) -> Response[Any]:
     """Ends this log-in for good (the token is revoked), not just in this browser."""
     raw = request.cookies.get(SESSION_COOKIE)
-    found = await accounts.token_principal(db, raw) if raw else None
+    found = await token_principal(db, raw) if raw else None
     if found is not None:
-        await accounts.revoke_token(db, found[0].id or 0)
+        await revoke_token(db, found[0].id or 0)
     response = Redirect("/", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -110,7 +121,7 @@ async def dashboard(request: AnyRequest, db: AsyncSession, settings: Settings) -
     scope = reporter_of(request).villages
     villages = None if scope is None else set(scope)
     now = utcnow()
-    to_report, to_report_total = await attendance_views.pending(db, refs, villages, now, 20, 0)
+    to_report, to_report_total = await pending(db, refs, villages, now, 20, 0)
     slugs = [refs.villages.by_id[v].slug for v in villages or ()]
     week = await visible_occurrences(
         db, refs, now, now + timedelta(days=7), Filters(villages=slugs)
@@ -171,7 +182,7 @@ async def _users_page(
         request,
         "staff/users.html",
         status_code=status_code,
-        users=await accounts.list_users(db),
+        users=await list_users(db),
         villages=sorted(refs.villages.by_slug.values(), key=lambda v: v.slug),
         roles=list(Role),
         error=error,
@@ -198,7 +209,7 @@ async def add_user(request: AnyRequest, db: AsyncSession) -> Response[Any]:
             data = UserCreate.model_validate({**fields, "password": password})
         except ValidationError as exc:
             raise from_validation(exc, USER_LABELS) from None
-        await accounts.create_user(db, data)
+        await create_user(db, data)
 
     refused = await attempt(db, create)
     if isinstance(refused, DomainError):
@@ -214,13 +225,13 @@ async def _user_page(
     error: DomainError | None = None,
 ) -> Template:
     refs = await load_refs(db)
-    user = await accounts.find_user(db, username)
+    user = await find_user(db, username)
     await db.refresh(user)  # a refused change may have left it expired
     return render(
         request,
         "staff/user.html",
         status_code=status_code,
-        account=await accounts.user_out(db, user),
+        account=await user_out(db, user),
         villages=sorted(refs.villages.by_slug.values(), key=lambda v: v.slug),
         roles=list(Role),
         error=error,
@@ -242,7 +253,7 @@ def _not_yourself(request: AnyRequest, username: str, zh: str, en: str) -> None:
 
 
 @post("/staff/users/{username:str}", guards=USERS, include_in_schema=False)
-async def change_user(request: AnyRequest, db: AsyncSession, username: str) -> Response[Any]:
+async def submit_user(request: AnyRequest, db: AsyncSession, username: str) -> Response[Any]:
     fields = _user_fields(await request.form())
 
     async def change() -> None:
@@ -254,7 +265,7 @@ async def change_user(request: AnyRequest, db: AsyncSession, username: str) -> R
             data = UserChange.model_validate(fields)
         except ValidationError as exc:
             raise from_validation(exc, USER_LABELS) from None
-        await accounts.change_user(db, username, data)
+        await change_user(db, username, data)
 
     refused = await attempt(db, change)
     if isinstance(refused, DomainError):
@@ -263,14 +274,14 @@ async def change_user(request: AnyRequest, db: AsyncSession, username: str) -> R
 
 
 @post("/staff/users/{username:str}/active", guards=USERS, include_in_schema=False)
-async def set_active(request: AnyRequest, db: AsyncSession, username: str) -> Response[Any]:
+async def submit_active(request: AnyRequest, db: AsyncSession, username: str) -> Response[Any]:
     active = text(await request.form(), "active", 10) == "yes"
 
     async def switch() -> None:
         if not active:
             _not_yourself(request, username, "不能停用自己的账号。",
                           "You cannot disable your own account.")
-        await accounts.set_active(db, username, active)
+        await set_active(db, username, active)
 
     refused = await attempt(db, switch)
     if isinstance(refused, DomainError):
@@ -279,7 +290,7 @@ async def set_active(request: AnyRequest, db: AsyncSession, username: str) -> Re
 
 
 @post("/staff/users/{username:str}/password", guards=USERS, include_in_schema=False)
-async def reset_password(request: AnyRequest, db: AsyncSession, username: str) -> Response[Any]:
+async def submit_password(request: AnyRequest, db: AsyncSession, username: str) -> Response[Any]:
     password = str((await request.form()).get("password") or "")
 
     async def reset() -> None:
@@ -287,7 +298,7 @@ async def reset_password(request: AnyRequest, db: AsyncSession, username: str) -
             data = PasswordReset(password=password)
         except ValidationError as exc:
             raise from_validation(exc, USER_LABELS) from None
-        await accounts.reset_password(db, username, data)
+        await reset_password(db, username, data)
 
     refused = await attempt(db, reset)
     if isinstance(refused, DomainError):
@@ -303,8 +314,8 @@ STAFF_PAGES: list[Any] = [
     users,
     add_user,
     user_page,
-    change_user,
-    set_active,
-    reset_password,
+    submit_user,
+    submit_active,
+    submit_password,
     *EVENT_PAGES,
 ]

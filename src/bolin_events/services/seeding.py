@@ -27,8 +27,9 @@ from bolin_events.models import (
 from bolin_events.schemas import places as s
 from bolin_events.schemas.attendance import ReportIn
 from bolin_events.schemas.events import EventCreate, OccurrenceCancel, OccurrenceMove, StatusChange
-from bolin_events.services import attendance, places
-from bolin_events.services.attendance import latest_report
+from bolin_events.services import places
+from bolin_events.services.attendance import reports as attendance
+from bolin_events.services.attendance.reports import latest_report
 from bolin_events.services.refs import load_refs
 from bolin_events.services.scheduling.events import change_status, create_event
 from bolin_events.services.scheduling.nights import (

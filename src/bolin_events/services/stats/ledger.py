@@ -13,9 +13,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.models import AttendanceReport, Event, Occurrence, ReportPhoto, User, utcnow
 from bolin_events.schemas.reports import LedgerOut, LedgerRow
+from bolin_events.services.attendance.held import is_held, is_latest
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.stats.periods import Period
-from bolin_events.services.stats.queries import is_held, is_latest
 from bolin_events.services.stats.summary import period_out
 from bolin_events.services.timing import recurrence_key, zone
 from bolin_events.settings import Settings

@@ -31,8 +31,8 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import col, func
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.models import AttendanceReport, Event, EventStatus, Occurrence, Venue
-from bolin_events.services.attendance_views import HELD
+from bolin_events.models import AttendanceReport, Event, Occurrence, Venue
+from bolin_events.services.attendance.held import is_held, is_latest
 from bolin_events.services.stats.periods import Period
 
 FIGURES = ("people", "residents", "visitors", "onsite", "online", "volunteers")
@@ -122,38 +122,6 @@ def group_key(group_by: GroupBy, dialect: str, window: Window) -> ColumnElement[
     }
     key: ColumnElement[Any] = keys[group_by]
     return key
-
-
-def is_latest(report: Any) -> ColumnElement[bool]:
-    """Join condition: ``report`` (an alias of the table) is its occurrence's latest revision.
-
-    The subquery reads the id of the highest revision straight off the unique index
-    (occurrence_id, revision) — backwards, one entry — and the join then fetches that one row
-    by primary key; on SQLite this is a third faster than matching ``MAX(revision)``, and a
-    window function over every revision is four times slower.
-    """
-    older = aliased(AttendanceReport, name="older")
-    newest = (
-        select(col(older.id))
-        .where(col(older.occurrence_id) == col(Occurrence.id))
-        .order_by(col(older.revision).desc())
-        .limit(1)
-        .correlate(Occurrence)
-        .scalar_subquery()
-    )
-    condition: ColumnElement[bool] = col(report.id) == newest
-    return condition
-
-
-def is_held(start: datetime, end: datetime, now: datetime) -> list[ColumnElement[bool]]:
-    """Conditions for a held occurrence starting in [start, end) (needs Occurrence ⋈ Event)."""
-    return [
-        col(Event.status) == EventStatus.published,
-        col(Occurrence.state).in_(HELD),
-        col(Occurrence.starts_at) >= start,
-        col(Occurrence.starts_at) < end,
-        col(Occurrence.ends_at) <= now,
-    ]
 
 
 def held_in(window: Window, key: ColumnElement[Any], *, venues: bool) -> Subquery:

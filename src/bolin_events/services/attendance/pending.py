@@ -1,7 +1,7 @@
-"""Report lists the staff pages show beside the pending one: the latest reports filed, and a
-period's reports that were flagged for a second look (e.g. far over the venue's capacity).
+"""The lists staff work from: held nights still to report, the reports filed most recently, and
+a period's reports flagged for a second look (e.g. far over the venue's capacity).
 
-Both list an occurrence's *latest* revision only — the one that counts.
+The last two list an occurrence's *latest* revision only — the one that counts.
 """
 
 from __future__ import annotations
@@ -9,19 +9,55 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import col, select
+from sqlmodel import col, exists, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select
 
-from bolin_events.models import AttendanceReport, Event, Occurrence
-from bolin_events.schemas.attendance import ReportOut
+from bolin_events.models import (
+    AttendanceReport,
+    Event,
+    EventStatus,
+    Occurrence,
+)
+from bolin_events.schemas.attendance import (
+    ReportOut,
+)
 from bolin_events.schemas.events import OccurrenceOut
-from bolin_events.services.attendance_views import report_out, usernames
+from bolin_events.services.attendance.held import HELD, is_held, is_latest
+from bolin_events.services.attendance.history import report_out, usernames
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.queries import occurrence_out
-from bolin_events.services.stats.periods import Period
-from bolin_events.services.stats.queries import is_held, is_latest
-from bolin_events.services.timing import zone
+
+
+async def pending(
+    session: AsyncSession,
+    refs: RefData,
+    village_ids: set[int] | None,
+    now: datetime,
+    limit: int,
+    offset: int,
+) -> tuple[list[OccurrenceOut], int]:
+    """Nights that were held (ended, not skipped or cancelled, event published) and have no
+    report yet, oldest first."""
+    reported = exists().where(col(AttendanceReport.occurrence_id) == col(Occurrence.id))
+    query = (
+        select(Occurrence, Event)
+        .join(Event, col(Event.id) == Occurrence.event_id)
+        .where(
+            Event.status == EventStatus.published,
+            col(Occurrence.state).in_(HELD),
+            Occurrence.ends_at <= now,
+            ~reported,
+        )
+    )
+    if village_ids is not None:
+        query = query.where(col(Occurrence.venue_id).in_(refs.venues_in(village_ids)))
+    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
+    rows = await session.exec(
+        query.order_by(col(Occurrence.starts_at), col(Occurrence.id)).offset(offset).limit(limit)
+    )
+    return [occurrence_out(refs, o, e) for o, e in rows], total
+
 
 LatestReports = Select[AttendanceReport, Occurrence, Event]
 
@@ -66,10 +102,10 @@ async def recently_reported(
 
 
 async def flagged(
-    session: AsyncSession, refs: RefData, period: Period, tz_name: str, now: datetime
+    session: AsyncSession, refs: RefData, start: datetime, end: datetime, now: datetime
 ) -> list[ListedReport]:
-    """Held occurrences of the period whose latest report carries a review flag, oldest first."""
-    start, end = period.bounds(zone(tz_name))
+    """Held occurrences starting in [start, end) whose latest report carries a review flag,
+    oldest first."""
     query = (
         _latest_reports()
         .where(*is_held(start, end, now), col(AttendanceReport.review_flag).is_not(None))

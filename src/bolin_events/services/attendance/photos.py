@@ -22,8 +22,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.errors import Conflict, InvalidInput, TooLarge, UnsupportedMedia, not_found
 from bolin_events.models import Occurrence, ReportPhoto, utcnow
 from bolin_events.schemas.attendance import PhotoOut
-from bolin_events.services.attendance import Reporter, check_village, latest_report
-from bolin_events.services.attendance_views import photo_out
+from bolin_events.services.attendance.history import photo_out
+from bolin_events.services.attendance.reports import Reporter, check_village, latest_report
 from bolin_events.services.refs import load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
 from bolin_events.storage import BlobStore, LocalStore

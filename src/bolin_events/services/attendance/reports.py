@@ -26,8 +26,8 @@ from bolin_events.models import (
     utcnow,
 )
 from bolin_events.schemas.attendance import ReportIn, ReportOut
-from bolin_events.services import figures
-from bolin_events.services.attendance_views import COMPARED, report_out
+from bolin_events.services.attendance import figures
+from bolin_events.services.attendance.history import COMPARED, report_out
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
 from bolin_events.services.timing import zone

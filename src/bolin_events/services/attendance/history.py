@@ -1,18 +1,14 @@
-"""Reading the attendance ledger: a report's revisions, its photos, and what is still to report."""
+"""A night's attendance as staff read it: each report revision with what it changed, its
+photos, and who filed them.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from sqlmodel import col, exists, func, select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.models import (
     AttendanceReport,
-    Event,
-    EventStatus,
-    Occurrence,
-    OccurrenceState,
     ReportPhoto,
     User,
 )
@@ -23,14 +19,12 @@ from bolin_events.schemas.attendance import (
     ReportOut,
     ReviewFlag,
 )
-from bolin_events.schemas.events import OccurrenceOut
-from bolin_events.services import figures
-from bolin_events.services.refs import RefData, load_refs
+from bolin_events.services.attendance import figures
+from bolin_events.services.refs import load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
 from bolin_events.services.scheduling.queries import occurrence_out
 
 COMPARED = ("total", "residents", "visitors", "onsite", "online", "volunteers", "method", "note")
-HELD = (OccurrenceState.scheduled, OccurrenceState.moved)
 
 
 def report_out(
@@ -112,33 +106,3 @@ async def history(session: AsyncSession, key: str) -> ReportHistory:
             photo_out(occ_key, p, revision_of[p.report_id], names[p.uploaded_by]) for p in photos
         ],
     )
-
-
-async def pending(
-    session: AsyncSession,
-    refs: RefData,
-    village_ids: set[int] | None,
-    now: datetime,
-    limit: int,
-    offset: int,
-) -> tuple[list[OccurrenceOut], int]:
-    """Nights that were held (ended, not skipped or cancelled, event published) and have no
-    report yet, oldest first."""
-    reported = exists().where(col(AttendanceReport.occurrence_id) == col(Occurrence.id))
-    query = (
-        select(Occurrence, Event)
-        .join(Event, col(Event.id) == Occurrence.event_id)
-        .where(
-            Event.status == EventStatus.published,
-            col(Occurrence.state).in_(HELD),
-            Occurrence.ends_at <= now,
-            ~reported,
-        )
-    )
-    if village_ids is not None:
-        query = query.where(col(Occurrence.venue_id).in_(refs.venues_in(village_ids)))
-    total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
-    rows = await session.exec(
-        query.order_by(col(Occurrence.starts_at), col(Occurrence.id)).offset(offset).limit(limit)
-    )
-    return [occurrence_out(refs, o, e) for o, e in rows], total

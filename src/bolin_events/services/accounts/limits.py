@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.errors import NotAuthenticated, TooManyRequests
 from bolin_events.models import LoginFailure, User, utcnow
 from bolin_events.schemas.common import clean_text
-from bolin_events.services import accounts
+from bolin_events.services.accounts.users import check_password
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 
@@ -91,7 +91,7 @@ async def log_in(
     now = utcnow()
     await refuse_if_locked(session, settings, username, address, now)
     try:
-        user = await accounts.check_password(session, username, password)
+        user = await check_password(session, username, password)
     except NotAuthenticated as refusal:
         await record_failure(session, settings, username, address, now)
         return refusal
