@@ -16,18 +16,21 @@ from bolin_events import __version__
 from bolin_events.auth import TokenAuthMiddleware
 from bolin_events.db import make_engine, make_sessionmaker, provide_db
 from bolin_events.http_errors import JsonRequest
-from bolin_events.routes.api_accounts import AccountController
-from bolin_events.routes.api_attendance import attendance_routers
-from bolin_events.routes.api_events import EventController, OccurrenceController
-from bolin_events.routes.api_import import import_routers
-from bolin_events.routes.api_places import PLACE_ROUTERS
-from bolin_events.routes.api_reports import REPORT_ROUTERS
-from bolin_events.routes.feeds import FEED_DEPENDENCIES, FEED_ROUTES
-from bolin_events.routes.health import healthz
-from bolin_events.routes.pages_attendance import ATTENDANCE_PAGES
-from bolin_events.routes.pages_public import PUBLIC_PAGES
-from bolin_events.routes.pages_reports import REPORTS_PAGES
-from bolin_events.routes.pages_staff import STAFF_PAGES
+from bolin_events.routes.api.accounts import AccountController
+from bolin_events.routes.api.attendance import attendance_routers
+from bolin_events.routes.api.events import EventController
+from bolin_events.routes.api.feeds import FEED_LIST_ROUTES
+from bolin_events.routes.api.health import healthz
+from bolin_events.routes.api.imports import import_routers
+from bolin_events.routes.api.occurrences import OccurrenceController
+from bolin_events.routes.api.places import PLACE_ROUTERS
+from bolin_events.routes.api.reports import REPORT_ROUTERS
+from bolin_events.routes.deps import DEPENDENCIES
+from bolin_events.routes.feeds import FEED_ROUTES
+from bolin_events.routes.pages.attendance import ATTENDANCE_PAGES
+from bolin_events.routes.pages.public import PUBLIC_PAGES
+from bolin_events.routes.pages.reports import REPORTS_PAGES
+from bolin_events.routes.pages.staff import STAFF_PAGES
 from bolin_events.services.feeds.cache import FeedCache
 from bolin_events.settings import Settings, get_settings
 from bolin_events.web.errors import PAGE_EXCEPTION_HANDLERS
@@ -81,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *import_routers(settings),
             *attendance_routers(settings),
             *REPORT_ROUTERS,
+            *FEED_LIST_ROUTES,
             *FEED_ROUTES,
             *PUBLIC_PAGES,
             *STAFF_PAGES,
@@ -91,7 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "db": Provide(provide_db),
             "settings": Provide(provide_settings, sync_to_thread=False),
-            **FEED_DEPENDENCIES,
+            **DEPENDENCIES,
         },
         middleware=[TokenAuthMiddleware()],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bolin_events.models import Role
-from bolin_events.routes import pages_attendance
+from bolin_events.routes.pages import attendance as pages_attendance
 from bolin_events.settings import Settings
 from tests.attendance.helpers import make_event
 from tests.attendance.test_attendance_photos import gps_of, photo, stored_files

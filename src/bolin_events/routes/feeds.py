@@ -1,4 +1,4 @@
-"""iCal feeds, the list of them, and QR codes: parse the request, ask the service, send bytes.
+"""The iCal feeds' ASGI mount: parse the request, ask services.feeds, send bytes.
 
 Conditional requests follow RFC 9110 §13: If-None-Match wins over If-Modified-Since, and a
 match is a 304 without a body. There is no content negotiation (Google sends no Accept).
@@ -7,33 +7,18 @@ match is a 304 without a body. There is no content negotiation (Google sends no 
 from __future__ import annotations
 
 from email.utils import parsedate_to_datetime
-from typing import Any
 from urllib.parse import unquote
 
-from litestar import Request, Response, asgi, get
-from litestar.datastructures import State
-from litestar.di import Provide
+from litestar import asgi
 from litestar.exceptions import MethodNotAllowedException
-from litestar.params import Parameter
 from litestar.types import Receive, Scope, Send
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.db import write_session
-from bolin_events.schemas.feeds import FeedOut
-from bolin_events.services.feeds import links as feed_links
 from bolin_events.services.feeds.build import get_feed
 from bolin_events.services.feeds.cache import FeedCache, RenderedFeed, WireFeed
 from bolin_events.services.feeds.scope import feed_scope
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
-
-AnyRequest = Request[Any, Any, Any]
-QrUrl = Parameter(max_length=feed_links.QR_MAX_URL, description="an address on this site")
-
-
-def provide_feed_cache(state: State) -> FeedCache:
-    cache: FeedCache = state.feed_cache
-    return cache
 
 
 def not_modified(headers: dict[bytes, bytes], wire: WireFeed) -> bool:
@@ -109,29 +94,4 @@ async def feeds(scope: Scope, receive: Receive, send: Send) -> None:
         await _send(send, 200, wire.full, b"" if method == "HEAD" else feed.body)
 
 
-@get("/api/v1/feeds", summary="Every feed with its subscribe links and QR codes", tags=["feeds"])
-async def list_feeds(db: AsyncSession, settings: Settings) -> list[FeedOut]:
-    return feed_links.list_feeds(settings, await load_refs(db))
-
-
-def _qr(settings: Settings, url: str, kind: str, media_type: str) -> Response[bytes]:
-    image = feed_links.qr_image(feed_links.check_qr_target(settings, url), kind)
-    return Response(
-        image,
-        media_type=media_type,
-        headers={"Cache-Control": "public, max-age=86400", "Access-Control-Allow-Origin": "*"},
-    )
-
-
-@get("/qr.svg", summary="QR code (SVG) of an address on this site", tags=["feeds"])
-async def qr_svg(settings: Settings, url: str = QrUrl) -> Response[bytes]:
-    return _qr(settings, url, "svg", "image/svg+xml")
-
-
-@get("/qr.png", summary="QR code (PNG) of an address on this site", tags=["feeds"])
-async def qr_png(settings: Settings, url: str = QrUrl) -> Response[bytes]:
-    return _qr(settings, url, "png", "image/png")
-
-
-FEED_ROUTES = [feeds, list_feeds, qr_svg, qr_png]
-FEED_DEPENDENCIES = {"feed_cache": Provide(provide_feed_cache, sync_to_thread=False)}
+FEED_ROUTES = [feeds]

@@ -15,14 +15,14 @@ from litestar.params import Parameter
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.auth import may
 from bolin_events.calendar import Label
 from bolin_events.errors import not_found
 from bolin_events.models import Event, EventStatus, Programme, Venue, Village, utcnow
-from bolin_events.routes.params import SlugList, filters
+from bolin_events.routes.deps import SlugList, check_visible
 from bolin_events.schemas.events import EventOut, OccurrenceOut
 from bolin_events.schemas.feeds import FeedOut
 from bolin_events.services.feeds.links import feed_out, list_feeds, qr_links, with_calendar
+from bolin_events.services.filters import Filters
 from bolin_events.services.refs import RefData, Table, load_refs
 from bolin_events.services.scheduling.events import get_event
 from bolin_events.services.scheduling.queries import event_out
@@ -88,7 +88,7 @@ async def home(
     refs = await load_refs(db)
     chosen = {"category": category, "village": village}
     sections = await public_views.home(db, refs, zone(settings.timezone), utcnow(),
-                                       filters(category, village, None, None))
+                                       Filters.of(category, village, None, None))
     return render(request, "public/home.html", home=sections,
                   fields=filter_fields(refs, chosen), query=query_of(chosen))
 
@@ -109,7 +109,7 @@ async def calendar(
     refs = await load_refs(db)
     chosen = {"category": category, "village": village, "venue": venue, "programme": programme}
     grid = await public_views.month_grid(db, refs, tz, first,
-                                         filters(category, village, venue, programme))
+                                         Filters.of(category, village, venue, programme))
     return render(request, "public/calendar.html", grid=grid, today=utcnow().astimezone(tz).date(),
                   fields=filter_fields(refs, chosen), query=query_of(chosen))
 
@@ -129,7 +129,7 @@ async def event_list(
     refs = await load_refs(db)
     chosen = {"category": category, "village": village, "venue": venue, "programme": programme}
     page = await public_views.upcoming_list(db, refs, zone(settings.timezone), utcnow(),
-                                            filters(category, village, venue, programme), first)
+                                            Filters.of(category, village, venue, programme), first)
     return render(request, "public/events.html", page=page, chosen_from=first,
                   fields=filter_fields(refs, chosen), query=query_of(chosen))
 
@@ -137,8 +137,7 @@ async def event_list(
 async def _public_event(request: AnyRequest, db: AsyncSession, event_id: int) -> Event:
     """The event, unless it is a draft: those only staff who plan the programme may preview."""
     event = await get_event(db, event_id)
-    if event.status == EventStatus.draft and not may(request.scope["user"], "programme:write"):
-        raise not_found("活动", "event", event_id)
+    check_visible(request, event, "活动", "event", event_id)
     return event
 
 

@@ -12,7 +12,7 @@ from bolin_events.auth import allow
 from bolin_events.db import write_session
 from bolin_events.errors import Forbidden
 from bolin_events.models import User
-from bolin_events.routes.params import client_address
+from bolin_events.routes.deps import client_address
 from bolin_events.schemas.accounts import TokenOut, TokenRequest, UserCreate, UserOut
 from bolin_events.services.accounts import limits, tokens, users
 from bolin_events.services.accounts.users import Principal

@@ -14,7 +14,6 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import DomainError, InvalidInput
 from bolin_events.schemas.common import clean_text
-from bolin_events.services.accounts.users import Principal
 
 AnyRequest = Request[Any, Any, Any]
 T = TypeVar("T")
@@ -53,11 +52,6 @@ def see_other(path: str, done: str | None = None, anchor: str = "") -> Redirect:
 def text(form: FormMultiDict, name: str, limit: int = 500) -> str:
     """A form field as text without control characters (they would break the page shown back)."""
     return clean_text(str(form.get(name) or ""))[:limit]
-
-
-def principal(request: AnyRequest) -> Principal:
-    user: Principal = request.scope["user"]
-    return user
 
 
 def form_status(exc: DomainError) -> int:

@@ -19,13 +19,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.auth import page_allow
 from bolin_events.errors import InvalidInput
 from bolin_events.models import utcnow
-from bolin_events.routes.api_reports import (
+from bolin_events.routes.deps import FromParam, PeriodParam, ToParam
+from bolin_events.routes.downloads import (
     MEDIA,
     SVG,
     FileFormat,
-    FromParam,
-    PeriodParam,
-    ToParam,
     chart_response,
     ledger_download,
     stats_download,
@@ -156,10 +154,10 @@ async def stats_file(
     db: AsyncSession,
     settings: Settings,
     format: FileFormat = "csv",
+    group_by: GroupBy = GroupBy.category,
     period: PeriodParam = None,
     from_: FromParam = None,
     to: ToParam = None,
-    group_by: GroupBy = GroupBy.category,
 ) -> Response[bytes]:
     return await stats_download(db, settings, format, resolve(period, from_, to), group_by)
 

@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.auth import page_allow
 from bolin_events.errors import DomainError, VenueClash, not_found
 from bolin_events.models import Event, EventStatus, utcnow
-from bolin_events.routes.page_helpers import (
+from bolin_events.routes.pages.common import (
     AnyRequest,
     attempt,
     done_message,
@@ -22,8 +22,8 @@ from bolin_events.routes.page_helpers import (
     see_other,
     text,
 )
-from bolin_events.routes.params import filters
 from bolin_events.schemas.events import OccurrenceCancel, StatusChange
+from bolin_events.services.filters import Filters
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.events import (
     TRANSITIONS,
@@ -84,7 +84,7 @@ async def events(request: AnyRequest, db: AsyncSession) -> Template:
     refs = await load_refs(db)
     statuses = listed_statuses(status or ALL_STATUSES, staff=True)
     found, _ = await list_events(
-        db, refs, statuses, filters(category, village, None, None), 5000, 0
+        db, refs, statuses, Filters.of(category, village, None, None), 5000, 0
     )
     found = staff_views.matching(found, words)
     pages = max(1, -(-len(found) // PAGE_SIZE))

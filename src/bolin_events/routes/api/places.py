@@ -13,7 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
 from bolin_events.models import Category, Organizer, Programme, Venue, Village
-from bolin_events.routes.params import Limit, Offset
+from bolin_events.routes.deps import Limit, Offset
 from bolin_events.schemas import places as s
 from bolin_events.schemas.common import Page
 from bolin_events.services import places

@@ -16,18 +16,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.auth import SESSION_COOKIE, may, page_allow
 from bolin_events.errors import DomainError, InvalidInput, NotAuthenticated, TooManyRequests
 from bolin_events.models import Role, utcnow
-from bolin_events.routes.api_attendance import reporter_of
-from bolin_events.routes.page_helpers import (
+from bolin_events.routes.deps import client_address, principal, reporter_of
+from bolin_events.routes.pages.common import (
     AnyRequest,
     attempt,
     done_message,
     form_status,
-    principal,
     see_other,
     text,
 )
-from bolin_events.routes.pages_staff_events import EVENT_PAGES
-from bolin_events.routes.params import client_address
+from bolin_events.routes.pages.events import EVENT_PAGES
 from bolin_events.schemas.accounts import PasswordReset, UserChange, UserCreate
 from bolin_events.services.accounts import limits as login_limits
 from bolin_events.services.accounts.tokens import create_web_session, revoke_token, token_principal

@@ -3,13 +3,22 @@ and charts. Thin handlers: parse the period, call services.stats, return a schem
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, Router, get
 from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow, may
+from bolin_events.routes.deps import FromParam, PeriodParam, ToParam
+from bolin_events.routes.downloads import (
+    MEDIA,
+    SVG,
+    FileFormat,
+    chart_response,
+    ledger_download,
+    stats_download,
+)
 from bolin_events.schemas.reports import (
     AnnualReturnOut,
     ChartLink,
@@ -19,32 +28,14 @@ from bolin_events.schemas.reports import (
 )
 from bolin_events.services.stats import links
 from bolin_events.services.stats.annual import annual_return, mapping_doc
-from bolin_events.services.stats.charts import CHART_GROUPING, CHART_TITLES, ChartKind, chart_svg
-from bolin_events.services.stats.files import to_csv, to_xlsx
+from bolin_events.services.stats.charts import CHART_TITLES, ChartKind
 from bolin_events.services.stats.ledger import ledger
 from bolin_events.services.stats.periods import Period, resolve
 from bolin_events.services.stats.queries import GroupBy
 from bolin_events.services.stats.review import review
 from bolin_events.services.stats.summary import statistics
-from bolin_events.services.stats.tables import ledger_table, stats_table
 from bolin_events.settings import Settings
 
-PeriodParam = Annotated[
-    str | None,
-    Parameter(
-        max_length=40,
-        description="2025 (a year), 2025-Q2 (a quarter), 2025-06 (a month); or give from and to",
-    ),
-]
-FromParam = Annotated[
-    str | None, Parameter(query="from", max_length=10, description="first day, e.g. 2025-01-01")
-]
-ToParam = Annotated[
-    str | None, Parameter(query="to", max_length=10, description="last day, included")
-]
-FileFormat = Annotated[
-    Literal["csv", "xlsx"], Parameter(description="csv (UTF-8 with BOM) or xlsx")
-]
 PERIOD_DOC = (
     "\n\nThe period is `period` (2025, 2025-Q2, 2025-06) or `from` and `to` (days in "
     "Asia/Shanghai, `to` included); an occurrence belongs to the period it starts in. A "
@@ -55,51 +46,6 @@ COUNTING_DOC = (
     "of published events (cancelled, postponed and draft events count nothing). 人次 is the "
     "sum of each occurrence's latest report revision; a correction replaces, never adds."
 )
-MEDIA = {
-    "csv": "text/csv",  # Litestar adds "; charset=utf-8"
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-SVG = "image/svg+xml"
-
-
-def download(content: bytes, fmt: str, name: str) -> Response[bytes]:
-    return Response(
-        content,
-        media_type=MEDIA[fmt],
-        headers={
-            "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
-            "Cache-Control": "private, no-store",
-        },
-    )
-
-
-async def stats_download(
-    db: AsyncSession, settings: Settings, fmt: str, chosen: Period, group_by: GroupBy
-) -> Response[bytes]:
-    """The statistics table as a CSV or XLSX download (the API and the reports page)."""
-    table = stats_table(await statistics(db, settings, chosen, group_by))
-    return download(to_csv(table) if fmt == "csv" else to_xlsx(table), fmt,
-                    f"stats-{chosen.key}-{group_by}")
-
-
-async def ledger_download(
-    db: AsyncSession, settings: Settings, fmt: str, chosen: Period
-) -> Response[bytes]:
-    """The ledger (台账) as a CSV or XLSX download (the API and the reports page)."""
-    table = ledger_table(await ledger(db, settings, chosen))
-    return download(to_csv(table) if fmt == "csv" else to_xlsx(table), fmt, f"ledger-{chosen.key}")
-
-
-async def chart_response(
-    db: AsyncSession, settings: Settings, kind: ChartKind, chosen: Period, *, inline: bool = False
-) -> Response[bytes]:
-    """One chart as SVG, kept privately for five minutes."""
-    stats = await statistics(db, settings, chosen, CHART_GROUPING[kind])
-    return Response(
-        chart_svg(stats, kind, inline=inline),
-        media_type=SVG,
-        headers={"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"},
-    )
 
 
 class ReportController(Controller):
@@ -121,10 +67,10 @@ class ReportController(Controller):
         self,
         db: AsyncSession,
         settings: Settings,
+        group_by: GroupBy = GroupBy.category,
         period: PeriodParam = None,
         from_: FromParam = None,
         to: ToParam = None,
-        group_by: GroupBy = GroupBy.category,
     ) -> StatsOut:
         return await statistics(db, settings, resolve(period, from_, to), group_by)
 
@@ -141,10 +87,10 @@ class ReportController(Controller):
         db: AsyncSession,
         settings: Settings,
         format: FileFormat = "csv",
+        group_by: GroupBy = GroupBy.category,
         period: PeriodParam = None,
         from_: FromParam = None,
         to: ToParam = None,
-        group_by: GroupBy = GroupBy.category,
     ) -> Response[bytes]:
         return await stats_download(db, settings, format, resolve(period, from_, to), group_by)
 
@@ -216,10 +162,10 @@ class ReportController(Controller):
         self,
         db: AsyncSession,
         settings: Settings,
+        digits: Annotated[int | None, Parameter(ge=1, le=3)] = None,
         period: PeriodParam = None,
         from_: FromParam = None,
         to: ToParam = None,
-        digits: Annotated[int | None, Parameter(ge=1, le=3)] = None,
     ) -> ReviewOut:
         chosen = resolve(period, from_, to)
         return await review(db, settings, chosen, digits or settings.figure_digits)
@@ -280,12 +226,12 @@ async def chart(
     settings: Settings,
     request: Request[Any, Any, Any],
     kind: ChartKind,
-    period: PeriodParam = None,
-    from_: FromParam = None,
-    to: ToParam = None,
     inline: bool = False,
     expires: Annotated[int, Parameter(ge=0, le=2**62)] = 0,
     signature: Annotated[str | None, Parameter(max_length=64)] = None,
+    period: PeriodParam = None,
+    from_: FromParam = None,
+    to: ToParam = None,
 ) -> Response[bytes]:
     chosen = resolve(period, from_, to)
     _chart_access(request, settings, kind, chosen, expires, signature)

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated
 
-from litestar import Controller, Request, Response, Router, get, post
+from litestar import Controller, Response, Router, get, post
 from litestar.datastructures import UploadFile
-from litestar.di import Provide
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, HeaderParameter, Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.auth import allow, may
+from bolin_events.auth import allow
 from bolin_events.models import utcnow
-from bolin_events.routes.params import Limit, Offset, SlugList, split
+from bolin_events.routes.deps import AnyRequest, Limit, Offset, SlugList, once, reporter_of
 from bolin_events.schemas.attendance import (
     FIGURE_RULES,
     PhotoOut,
@@ -25,16 +23,14 @@ from bolin_events.schemas.attendance import (
 )
 from bolin_events.schemas.common import Page
 from bolin_events.schemas.events import OccurrenceOut
-from bolin_events.services.accounts.users import Principal
 from bolin_events.services.attendance import history, idempotency, photos
 from bolin_events.services.attendance import pending as pending_lists
 from bolin_events.services.attendance import reports as attendance
+from bolin_events.services.filters import split_slugs
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
-from bolin_events.storage import BlobStore, LocalStore
+from bolin_events.storage import BlobStore
 
-AnyRequest = Request[Any, Any, Any]
-Out = TypeVar("Out", ReportOut, PhotoOut)
 IdempotencyKey = Annotated[
     str | None,
     HeaderParameter(
@@ -54,49 +50,6 @@ IDEMPOTENCY_DOC = (
     "body is refused (409 `idempotency_key_reused`). Only successful answers are kept, so a "
     "refused request can be retried after fixing it."
 )
-
-
-def reporter_of(request: AnyRequest) -> attendance.Reporter:
-    principal: Principal = request.scope["user"]
-    everywhere = may(principal, "attendance:all_villages")
-    return attendance.Reporter(
-        principal.user_id, principal.username, None if everywhere else principal.village_ids
-    )
-
-
-def provide_store(settings: Settings) -> BlobStore:
-    return LocalStore(settings.data_dir / "uploads")
-
-
-async def once(
-    db: AsyncSession,
-    user_id: int,
-    header: str | None,
-    wanted: str,
-    model: type[Out],
-    work: Callable[[], Awaitable[Out]],
-    *,
-    dry_run: bool = False,
-) -> Response[Out]:
-    """Run ``work`` unless this Idempotency-Key already has an answer; keep the new answer
-    (a dry run only reads the key: it writes nothing, the key included)."""
-    key = idempotency.check_key(header)
-    claimed = None
-    if key is not None:
-        found = await (idempotency.lookup if dry_run else idempotency.claim)(
-            db, user_id, key, wanted
-        )
-        if isinstance(found, idempotency.Replay):
-            return Response(
-                model.model_validate_json(found.body),
-                status_code=found.status,
-                headers={"Idempotent-Replayed": "true"},
-            )
-        claimed = found
-    out = await work()
-    if claimed is not None:
-        await idempotency.record(db, claimed, 201, out.model_dump_json())
-    return Response(out, status_code=200 if dry_run else 201)
 
 
 class ReportController(Controller):
@@ -172,7 +125,7 @@ class ReportController(Controller):
         refs = await load_refs(db)
         villages: set[int] | None = None
         if village:
-            villages = {refs.villages.id_of(slug) for slug in split(village)}
+            villages = {refs.villages.id_of(slug) for slug in split_slugs(village)}
         else:
             scope = reporter_of(request).villages
             villages = None if scope is None else set(scope)
@@ -188,7 +141,6 @@ class PhotoUpload:
 class PhotoController(Controller):
     path = "/"
     tags = ["attendance"]
-    dependencies = {"store": Provide(provide_store, sync_to_thread=False)}
 
     @post(
         "/occurrences/{occurrence_id:str}/photos",
