@@ -14,9 +14,9 @@ from openpyxl import Workbook
 from PIL import Image
 
 from bolin_events.cli import main
-from bolin_events.client import BolinClient
-from bolin_events.client_cli import upload_rows
-from bolin_events.client_sheet import read_sheet
+from bolin_events.cli.client import upload_rows
+from bolin_events.client.api import BolinClient
+from bolin_events.client.sheet import read_sheet
 from tests.attendance.live import PASSWORD, LiveServer, past_series
 
 

@@ -8,8 +8,8 @@ import httpx
 import pytest
 from openpyxl import Workbook
 
-from bolin_events.client import BolinClient, ClientError
-from bolin_events.client_sheet import read_sheet
+from bolin_events.client.api import BolinClient, ClientError
+from bolin_events.client.sheet import read_sheet
 
 
 def test_sheet_gbk_csv_with_chinese_headers_and_units(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from bolin_events import feed_check
+from bolin_events.cli import feeds as feed_check
 from bolin_events.cli import main
 from tests.conftest import Client
 

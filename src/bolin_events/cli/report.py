@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 import click
 
+from bolin_events.cli.common import in_transaction
 from bolin_events.errors import DomainError
 from bolin_events.services.stats.annual import annual_return
 from bolin_events.services.stats.charts import CHART_GROUPING, ChartKind, chart_svg
@@ -27,8 +28,6 @@ PERIOD_HELP = "2025, 2025-Q2 or 2025-06 (or --from and --to)"
 
 def _read(work: Callable[[Any, Settings], Awaitable[T]]) -> T:
     """Run ``work(session, settings)`` in one transaction; a domain error exits with its text."""
-    from bolin_events.cli import in_transaction  # cli imports this module: no cycle at load
-
     settings = get_settings()
 
     async def guarded(session: Any) -> T:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
-from bolin_events.client import (
+from bolin_events.client.api import (
     Answer,
     BolinClient,
     ClientConfig,
@@ -23,7 +23,7 @@ from bolin_events.client import (
     load_config,
     save_config,
 )
-from bolin_events.client_sheet import LABELS, METHODS, Row, SheetError, read_sheet
+from bolin_events.client.sheet import LABELS, METHODS, Row, SheetError, read_sheet
 
 
 def _fail(message: str, code: int = 1) -> None:

@@ -7,14 +7,18 @@ read feeds. Fetching is one small httpx call whose transport tests replace.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import click
 import httpx
 import icalendar
 import recurring_ical_events  # type: ignore[import-untyped]
+
+from bolin_events.settings import get_settings
 
 MAX_OCTETS = 75
 BOM = b"\xef\xbb\xbf"
@@ -210,3 +214,24 @@ def report_lines(report: Report, days: int = 90, shown: int = 5) -> list[str]:
     else:
         lines.append("✔ 没有问题 / no problems found")
     return lines
+
+
+@click.group("feeds", help="订阅源 / iCal feeds.")
+def feeds_group() -> None:
+    pass
+
+
+@feeds_group.command(
+    "check",
+    help="印海报前检查订阅源 / Check a feed before printing it: URL (default: "
+    "BOLIN_PUBLIC_URL/feeds/all.ics) or a local .ics file. Exit 1 on any problem.",
+)
+@click.argument("source", required=False)
+@click.option("--days", default=90, show_default=True, type=click.IntRange(1, 3660))
+def feeds_check(source: str | None, days: int) -> None:
+    source = source or get_settings().public_url.rstrip("/") + "/feeds/all.ics"
+    click.echo(f"检查 / checking: {source}")
+    report = check_source(source, days=days)
+    click.echo("\n".join(report_lines(report, days)))
+    if report.problems:
+        sys.exit(1)

@@ -1,0 +1,29 @@
+"""The `bolin-events` command: one module per command group, registered on ``main`` here.
+
+Settings come from ``BOLIN_*`` environment variables (``settings.get_settings``).
+"""
+
+from __future__ import annotations
+
+import click
+
+from bolin_events.cli.client import client
+from bolin_events.cli.db import db
+from bolin_events.cli.feeds import feeds_group
+from bolin_events.cli.imports import import_group
+from bolin_events.cli.photos import photos_group
+from bolin_events.cli.report import report
+from bolin_events.cli.seed import seed
+from bolin_events.cli.serve import serve
+from bolin_events.cli.tokens import tokens
+from bolin_events.cli.users import users
+
+
+@click.group(help="柏林镇文化活动管理 / Bolin town events. Settings come from BOLIN_* variables.")
+def main() -> None:
+    pass
+
+
+for command in (serve, db, seed, users, tokens, import_group, report, feeds_group, photos_group,
+                client):
+    main.add_command(command)

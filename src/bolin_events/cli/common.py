@@ -1,0 +1,69 @@
+"""What every command shares: one transaction on a short-lived engine, a domain error told
+plainly with exit code 1, and a progress bar for long runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import click
+
+from bolin_events.db import make_engine, make_sessionmaker, write_session
+from bolin_events.errors import DomainError
+from bolin_events.settings import Settings
+
+T = TypeVar("T")
+
+
+def in_transaction(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
+    """Run ``work(session)`` in one transaction on a short-lived engine.
+
+    It takes SQLite's write lock when it begins (as a request does): a long import that read
+    first would otherwise fail at its first write if the server wrote in between.
+    """
+
+    async def run() -> T:
+        engine = make_engine(settings)
+        try:
+            async with write_session(make_sessionmaker(engine)) as session:
+                return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def fail(message: str) -> None:
+    click.secho(message, fg="red", err=True)
+    sys.exit(1)
+
+
+async def run_domain(work: Awaitable[T]) -> T:
+    """Turn a domain error into a readable message and exit code 1."""
+    try:
+        return await work
+    except DomainError as exc:
+        fail(f"{exc.zh}\n{exc.en}")
+        raise
+
+
+class Progress:
+    """A progress bar on stderr, made once the number of rows is known."""
+
+    def __init__(self, label: str) -> None:
+        self.label, self.done = label, 0
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
