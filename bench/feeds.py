@@ -59,7 +59,7 @@ from bolin_events.services import seeding  # noqa: E402
 from bolin_events.services.feeds.build import Cuts, get_feed  # noqa: E402
 from bolin_events.services.feeds.cache import FeedCache, utc_now  # noqa: E402
 from bolin_events.services.feeds.rows import conditions  # noqa: E402
-from bolin_events.services.feeds.scope import FeedScope, Selection  # noqa: E402
+from bolin_events.services.feeds.scope import FeedScope, FeedSelection  # noqa: E402
 from bolin_events.services.feeds.snapshot import Names, snapshot  # noqa: E402
 from bolin_events.services.refs import load_refs  # noqa: E402
 from bolin_events.settings import Settings  # noqa: E402
@@ -226,14 +226,14 @@ async def build_times(settings: Settings, runs: int = 5) -> tuple[list[float], l
                 refs = await load_refs(session)
                 cuts = Cuts.at(utc_now(), settings)
                 events = list((await session.exec(
-                    select(Event).where(*conditions(Selection(), cuts.past, cuts.today))
+                    select(Event).where(*conditions(FeedSelection(), cuts.past, cuts.today))
                     .order_by(col(Event.starts_at), col(Event.id)))).all())
                 by_event: dict[int, list[Occurrence]] = defaultdict(list)
                 for night in (await session.exec(
                         select(Occurrence).where(Occurrence.state != "scheduled")
                         .order_by(col(Occurrence.recurrence_id)))).all():
                     by_event[night.event_id].append(night)
-                selection = Selection()
+                selection = FeedSelection()
                 header = FeedHeader(name=selection.title(), description=selection.description(),
                                     url=PUBLIC_URL + "/feeds/all.ics",
                                     timezone=settings.timezone)

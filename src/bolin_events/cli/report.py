@@ -11,6 +11,10 @@ import click
 
 from bolin_events.cli.common import in_transaction
 from bolin_events.errors import DomainError
+from bolin_events.schemas.reports import LedgerOut, StatsOut
+from bolin_events.services.filters import KINDS, Filters, Selection
+from bolin_events.services.filters import resolve as resolve_filters
+from bolin_events.services.refs import load_refs
 from bolin_events.services.stats.annual import annual_return
 from bolin_events.services.stats.charts import CHART_GROUPING, ChartKind, chart_svg
 from bolin_events.services.stats.files import Table, to_csv, to_xlsx
@@ -71,6 +75,19 @@ def period_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--period", default=None, help=PERIOD_HELP)(command)
 
 
+def filter_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """--category/--village/--venue/--programme: narrow the nights counted, as the API does."""
+    for kind in reversed(KINDS):
+        command = click.option(f"--{kind}", default=None, help=f"{kind} slugs, comma-separated")(
+            command
+        )
+    return command
+
+
+async def _selected(session: Any, **slugs: str | None) -> Selection:
+    return resolve_filters(await load_refs(session), Filters.of(**slugs))
+
+
 OUTPUT = click.option(
     "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="file"
 )
@@ -84,6 +101,7 @@ def report() -> None:
 
 @report.command("stats", help="统计 / Statistics for a period, grouped, with 同比.")
 @period_options
+@filter_options
 @click.option("--group-by", type=click.Choice([g.value for g in GroupBy]), default="category")
 @FORMAT
 @OUTPUT
@@ -94,21 +112,36 @@ def stats_command(
     group_by: str,
     fmt: str,
     output: Path | None,
+    **slugs: str | None,
 ) -> None:
     chosen = _period(period, first, last)
-    stats = _read(lambda s, settings: statistics(s, settings, chosen, GroupBy(group_by)))
-    _write(stats_table(stats), fmt, output)
+
+    async def work(session: Any, settings: Settings) -> StatsOut:
+        selection = await _selected(session, **slugs)
+        return await statistics(session, settings, chosen, GroupBy(group_by), selection=selection)
+
+    _write(stats_table(_read(work)), fmt, output)
 
 
 @report.command("ledger", help="台账 / The activity ledger: one row per held occurrence.")
 @period_options
+@filter_options
 @FORMAT
 @OUTPUT
 def ledger_command(
-    period: str | None, first: str | None, last: str | None, fmt: str, output: Path | None
+    period: str | None,
+    first: str | None,
+    last: str | None,
+    fmt: str,
+    output: Path | None,
+    **slugs: str | None,
 ) -> None:
     chosen = _period(period, first, last)
-    _write(ledger_table(_read(lambda s, settings: ledger(s, settings, chosen))), fmt, output)
+
+    async def work(session: Any, settings: Settings) -> LedgerOut:
+        return await ledger(session, settings, chosen, selection=await _selected(session, **slugs))
+
+    _write(ledger_table(_read(work)), fmt, output)
 
 
 @report.command("review", help="总结段落 / The review paragraph, ready to paste. PERIOD: 2025 …")

@@ -9,6 +9,7 @@ from litestar import Response
 from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bolin_events.services.filters import Selection
 from bolin_events.services.stats.charts import CHART_GROUPING, ChartKind, chart_svg
 from bolin_events.services.stats.files import to_csv, to_xlsx
 from bolin_events.services.stats.ledger import ledger
@@ -40,19 +41,28 @@ def download(content: bytes, fmt: str, name: str) -> Response[bytes]:
 
 
 async def stats_download(
-    db: AsyncSession, settings: Settings, fmt: str, chosen: Period, group_by: GroupBy
+    db: AsyncSession,
+    settings: Settings,
+    fmt: str,
+    chosen: Period,
+    group_by: GroupBy,
+    selection: Selection | None = None,
 ) -> Response[bytes]:
     """The statistics table as a CSV or XLSX download (the API and the reports page)."""
-    table = stats_table(await statistics(db, settings, chosen, group_by))
+    table = stats_table(await statistics(db, settings, chosen, group_by, selection=selection))
     return download(to_csv(table) if fmt == "csv" else to_xlsx(table), fmt,
                     f"stats-{chosen.key}-{group_by}")
 
 
 async def ledger_download(
-    db: AsyncSession, settings: Settings, fmt: str, chosen: Period
+    db: AsyncSession,
+    settings: Settings,
+    fmt: str,
+    chosen: Period,
+    selection: Selection | None = None,
 ) -> Response[bytes]:
     """The ledger (台账) as a CSV or XLSX download (the API and the reports page)."""
-    table = ledger_table(await ledger(db, settings, chosen))
+    table = ledger_table(await ledger(db, settings, chosen, selection=selection))
     return download(to_csv(table) if fmt == "csv" else to_xlsx(table), fmt, f"ledger-{chosen.key}")
 
 

@@ -26,6 +26,9 @@ from bolin_events.schemas.reports import (
     ReviewOut,
     StatsOut,
 )
+from bolin_events.services.filters import Filters
+from bolin_events.services.filters import resolve as select_nights
+from bolin_events.services.refs import RefData
 from bolin_events.services.stats import links
 from bolin_events.services.stats.annual import annual_return, mapping_doc
 from bolin_events.services.stats.charts import CHART_TITLES, ChartKind
@@ -40,6 +43,11 @@ PERIOD_DOC = (
     "\n\nThe period is `period` (2025, 2025-Q2, 2025-06) or `from` and `to` (days in "
     "Asia/Shanghai, `to` included); an occurrence belongs to the period it starts in. A "
     "period that cannot be read is a 422 saying why."
+)
+FILTER_DOC = (
+    "\n\n`category`, `village`, `venue` and `programme` (slugs, comma-separated) narrow the "
+    "nights counted exactly as they narrow feeds and lists: a night counts for the venue, "
+    "and the village, where it was held, even when it was moved there from the series' venue."
 )
 COUNTING_DOC = (
     "\n\n*Held* sessions (场次) are occurrences that have ended, were not cancelled or skipped, "
@@ -61,38 +69,48 @@ class ReportController(Controller):
         "programme, organizer or month (local months), each beside the same period a year "
         "earlier with 同比. `group_by=total` gives only the totals. Admins and schedulers."
         + COUNTING_DOC
-        + PERIOD_DOC,
+        + PERIOD_DOC
+        + FILTER_DOC,
     )
     async def stats(
         self,
         db: AsyncSession,
         settings: Settings,
+        refs: RefData,
+        filters: Filters,
         group_by: GroupBy = GroupBy.category,
         period: PeriodParam = None,
         from_: FromParam = None,
         to: ToParam = None,
     ) -> StatsOut:
-        return await statistics(db, settings, resolve(period, from_, to), group_by)
+        chosen = resolve(period, from_, to)
+        selection = select_nights(refs, filters)
+        return await statistics(db, settings, chosen, group_by, selection=selection)
 
     @get(
         "/stats/file",
         summary="Statistics as CSV or XLSX",
         description="The statistics table with a totals row. CSV is UTF-8 with a BOM (Excel "
         "opens the Chinese correctly); text that Excel would run as a formula starts with an "
-        "apostrophe. XLSX has a frozen header row, fitted columns and a notes sheet." + PERIOD_DOC,
+        "apostrophe. XLSX has a frozen header row, fitted columns and a notes sheet." + PERIOD_DOC
+        + FILTER_DOC,
         media_type=MEDIA["csv"],
     )
     async def stats_file(
         self,
         db: AsyncSession,
         settings: Settings,
+        refs: RefData,
+        filters: Filters,
         format: FileFormat = "csv",
         group_by: GroupBy = GroupBy.category,
         period: PeriodParam = None,
         from_: FromParam = None,
         to: ToParam = None,
     ) -> Response[bytes]:
-        return await stats_download(db, settings, format, resolve(period, from_, to), group_by)
+        chosen = resolve(period, from_, to)
+        selection = select_nights(refs, filters)
+        return await stats_download(db, settings, format, chosen, group_by, selection)
 
     @get(
         "/ledger",
@@ -100,35 +118,45 @@ class ReportController(Controller):
         description="One row per held occurrence, oldest first: date, time, title, place, "
         "village, organizer, category, 人次 of the latest report (null: not reported), "
         "counting method, who reported it, revision and the number of evidence photos — "
-        "what an inspector checks the figures against." + PERIOD_DOC,
+        "what an inspector checks the figures against." + PERIOD_DOC
+        + FILTER_DOC,
     )
     async def ledger(
         self,
         db: AsyncSession,
         settings: Settings,
+        refs: RefData,
+        filters: Filters,
         period: PeriodParam = None,
         from_: FromParam = None,
         to: ToParam = None,
     ) -> LedgerOut:
-        return await ledger(db, settings, resolve(period, from_, to))
+        chosen = resolve(period, from_, to)
+        return await ledger(db, settings, chosen, selection=select_nights(refs, filters))
 
     @get(
         "/ledger/file",
         summary="The ledger as CSV or XLSX",
         description="The ledger with a totals row (sessions, 人次, photos); the same file "
-        "rules as the statistics file." + PERIOD_DOC,
+        "rules as the statistics file." + PERIOD_DOC
+        + FILTER_DOC,
         media_type=MEDIA["csv"],
     )
     async def ledger_file(
         self,
         db: AsyncSession,
         settings: Settings,
+        refs: RefData,
+        filters: Filters,
         format: FileFormat = "csv",
         period: PeriodParam = None,
         from_: FromParam = None,
         to: ToParam = None,
     ) -> Response[bytes]:
-        return await ledger_download(db, settings, format, resolve(period, from_, to))
+        chosen = resolve(period, from_, to)
+        return await ledger_download(
+            db, settings, format, chosen, select_nights(refs, filters)
+        )
 
     @get(
         "/annual-return",

@@ -32,7 +32,7 @@ from bolin_events.calendar import FeedHeader, render_event, render_feed
 from bolin_events.models import Event, Occurrence, Programme
 from bolin_events.services.feeds.cache import FeedCache, RenderedFeed
 from bolin_events.services.feeds.rows import conditions, hidden_nights, read_rows, zones_used
-from bolin_events.services.feeds.scope import FILTER_NAMES, FeedScope, Selection, resolve
+from bolin_events.services.feeds.scope import FeedScope, FeedSelection, resolve
 from bolin_events.services.feeds.snapshot import Names, snapshot
 from bolin_events.services.refs import RefData
 from bolin_events.services.timing import zone
@@ -106,9 +106,7 @@ async def get_feed(
     session: AsyncSession, refs: RefData, cache: FeedCache, settings: Settings, scope: FeedScope
 ) -> RenderedFeed:
     """The feed's bytes: from memory while the data version holds, else rebuilt from blocks."""
-    selection = await resolve(
-        session, refs, scope.kind, scope.key, dict(zip(FILTER_NAMES, scope.filters, strict=True))
-    )
+    selection = await resolve(session, refs, scope)
     cuts = Cuts.at(cache.clock(), settings)
     version = await data_version(session)
     key = (scope, version, refs_fingerprint(refs), cuts)
@@ -132,7 +130,7 @@ async def build_feed(
     cache: FeedCache,
     settings: Settings,
     scope: FeedScope,
-    selection: Selection,
+    selection: FeedSelection,
     cuts: Cuts,
     modified: datetime,
 ) -> RenderedFeed:
@@ -140,7 +138,7 @@ async def build_feed(
     connection = await session.connection()
     conds = conditions(selection, cuts.past, cuts.today)
     events, nights = await read_rows(connection, conds)
-    kept = await hidden_nights(connection, events, nights, selection.venues)
+    kept = await hidden_nights(connection, events, nights, selection.places)
 
     names = Names(refs)
     names_key = hash(refs_fingerprint(refs))

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlmodel import col, select
+from sqlmodel import col
 
 from bolin_events.calendar import ZoneUse
 from bolin_events.models import (
@@ -22,7 +22,8 @@ from bolin_events.models import (
     Occurrence,
     OccurrenceState,
 )
-from bolin_events.services.feeds.scope import Selection
+from bolin_events.services.feeds.scope import FeedSelection
+from bolin_events.services.filters import Selection
 from bolin_events.services.timing import zone
 
 
@@ -79,7 +80,9 @@ NIGHT_COLUMNS = tuple(col(getattr(Occurrence, name)) for name in NightRecord._fi
 MOVED = (OccurrenceState.moved, OccurrenceState.cancelled)
 
 
-def conditions(selection: Selection, past: datetime, today: datetime) -> list[ColumnElement[bool]]:
+def conditions(
+    selection: FeedSelection, past: datetime, today: datetime
+) -> list[ColumnElement[bool]]:
     """Public events in scope; past ones go after ``feed_past_days``, cancelled ones once over."""
     conds: list[ColumnElement[bool]] = [col(Event.status).in_(PUBLIC_STATUSES)]
     if selection.event_id is not None:
@@ -88,37 +91,30 @@ def conditions(selection: Selection, past: datetime, today: datetime) -> list[Co
         conds.append(col(Event.span_end) > past)
         conds.append(or_(col(Event.status) != EventStatus.cancelled,
                          col(Event.span_end) > today))
-    if selection.categories is not None:
-        conds.append(col(Event.category_id).in_(selection.categories))
-    if selection.programmes is not None:
-        conds.append(col(Event.programme_id).in_(selection.programmes))
-    if selection.venues is not None:
-        moved_here = select(Occurrence.event_id).where(
-            col(Occurrence.venue_id).in_(selection.venues), col(Occurrence.state).in_(MOVED))
-        conds.append(or_(col(Event.venue_id).in_(selection.venues),
-                         col(Event.id).in_(moved_here)))
+    conds.extend(selection.places.listed_event_conditions())  # the one filter rule
     return conds
 
 
 async def hidden_nights(connection: AsyncConnection, events: Sequence[EventRecord],
                          nights: dict[int, list[NightRecord]],
-                         venues: frozenset[int] | None) -> dict[int, frozenset[datetime]]:
+                         places: Selection) -> dict[int, frozenset[datetime]]:
     """Events that stay, each with the rule instances this feed hides (EXDATE, no override).
 
-    A venue or village feed hides nights moved somewhere else, and shows a series held
-    elsewhere only for the nights moved here. A series with nothing left is dropped
-    (ICAL.md); finding out needs the database only when its exceptions are all skips.
+    Each night is where it happens (services.filters): a venue or village feed hides nights
+    moved somewhere else, and shows a series held elsewhere only for the nights moved here.
+    A series with nothing left is dropped (ICAL.md); finding out needs the database only when
+    its exceptions are all skips.
     """
     kept: dict[int, frozenset[datetime]] = {}
     elsewhere: list[int] = []
     only_skips: list[int] = []
     for event in events:
         own = nights.get(event.id, [])
-        if venues is not None and event.rrule and event.venue_id not in venues:
+        if event.rrule and not places.holds_night_at(event.venue_id):
             elsewhere.append(event.id)
             continue
-        hidden = frozenset(n.recurrence_id for n in own if venues is not None
-                           and n.state in MOVED and n.venue_id not in venues)
+        hidden = frozenset(n.recurrence_id for n in own
+                           if n.state in MOVED and not places.holds_night_at(n.venue_id))
         kept[event.id] = hidden
         if own and not any(n.state in MOVED and n.recurrence_id not in hidden for n in own):
             only_skips.append(event.id)
@@ -130,7 +126,7 @@ async def hidden_nights(connection: AsyncConnection, events: Sequence[EventRecor
                           col(Occurrence.venue_id), col(Occurrence.state))
                 .where(col(Occurrence.event_id).in_(elsewhere)))):
             every[row.event_id].add(row.recurrence_id)
-            if row.state in MOVED and venues is not None and row.venue_id in venues:
+            if row.state in MOVED and places.holds_night_at(row.venue_id):
                 here[row.event_id].add(row.recurrence_id)
         kept.update({i: frozenset(every[i] - here[i]) for i in elsewhere})
     if only_skips:

@@ -13,13 +13,10 @@ from bolin_events.calendar import (
 )
 from bolin_events.errors import InvalidInput, NotFound
 from bolin_events.models import (
-    Category,
     Event,
     EventStatus,
-    Programme,
-    Venue,
-    Village,
 )
+from bolin_events.services import filters
 from bolin_events.services.filters import split_slugs
 from bolin_events.services.refs import RefData
 
@@ -32,7 +29,9 @@ MAX_FILTER_CHARS = 1000
 KINDS = ("categories", "villages", "venues", "programmes", "events")
 
 
-FILTER_NAMES = ("category", "village", "venue", "programme")
+FILTER_NAMES = filters.KINDS  # the query parameters that narrow any feed
+SINGULAR = {"categories": "category", "villages": "village", "venues": "venue",
+            "programmes": "programme"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,70 +91,36 @@ ABOUT = Label("重庆市江津区柏林镇文化活动与文旅日历，随时�
               "Culture and tourism events in Bolin town, Jiangjin, Chongqing; kept up to date.")
 
 
-@dataclass
-class Selection:
-    """A feed's scope: ``None`` means "any"; each narrowing intersects (OR within one kind)."""
+@dataclass(frozen=True)
+class FeedSelection:
+    """A feed's scope: one event's, or what the filters of its path and query select."""
 
-    parts: list[Label] = field(default_factory=lambda: [TOWN])
+    places: filters.Selection = field(default_factory=filters.Selection)
     event_id: int | None = None
-    categories: frozenset[int] | None = None
-    programmes: frozenset[int] | None = None
-    venues: frozenset[int] | None = None
-
-    def narrow(self, name: str, ids: set[int]) -> None:
-        current: frozenset[int] | None = getattr(self, name)
-        setattr(self, name, frozenset(ids) if current is None else current & ids)
+    event_title: Label | None = None
 
     def title(self) -> str:
-        zh = " · ".join(p.zh for p in self.parts)
-        en = " · ".join(p.en or p.zh for p in self.parts)
+        parts = [TOWN, *([self.event_title] if self.event_title else []), *self.places.labels]
+        zh = " · ".join(p.zh for p in parts)
+        en = " · ".join(p.en or p.zh for p in parts)
         return f"{zh} / {en}"
 
     def description(self) -> str:
         return ABOUT.joined("\n")
 
 
-async def resolve(session: AsyncSession, refs: RefData, kind: str, key: str,
-                  filters: dict[str, tuple[str, ...]]) -> Selection:
+async def resolve(session: AsyncSession, refs: RefData, scope: FeedScope) -> FeedSelection:
     """The scope of ``/feeds/{kind}/{key}.ics?filters``; an unknown slug or event is a 404."""
-    selection = Selection()
-    if kind == "events":
+    event_id, event_title = None, None
+    places = filters.Selection()
+    if scope.kind == "events":
+        key = scope.key
         event = await session.get(Event, int(key)) if key.isdigit() and len(key) < 12 else None
         if event is None or event.status == EventStatus.draft:
             raise NotFound(f"找不到活动：{key}", f"No event {key!r} exists.",
                            [{"field": "event", "value": key}])
-        selection.event_id = event.id
-        selection.parts.append(Label(event.title_zh, event.title_en))
-    elif kind != "all":
-        singular = {"categories": "category", "villages": "village", "venues": "venue",
-                    "programmes": "programme"}.get(kind)
-        if singular is None:
-            raise NotFound(f"没有「{kind}」类的订阅。", f"There are no {kind!r} feeds.",
-                           [{"field": "kind", "value": kind}])
-        _narrow(refs, selection, singular, (key,))
-    for name, slugs in filters.items():
-        if slugs:
-            _narrow(refs, selection, name, slugs)
-    return selection
-
-
-def _narrow(refs: RefData, selection: Selection, kind: str, slugs: tuple[str, ...]) -> None:
-    rows: list[Category | Village | Venue | Programme]
-    if kind == "category":
-        rows = [refs.categories.get(s) for s in slugs]
-        selection.narrow("categories", {r.id or 0 for r in rows})
-    elif kind == "village":
-        rows = [refs.villages.get(s) for s in slugs]
-        selection.narrow("venues", refs.venues_in(r.id for r in rows))
-    elif kind == "venue":
-        rows = [refs.venues.get(s) for s in slugs]
-        selection.narrow("venues", {r.id or 0 for r in rows})
-    else:
-        programmes = [refs.programmes.get(s) for s in slugs]
-        rows = list(programmes)
-        ids: set[int] = set()
-        for programme in programmes:
-            ids |= refs.programme_and_descendants(programme.id or 0)
-        selection.narrow("programmes", ids)
-    selection.parts.append(Label("、".join(r.name_zh for r in rows),
-                                 ", ".join(r.name_en or r.name_zh for r in rows)))
+        event_id, event_title = event.id, Label(event.title_zh, event.title_en)
+    elif scope.kind != "all":
+        places = filters.resolve(refs, filters.Filters.named(SINGULAR[scope.kind], [scope.key]))
+    query = filters.Filters(*(list(slugs) for slugs in scope.filters))
+    return FeedSelection(places & filters.resolve(refs, query), event_id, event_title)

@@ -21,7 +21,7 @@ from bolin_events.schemas.events import (
     EventOut,
     OccurrenceOut,
 )
-from bolin_events.services.filters import Filters
+from bolin_events.services.filters import Filters, resolve
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.occurrences import occurrence_id
 from bolin_events.services.timing import (
@@ -52,25 +52,12 @@ async def list_events(
     limit: int,
     offset: int,
 ) -> tuple[list[EventOut], int]:
-    query = select(Event).where(col(Event.status).in_(statuses))
-    if filters.categories:
-        query = query.where(
-            col(Event.category_id).in_({refs.categories.get(s).id for s in filters.categories})
-        )
-    if filters.venues:
-        query = query.where(
-            col(Event.venue_id).in_({refs.venues.get(s).id for s in filters.venues})
-        )
-    if filters.villages:
-        village_ids = {refs.villages.get(s).id for s in filters.villages}
-        query = query.where(
-            col(Event.venue_id).in_(refs.venues_in(village_ids))
-        )
-    if filters.programmes:
-        ids: set[int] = set()
-        for slug in filters.programmes:
-            ids |= refs.programme_and_descendants(refs.programmes.get(slug).id or 0)
-        query = query.where(col(Event.programme_id).in_(ids))
+    """Events with these statuses that the filters select (services.filters: an event is in a
+    village or at a venue when one of its nights is), in order of their first start."""
+    selection = resolve(refs, filters)
+    query = select(Event).where(
+        col(Event.status).in_(statuses), *selection.listed_event_conditions()
+    )
     total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()
     events = list(
         (
@@ -165,11 +152,13 @@ async def visible_occurrences(
     *,
     limit: int | None = None,
 ) -> list[tuple[Occurrence, Event]]:
-    """What a calendar shows in a window: public events, skipped nights left out.
+    """What a calendar shows in a window: public events, skipped nights left out, each night
+    where it happens (services.filters).
 
     ``limit`` keeps the first ones (a page listing "what's next" needs no more).
     """
     window_check(start, end)
+    selection = resolve(refs, filters)
     query = (
         select(Occurrence, Event)
         .join(Event, col(Event.id) == Occurrence.event_id)
@@ -178,28 +167,10 @@ async def visible_occurrences(
             Occurrence.state != OccurrenceState.skipped,
             Occurrence.starts_at < end,
             Occurrence.ends_at > start,
+            *selection.night_conditions(),
         )
         .order_by(col(Occurrence.starts_at), col(Occurrence.event_id))
     )
-    if filters.categories:
-        ids = {refs.categories.get(s).id for s in filters.categories}
-        query = query.where(col(Event.category_id).in_(ids))
-    venue_ids: set[int | None] | None = None
-    if filters.venues:
-        venue_ids = {refs.venues.get(s).id for s in filters.venues}
-    if filters.villages:
-        village_ids = {refs.villages.get(s).id for s in filters.villages}
-        in_villages: set[int | None] = set(refs.venues_in(village_ids))
-        venue_ids = in_villages if venue_ids is None else venue_ids & in_villages
-    if venue_ids is not None:
-        query = query.where(col(Occurrence.venue_id).in_(venue_ids))
-    if filters.programmes:
-        programme_ids: set[int] = set()
-        for slug in filters.programmes:
-            programme = refs.programmes.get(slug)
-            assert programme.id is not None
-            programme_ids |= refs.programme_and_descendants(programme.id)
-        query = query.where(col(Event.programme_id).in_(programme_ids))
     if limit is not None:
         query = query.limit(limit)
     return [(o, e) for o, e in (await session.exec(query)).all()]

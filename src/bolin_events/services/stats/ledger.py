@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.models import AttendanceReport, Event, Occurrence, ReportPhoto, User, utcnow
 from bolin_events.schemas.reports import LedgerOut, LedgerRow
 from bolin_events.services.attendance.held import is_held, is_latest
+from bolin_events.services.filters import Selection
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.stats.periods import Period
 from bolin_events.services.stats.summary import period_out
@@ -30,8 +31,14 @@ METHOD_ZH = {
 
 
 async def ledger(
-    session: AsyncSession, settings: Settings, period: Period, *, now: datetime | None = None
+    session: AsyncSession,
+    settings: Settings,
+    period: Period,
+    *,
+    now: datetime | None = None,
+    selection: Selection | None = None,
 ) -> LedgerOut:
+    """One row per held night of the period (narrowed by ``selection``), oldest first."""
     now = now or utcnow()
     start, end = period.bounds(zone(settings.timezone))
     latest = aliased(AttendanceReport, name="latest")
@@ -61,7 +68,7 @@ async def ledger(
         .join(Event, col(Event.id) == col(Occurrence.event_id))
         .outerjoin(latest, is_latest(latest))
         .outerjoin(User, col(User.id) == col(latest.reported_by))
-        .where(*is_held(start, end, now))
+        .where(*is_held(start, end, now), *(selection or Selection()).night_conditions())
         .order_by(col(Occurrence.starts_at), col(Occurrence.id))
     )
     refs = await load_refs(session)

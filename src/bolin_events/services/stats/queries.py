@@ -33,6 +33,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.models import AttendanceReport, Event, Occurrence, Venue
 from bolin_events.services.attendance.held import is_held, is_latest
+from bolin_events.services.filters import Selection
 from bolin_events.services.stats.periods import Period
 
 FIGURES = ("people", "residents", "visitors", "onsite", "online", "volunteers")
@@ -124,7 +125,9 @@ def group_key(group_by: GroupBy, dialect: str, window: Window) -> ColumnElement[
     return key
 
 
-def held_in(window: Window, key: ColumnElement[Any], *, venues: bool) -> Subquery:
+def held_in(
+    window: Window, key: ColumnElement[Any], *, venues: bool, selection: Selection
+) -> Subquery:
     """One row per held occurrence of the window: its group key and its latest report
     (``venues``: join the venue, for a key that needs its village)."""
     latest = aliased(AttendanceReport, name="latest")
@@ -145,17 +148,25 @@ def held_in(window: Window, key: ColumnElement[Any], *, venues: bool) -> Subquer
         .select_from(Occurrence)
         .join(Event, col(Event.id) == col(Occurrence.event_id))
         .outerjoin(latest, is_latest(latest))
-        .where(*is_held(window.start, window.end, window.now))
+        .where(*is_held(window.start, window.end, window.now), *selection.night_conditions())
     )
     if venues:
         query = query.outerjoin(Venue, col(Venue.id) == col(Occurrence.venue_id))
     return query.subquery("held")
 
 
-async def figures(session: AsyncSession, window: Window, group_by: GroupBy) -> list[Figures]:
-    """The window's figures, one per group, in no particular order."""
+async def figures(
+    session: AsyncSession, window: Window, group_by: GroupBy, selection: Selection | None = None
+) -> list[Figures]:
+    """The window's figures, one per group, in no particular order; ``selection`` narrows the
+    nights counted the way every list and feed is narrowed (services.filters)."""
     dialect = session.bind.dialect.name if session.bind else "sqlite"
-    held = held_in(window, group_key(group_by, dialect, window), venues=group_by == GroupBy.village)
+    held = held_in(
+        window,
+        group_key(group_by, dialect, window),
+        venues=group_by == GroupBy.village,
+        selection=selection or Selection(),
+    )
     sums = [func.coalesce(func.sum(held.c[name]), 0).label(name) for name in FIGURES]
     query = select(
         held.c.key,

@@ -9,6 +9,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.models import utcnow
 from bolin_events.schemas.reports import PeriodOut, StatsOut, StatsRow
+from bolin_events.services.filters import Selection
 from bolin_events.services.refs import RefData, Table, load_refs
 from bolin_events.services.stats import wording
 from bolin_events.services.stats.periods import Period
@@ -31,10 +32,15 @@ def period_out(period: Period) -> PeriodOut:
 
 
 async def grouped(
-    session: AsyncSession, settings: Settings, period: Period, group_by: GroupBy, now: datetime
+    session: AsyncSession,
+    settings: Settings,
+    period: Period,
+    group_by: GroupBy,
+    now: datetime,
+    selection: Selection | None = None,
 ) -> dict[str | None, Figures]:
     window = window_of(period, zone(settings.timezone), now)
-    return {f.key: f for f in await figures(session, window, group_by)}
+    return {f.key: f for f in await figures(session, window, group_by, selection)}
 
 
 def _a_year_later(key: str | None) -> str | None:
@@ -93,11 +99,16 @@ def stats_row(
 
 
 async def both_years(
-    session: AsyncSession, settings: Settings, period: Period, group_by: GroupBy, now: datetime
+    session: AsyncSession,
+    settings: Settings,
+    period: Period,
+    group_by: GroupBy,
+    now: datetime,
+    selection: Selection | None = None,
 ) -> tuple[dict[str | None, Figures], dict[str | None, Figures]]:
     """The period's figures and those of the same period a year earlier."""
-    current = await grouped(session, settings, period, group_by, now)
-    before = await grouped(session, settings, period.year_earlier(), group_by, now)
+    current = await grouped(session, settings, period, group_by, now, selection)
+    before = await grouped(session, settings, period.year_earlier(), group_by, now, selection)
     return current, before
 
 
@@ -108,15 +119,19 @@ async def statistics(
     group_by: GroupBy,
     *,
     now: datetime | None = None,
+    selection: Selection | None = None,
 ) -> StatsOut:
     """Rows by ``group_by`` (months in order, anything else busiest first; a group held only
-    last year is kept, to show its fall), and the totals."""
+    last year is kept, to show its fall), and the totals; ``selection`` narrows both years'
+    nights like any filtered list (services.filters)."""
     now = now or utcnow()
-    totals_now, totals_before = await both_years(session, settings, period, GroupBy.total, now)
+    totals_now, totals_before = await both_years(
+        session, settings, period, GroupBy.total, now, selection
+    )
     rows: list[StatsRow] = []
     if group_by != GroupBy.total:
         refs = await load_refs(session)
-        current, before = await both_years(session, settings, period, group_by, now)
+        current, before = await both_years(session, settings, period, group_by, now, selection)
         if group_by == GroupBy.month:
             before = {_a_year_later(key): f for key, f in before.items()}
             keys: list[str | None] = [f"{m:%Y-%m}" for m in period.months()]
