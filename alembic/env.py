@@ -6,7 +6,7 @@ import asyncio
 from typing import Any
 
 from alembic import context
-from sqlalchemy import String
+from sqlalchemy import Enum, String
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
@@ -26,6 +26,8 @@ def database_url() -> str:
 
 def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
     """Migrations spell storage types, so they never import application code."""
+    if type_ == "type" and isinstance(obj, Enum) and not obj.native_enum:
+        return f"sa.String(length={obj.length})"  # its CHECK is a constraint of its own
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
     if type_ == "type" and isinstance(obj, AutoString | String) and obj.length:
@@ -36,6 +38,12 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 
 
 def do_run_migrations(connection: Connection) -> None:
+    if connection.dialect.name == "sqlite":
+        # Batch mode copies a table and drops the old one: with foreign keys on, the drop
+        # would cascade to every row that refers to it. (A no-op inside a transaction, so
+        # said, and its implicit transaction ended, before the migrations' one begins.)
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

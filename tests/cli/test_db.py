@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 from bolin_events import migrate
-from tests.cli.conftest import Cli, column, seed_report, table_names
+from tests.cli.conftest import Cli, column, row_counts, run_sql, seed_report, table_names
 
 MODEL_TABLES = {table.name for table in SQLModel.metadata.sorted_tables}
 
@@ -73,3 +76,53 @@ def schema_differences(url: str) -> list[Any]:
             await engine.dispose()
 
     return asyncio.run(run())
+
+
+def test_constraint_migration_keeps_every_row_both_ways(cli: Cli) -> None:
+    assert cli("seed").exit_code == 0  # head, with the demo season and its reports
+    counts = row_counts(cli.url)
+
+    down = cli("db", "downgrade", "0003")
+    after_down = row_counts(cli.url)
+    up = cli("db", "upgrade")
+
+    assert down.exit_code == 0 and up.exit_code == 0
+    assert counts["occurrence"] > 0 and counts["attendance_report"] > 0
+    assert after_down == counts
+    assert row_counts(cli.url) == counts
+    assert schema_differences(cli.url) == []
+
+
+@pytest.mark.parametrize(("table", "column_name"), [("event", "status"),
+                                                    ("occurrence", "state")])
+def test_the_database_refuses_a_state_outside_the_list(
+    cli: Cli, table: str, column_name: str
+) -> None:
+    assert cli("seed", "--no-demo").exit_code == 0
+    assert cli("seed").exit_code == 0
+
+    with pytest.raises(IntegrityError) as refused:
+        run_sql(cli.url, f"UPDATE {table} SET {column_name} = 'bogus'")
+
+    assert f"ck_{table}_{column_name}" in str(refused.value)
+    assert "bogus" not in column(cli.url, f"SELECT DISTINCT {column_name} FROM {table}")
+
+
+@pytest.mark.postgres
+def test_postgresql_names_made_before_the_convention_are_renamed(
+    postgres_database: str, tmp_path: Path
+) -> None:
+    cli = Cli(tmp_path / "data", postgres_database)
+    assert cli("db", "upgrade", "0003").exit_code == 0
+    for table, name in [("event", "pk"), ("event", "uid"), ("occurrence", "event_id")]:
+        new = {"pk": f"pk_{table}", "uid": f"uq_{table}_uid"}.get(
+            name, f"fk_{table}_{name}_event")
+        old = {"pk": f"{table}_pkey", "uid": f"{table}_uid_key"}.get(name, f"{table}_{name}_fkey")
+        run_sql(postgres_database, f'ALTER TABLE "{table}" RENAME CONSTRAINT "{new}" TO "{old}"')
+
+    assert cli("db", "upgrade").exit_code == 0
+
+    names = set(column(postgres_database, "SELECT conname FROM pg_constraint"))
+    assert {"pk_event", "uq_event_uid", "fk_occurrence_event_id_event"} <= names
+    assert not {"event_pkey", "event_uid_key", "occurrence_event_id_fkey"} & names
+    assert schema_differences(postgres_database) == []

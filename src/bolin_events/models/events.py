@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from bolin_events.models.base import UTCDateTime, utcnow
+from bolin_events.models.base import UTCDateTime, state_column, utcnow
 
 
 class EventStatus(StrEnum):
@@ -48,7 +48,9 @@ class Event(SQLModel, table=True):
     ends_at: datetime = Field(sa_type=UTCDateTime)
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
     rrule: str | None = Field(default=None, max_length=500)
-    status: str = Field(default=EventStatus.draft, max_length=16, index=True)
+    status: EventStatus = Field(
+        default=EventStatus.draft, sa_type=state_column(EventStatus, "status"), index=True
+    )
     status_reason: str | None = Field(default=None, max_length=500)
     sequence: int = 0
     capacity: int | None = None
@@ -85,6 +87,8 @@ class Occurrence(SQLModel, table=True):
     starts_at: datetime = Field(sa_type=UTCDateTime)
     ends_at: datetime = Field(sa_type=UTCDateTime)
     venue_id: int | None = Field(default=None, foreign_key="venue.id")
-    state: str = Field(default=OccurrenceState.scheduled, max_length=16)
+    state: OccurrenceState = Field(
+        default=OccurrenceState.scheduled, sa_type=state_column(OccurrenceState, "state")
+    )
     reason: str | None = Field(default=None, max_length=500)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -1,10 +1,10 @@
-"""Field types and the one pagination shape every list uses."""
+"""Field types every schema shares, and the short reference to another thing."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Generic, TypeVar
+from typing import Annotated
 
 from pydantic import (
     AfterValidator,
@@ -58,16 +58,6 @@ When = Annotated[datetime | date, BeforeValidator(_date_or_datetime)]
 
 class Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", from_attributes=True)
-
-
-T = TypeVar("T")
-
-
-class Page(BaseModel, Generic[T]):
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
 
 
 class Ref(BaseModel):

@@ -8,6 +8,7 @@ from typing import Annotated
 from litestar import Controller, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
+from litestar.pagination import OffsetPagination
 from litestar.params import Body, HeaderParameter, Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -21,7 +22,6 @@ from bolin_events.schemas.attendance import (
     ReportIn,
     ReportOut,
 )
-from bolin_events.schemas.common import Page
 from bolin_events.schemas.events import OccurrenceOut
 from bolin_events.services.attendance import history, idempotency, photos
 from bolin_events.services.attendance import pending as pending_lists
@@ -121,7 +121,7 @@ class ReportController(Controller):
         village: SlugList = None,
         limit: Limit = 100,
         offset: Offset = 0,
-    ) -> Page[OccurrenceOut]:
+    ) -> OffsetPagination[OccurrenceOut]:
         refs = await load_refs(db)
         villages: set[int] | None = None
         if village:
@@ -130,7 +130,7 @@ class ReportController(Controller):
             scope = reporter_of(request).villages
             villages = None if scope is None else set(scope)
         items, total = await pending_lists.pending(db, refs, villages, utcnow(), limit, offset)
-        return Page[OccurrenceOut](items=items, total=total, limit=limit, offset=offset)
+        return OffsetPagination[OccurrenceOut](items=items, total=total, limit=limit, offset=offset)
 
 
 @dataclass

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from litestar import Controller, delete, get, patch, post
+from litestar.pagination import OffsetPagination
 from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
 from bolin_events.errors import not_found
 from bolin_events.routes.deps import AnyRequest, Limit, Offset, check_visible, sees_drafts
-from bolin_events.schemas.common import Page
 from bolin_events.schemas.events import (
     EventCreate,
     EventOut,
@@ -59,11 +59,11 @@ class EventController(Controller):
         status: str | None = Parameter(
             default=None, max_length=100, description="comma-separated statuses"
         ),
-    ) -> Page[EventOut]:
+    ) -> OffsetPagination[EventOut]:
         statuses = listed_statuses(status, staff=sees_drafts(request))
         items, total = await list_events(db, refs, statuses, filters, limit, offset)
         items = [with_calendar(settings, item) for item in items]
-        return Page[EventOut](items=items, total=total, limit=limit, offset=offset)
+        return OffsetPagination[EventOut](items=items, total=total, limit=limit, offset=offset)
 
     @get("/{event_id:int}", summary="Get one event", description="Drafts only for staff.")
     async def get_event(

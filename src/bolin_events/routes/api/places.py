@@ -7,6 +7,7 @@ when Litestar reads them.
 from typing import Any
 
 from litestar import Router, get, patch, post
+from litestar.pagination import OffsetPagination
 from pydantic import BaseModel
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -15,7 +16,6 @@ from bolin_events.auth import allow
 from bolin_events.models import Category, Organizer, Programme, Venue, Village
 from bolin_events.routes.deps import Limit, Offset
 from bolin_events.schemas import places as s
-from bolin_events.schemas.common import Page
 from bolin_events.services import places
 from bolin_events.services.refs import KIND_NAMES, load_refs
 
@@ -34,7 +34,7 @@ def place_controller(
     async def list_items(db: AsyncSession, limit: Limit = 100, offset: Offset = 0) -> Any:
         rows, total = await places.listing(db, model, limit, offset)
         refs = await load_refs(db)
-        return Page[out_schema](  # type: ignore[valid-type]
+        return OffsetPagination[out_schema](
             items=[places.to_out(refs, row) for row in rows],
             total=total,
             limit=limit,
@@ -53,7 +53,7 @@ def place_controller(
         row = await places.update(db, model, slug, data)
         return places.to_out(await load_refs(db), row)
 
-    list_items.__annotations__["return"] = Page[out_schema]  # type: ignore[valid-type]
+    list_items.__annotations__["return"] = OffsetPagination[out_schema]
     get_item.__annotations__["return"] = out_schema
     create_item.__annotations__.update(data=in_schema, **{"return": out_schema})
     update_item.__annotations__.update(data=update_schema, **{"return": out_schema})

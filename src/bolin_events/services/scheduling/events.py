@@ -48,7 +48,7 @@ TEXT_FIELDS = (
 TIMING_FIELDS = ("all_day", "start", "end", "timezone", "rrule")
 
 
-TRANSITIONS: dict[str, dict[str, set[str]]] = {
+TRANSITIONS: dict[str, dict[EventStatus, set[EventStatus]]] = {
     "publish": {EventStatus.published: {EventStatus.draft, EventStatus.postponed}},
     "cancel": {
         EventStatus.cancelled: {EventStatus.draft, EventStatus.published, EventStatus.postponed}

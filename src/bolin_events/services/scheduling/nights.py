@@ -78,7 +78,7 @@ async def move_occurrence(
 
 
 async def _set_state(
-    session: AsyncSession, event: Event, occ: Occurrence, state: str, reason: str | None
+    session: AsyncSession, event: Event, occ: Occurrence, state: OccurrenceState, reason: str | None
 ) -> tuple[Event, Occurrence]:
     occ.state, occ.reason, occ.updated_at = state, reason, utcnow()
     touch(event)

@@ -178,7 +178,7 @@ async def visible_occurrences(
 
 def occurrence_out(refs: RefData, occ: Occurrence, event: Event) -> OccurrenceOut:
     tz = zone(event.timezone)
-    status = occ.state
+    status: OccurrenceState | EventStatus = occ.state
     if event.status in (EventStatus.cancelled, EventStatus.postponed):
         status = event.status
     return OccurrenceOut(
