@@ -2,7 +2,9 @@
 
 The suite runs on the database named by ``BOLIN_TEST_DATABASE_URL`` (an async SQLAlchemy URL);
 without it, on a fresh SQLite file. The schema is made once per run by the real Alembic
-migrations; every test starts from empty tables.
+migrations, and one app serves the whole run: every test gets it with empty tables, fresh
+caches, settings of its own (a data directory of its own) and an engine in its own event
+loop. Passwords are hashed at the lowest argon2 cost (``BOLIN_PASSWORD_HASH_*``).
 """
 
 from __future__ import annotations
@@ -16,18 +18,21 @@ from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
+from bolin_events.services.accounts.passwords import hash_password
 from litestar import Litestar
 from sqlalchemy import Table, select, text
 from sqlmodel import SQLModel
 
 from bolin_events import migrate
-from bolin_events.app import close_database, create_app, open_database
+from bolin_events.app import close_database, create_app, fresh_state, open_database
 from bolin_events.models import Role, User, UserVillage
 from bolin_events.services import seeding
 from bolin_events.services.accounts.tokens import create_token
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
+from tests.support.db import PASSWORD, postgres_admin_url, run_sql
+
+__all__ = ["PASSWORD", "Client", "Staff", "make_user"]
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 # The database kind under test, for fixtures that start their own servers or CLI runs: each
@@ -37,7 +42,6 @@ DATABASE_KINDS = (
     if os.environ.get("BOLIN_TEST_DATABASE_URL", "").startswith("postgresql")
     else ["sqlite"]
 )
-PASSWORD = "correct horse battery"
 
 
 @pytest.fixture(scope="session")
@@ -49,28 +53,33 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def migrated(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
-    settings = Settings(database_url=database_url, data_dir=tmp_path_factory.mktemp("data"))
-    migrate.upgrade(settings)
-    return database_url
-
-
-@pytest.fixture
-def settings(migrated: str, tmp_path: Path) -> Settings:
-    return Settings(
+def base_settings(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """What every test starts from; migrated once."""
+    settings = Settings(
         environment="test",
-        database_url=migrated,
-        data_dir=tmp_path,
+        database_url=database_url,
+        data_dir=tmp_path_factory.mktemp("data"),
         secret_key="test-secret-key-not-for-production",
         public_url="https://events.example.test",
         uid_domain="events.example.test",
         feed_recheck_seconds=0,  # tests change the database behind the app's back
+        password_hash_time_cost=1,
+        password_hash_memory_kib=64,
     )
+    migrate.upgrade(settings)
+    return settings
 
 
 @pytest.fixture
-async def app(settings: Settings) -> Litestar:
-    return create_app(settings)
+def settings(base_settings: Settings, tmp_path: Path) -> Settings:
+    """This test's own copy (change it freely), with a data directory of its own."""
+    return base_settings.model_copy(update={"data_dir": tmp_path})
+
+
+@pytest.fixture(scope="session")
+def app(base_settings: Settings) -> Litestar:
+    """One app for the run: building routes, OpenAPI and templates takes 0.2 s a time."""
+    return create_app(base_settings)
 
 
 async def _empty_tables(app: Litestar) -> None:
@@ -91,9 +100,14 @@ class Client(httpx.AsyncClient):
 
 
 @pytest.fixture
-async def client(app: Litestar) -> AsyncIterator[Client]:
-    # The app runs in the test's own event loop: asyncpg connections cannot cross loops,
-    # which Litestar's AsyncTestClient (a portal thread) would make them do.
+async def client(app: Litestar, settings: Settings) -> AsyncIterator[Client]:
+    """The app with this test's settings and fresh caches, on empty tables.
+
+    The app runs in the test's own event loop: asyncpg connections cannot cross loops, which
+    Litestar's AsyncTestClient (a portal thread) would make them do; so the engine is made
+    per test, the app once.
+    """
+    app.state.update(fresh_state(settings))
     await open_database(app)
     try:
         await _empty_tables(app)
@@ -116,8 +130,9 @@ class Staff:
 
 @functools.cache
 def password_hash() -> str:
-    """PASSWORD hashed once per run: argon2 takes ~0.3 s by design, three users a test add up."""
-    return PasswordHasher().hash(PASSWORD)
+    """PASSWORD hashed once per run, at the tests' low cost."""
+    return hash_password(Settings(environment="test", password_hash_time_cost=1,
+                                  password_hash_memory_kib=64), PASSWORD)
 
 
 async def make_user(
@@ -194,37 +209,19 @@ async def staff(client: Client, reference: None) -> Staff:
     )
 
 
-def postgres_admin_url() -> str:
-    return os.environ.get(
-        "BOLIN_TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
-    )
-
-
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for tests that need PostgreSQL itself; dropped afterwards."""
-    import asyncio
+    """A fresh PostgreSQL database for tests that need PostgreSQL itself; dropped afterwards.
+    Without a server this skips, saying why (and fails in CI, where one must answer)."""
     import uuid
-
-    from sqlalchemy.ext.asyncio import create_async_engine
 
     admin_url = postgres_admin_url()
     name = f"bolin_test_{uuid.uuid4().hex[:10]}"
-
-    async def run(sql: str) -> None:
-        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as conn:
-                await conn.execute(text(sql))
-        finally:
-            await engine.dispose()
-
     try:
-        asyncio.run(run(f'CREATE DATABASE "{name}"'))
+        run_sql(admin_url, f'CREATE DATABASE "{name}"', autocommit=True)
     except Exception as exc:  # no server, no driver, no rights: all mean "no PostgreSQL here"
         if IN_CI:
             pytest.fail(f"PostgreSQL is required in CI but {admin_url} failed: {exc}")
         pytest.skip(f"needs PostgreSQL at {admin_url} (set BOLIN_TEST_POSTGRES_URL): {exc}")
-    base = admin_url.rsplit("/", 1)[0]
-    yield f"{base}/{name}"
-    asyncio.run(run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    yield f"{admin_url.rsplit('/', 1)[0]}/{name}"
+    run_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', autocommit=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+from typing import Any
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
@@ -69,11 +70,22 @@ async def close_database(app: Litestar) -> None:
     await app.state.engine.dispose()
 
 
+def fresh_state(settings: Settings) -> dict[str, Any]:
+    """What the app keeps besides its database: its settings and the in-process caches, which
+    hold only what follows from database contents (so any process may start with them empty).
+    ``after_write`` is told of every committed write (db.provide_db)."""
+    feed_cache = FeedCache()
+    return {
+        "settings": settings,
+        "feed_cache": feed_cache,
+        "after_write": [feed_cache.forget_recent],
+    }
+
+
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
 
     logging.basicConfig(level=settings.log_level)
-    feed_cache = FeedCache()
     return Litestar(
         route_handlers=[
             healthz,
@@ -102,13 +114,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         request_class=JsonRequest,
         on_startup=[open_database],
         on_shutdown=[close_database],
-        state=State(
-            {
-                "settings": settings,
-                "feed_cache": feed_cache,
-                "after_write": [feed_cache.forget_recent],
-            }
-        ),
+        state=State(fresh_state(settings)),
         template_config=template_config(),
         csrf_config=CSRFConfig(
             secret=settings.resolved_secret_key(),

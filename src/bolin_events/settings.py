@@ -9,10 +9,11 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_FILE = "secret_key"
+OWASP_MIN_KIB = 19456  # argon2id: 19 MiB with 2 passes is OWASP's lowest recommendation
 
 
 class Settings(BaseSettings):
@@ -85,6 +86,12 @@ class Settings(BaseSettings):
         "`login_lockout_minutes`; more are refused with 429 until the window passes.",
     )
     login_lockout_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    password_hash_time_cost: int = Field(
+        default=3, ge=1, le=20, description="argon2 passes for each password hash."
+    )
+    password_hash_memory_kib: int = Field(
+        default=65536, ge=64, le=4_194_304, description="argon2 memory for each password hash."
+    )
     db_echo: bool = False
     log_level: str = "INFO"
 
@@ -96,6 +103,17 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown timezone {value!r}") from exc
         return value
+
+    @model_validator(mode="after")
+    def _passwords_hashed_properly_outside_tests(self) -> Settings:
+        weak = self.password_hash_time_cost < 2 or self.password_hash_memory_kib < OWASP_MIN_KIB
+        if weak and self.environment != "test":
+            raise ValueError(
+                "only BOLIN_ENVIRONMENT=test may hash passwords below OWASP's minimum "
+                f"(BOLIN_PASSWORD_HASH_TIME_COST ≥ 2, BOLIN_PASSWORD_HASH_MEMORY_KIB ≥ "
+                f"{OWASP_MIN_KIB})"
+            )
+        return self
 
     @property
     def resolved_database_url(self) -> str:

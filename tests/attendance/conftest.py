@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.attendance.live import LiveServer, live_server, scratch_postgres
-from tests.conftest import DATABASE_KINDS, postgres_admin_url
+from tests.attendance.live import LiveServer, live_server
+from tests.conftest import DATABASE_KINDS
+from tests.support.db import scratch_postgres
 
 
 @pytest.fixture(scope="session", params=DATABASE_KINDS)
@@ -23,9 +24,5 @@ def live(
             yield server
         return
     request.getfixturevalue("postgres_url")  # skips (or fails in CI) without PostgreSQL
-    url, drop = scratch_postgres(postgres_admin_url())
-    try:
-        with live_server(url, data_dir) as server:
-            yield server
-    finally:
-        drop()
+    with scratch_postgres("bolin_live") as url, live_server(url, data_dir) as server:
+        yield server

@@ -1,4 +1,4 @@
-"""A real server in a subprocess (uvicorn) and twenty reporters hitting it at once.
+"""Twenty reporters hitting a real server at once (tests.support.servers starts it).
 
 Used by the concurrency and client tests and by bench/attendance_concurrency.py.
 """
@@ -6,10 +6,6 @@ Used by the concurrency and client tests and by bench/attendance_concurrency.py.
 from __future__ import annotations
 
 import asyncio
-import os
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -19,19 +15,13 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from argon2 import PasswordHasher
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from bolin_events import migrate
-from bolin_events.db import make_engine, make_sessionmaker
-from bolin_events.models import Role, User, UserVillage
-from bolin_events.services import seeding
-from bolin_events.services.accounts.tokens import create_token
-from bolin_events.services.refs import load_refs
+from bolin_events.models import Role
 from bolin_events.settings import Settings
+from tests.support.db import PASSWORD, Person, prepare
+from tests.support.servers import serve
 
-PASSWORD = "correct horse battery"
+__all__ = ["PASSWORD", "LiveServer", "hammer", "live_server", "past_series", "plan"]
 REPORTERS = 20
 
 
@@ -45,107 +35,23 @@ class LiveServer:
         return {"Authorization": f"Bearer {self.tokens[username]}"}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-async def _prepare(settings: Settings, reporters: int) -> dict[str, str]:
-    """Reference data and accounts; one password hash shared by all (argon2 is slow on purpose)."""
-    engine = make_engine(settings)
-    password_hash = PasswordHasher().hash(PASSWORD)
-    tokens = {}
-    try:
-        async with make_sessionmaker(engine)() as session, session.begin():
-            await seeding.seed(session, settings, demo=False)
-            dongsheng = (await load_refs(session)).villages.id_of("dongsheng")
-            people = [("admin", Role.admin), ("scheduler", Role.scheduler)]
-            people += [(f"reporter-{n:02}", Role.reporter) for n in range(reporters)]
-            for name, role in people:
-                user = User(username=name, role=role, password_hash=password_hash)
-                session.add(user)
-                await session.flush()
-                if role == Role.reporter:
-                    session.add(UserVillage(user_id=user.id or 0, village_id=dongsheng))
-                tokens[name] = (await create_token(session, user, "live")).token or ""
-    finally:
-        await engine.dispose()
-    return tokens
+PEOPLE = (
+    Person("admin", Role.admin),
+    Person("scheduler", Role.scheduler),
+    *(Person(f"reporter-{n:02}", Role.reporter, ("dongsheng",)) for n in range(REPORTERS)),
+)
 
 
 @contextmanager
 def live_server(database_url: str, data_dir: Path, *, workers: int = 2) -> Iterator[LiveServer]:
+    """A real server with the reference data, an admin, a scheduler and 20 reporters."""
     settings = Settings(
         database_url=database_url, data_dir=data_dir, secret_key="live-test-secret-key"
     )
-    migrate.upgrade(settings)
-    port = free_port()
-    env = {
-        **os.environ,
-        "BOLIN_DATABASE_URL": database_url,
-        "BOLIN_DATA_DIR": str(data_dir),
-        "BOLIN_SECRET_KEY": settings.secret_key or "",
-        "BOLIN_LOG_LEVEL": "WARNING",
-    }
-    with uvicorn_process(env, port, workers=workers) as (url, process):
-        tokens = asyncio.run(_prepare(settings, REPORTERS))  # while the server starts up
-        _wait_until_up(url, process)
-        yield LiveServer(url, settings, tokens)
-
-
-@contextmanager
-def uvicorn_process(
-    env: dict[str, str], port: int, *, workers: int = 1
-) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """`bolin-events` under uvicorn in a subprocess (settings from ``env``), stopped at the end;
-    gives its address and the process (wait for it with ``_wait_until_up``)."""
-    command = [sys.executable, "-m", "uvicorn", "bolin_events.app:create_app_from_env"]
-    command += ["--factory", "--host", "127.0.0.1", "--port", str(port)]
-    command += ["--workers", str(workers), "--log-level", "warning", "--no-access-log"]
-    process = subprocess.Popen(command, env=env)
-    try:
-        yield f"http://127.0.0.1:{port}", process
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes]) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("the server did not answer within 30 s")
-
-
-def scratch_postgres(admin_url: str) -> tuple[str, Any]:
-    """A new PostgreSQL database on the server of ``admin_url``, and a function that drops it."""
-    name = f"bolin_live_{uuid.uuid4().hex[:10]}"
-
-    async def run(sql: str) -> None:
-        engine = create_async_engine(admin_url, isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as conn:
-                await conn.execute(text(sql))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run(f'CREATE DATABASE "{name}"'))
-    return admin_url.rsplit("/", 1)[0] + f"/{name}", lambda: asyncio.run(
-        run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    )
+    tokens = prepare(settings, PEOPLE, token_name="live")
+    env = {"BOLIN_SECRET_KEY": settings.secret_key or ""}
+    with serve(data_dir, database_url=database_url, workers=workers, env=env) as server:
+        yield LiveServer(server.url, settings, tokens)
 
 
 def past_series(server: LiveServer, nights: int, *, days_ago: int, hour: int) -> list[str]:

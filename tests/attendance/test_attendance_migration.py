@@ -12,22 +12,9 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bolin_events import migrate
 from bolin_events.settings import Settings
-from tests.attendance.live import scratch_postgres
-from tests.conftest import postgres_admin_url
+from tests.support.db import scratch_postgres, table_names
 
 TABLES = {"attendance_report", "report_photo", "idempotency_key"}
-
-
-def tables(url: str) -> set[str]:
-    async def read() -> set[str]:
-        engine = create_async_engine(url)
-        try:
-            async with engine.connect() as conn:
-                return set(await conn.run_sync(lambda c: inspect(c).get_table_names()))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(read())
 
 
 def unique_constraints(url: str) -> list[list[str]]:
@@ -49,13 +36,13 @@ def round_trip(url: str, data_dir: Path) -> None:
     settings = Settings(database_url=url, data_dir=data_dir)
 
     migrate.upgrade(settings, "0002")
-    assert tables(url) >= TABLES
+    assert table_names(url) >= TABLES
     assert ["occurrence_id", "revision"] in unique_constraints(url)
     migrate.downgrade(settings, "0001")
-    assert not TABLES & tables(url)
-    assert "occurrence" in tables(url)
+    assert not TABLES & table_names(url)
+    assert "occurrence" in table_names(url)
     migrate.upgrade(settings, "0002")
-    assert tables(url) >= TABLES
+    assert table_names(url) >= TABLES
 
 
 def test_migration_0002_round_trip_on_sqlite(tmp_path: Path) -> None:
@@ -65,9 +52,8 @@ def test_migration_0002_round_trip_on_sqlite(tmp_path: Path) -> None:
 @pytest.fixture
 def scratch_pg(postgres_url: str) -> Iterator[str]:
     """A database of our own: ``postgres_url`` is shared by the session (and skips without one)."""
-    url, drop = scratch_postgres(postgres_admin_url())
-    yield url
-    drop()
+    with scratch_postgres("bolin_migration") as url:
+        yield url
 
 
 def test_migration_0002_round_trip_on_postgresql(scratch_pg: str, tmp_path: Path) -> None:

@@ -2,14 +2,19 @@
 
 On PostgreSQL the second insert waits on the unique (occurrence_id, revision) index until the
 first commits, fails, and reads again; on SQLite the second waits for the write lock. Either
-way the outcome is the same.
+way the outcome is the same. The test waits for the second to be held up, not for a time.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
+from sqlalchemy import event, text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import select
 
 from bolin_events.db import write_session
@@ -39,12 +44,53 @@ async def file_while_another_is_open(
         async with write_session(sessions) as session:
             return await file_report(session, occ, second, scheduler, settings)
 
+    engine: AsyncEngine = client.app.state.engine
     async with write_session(sessions) as session:
         filed = await file_report(session, occ, first, admin, settings)
-        racing = asyncio.create_task(later())
-        await asyncio.sleep(0.3)  # the second is now waiting on the first
+        with watch(engine, WAITS_AT[engine.dialect.name]) as issued:
+            racing = asyncio.create_task(later())
+            await issued.wait()  # the second has sent what must wait for the first
+        if engine.dialect.name == "postgresql":
+            await until_a_lock_is_awaited(engine)
         assert not racing.done()
     return filed, racing
+
+
+# The second transaction's first statement that the first one's open transaction holds up.
+WAITS_AT = {"sqlite": "BEGIN IMMEDIATE", "postgresql": "INSERT INTO attendance_report"}
+
+
+@contextmanager
+def watch(engine: AsyncEngine, statement: str) -> Iterator[asyncio.Event]:
+    """Set when a statement starting with ``statement`` is sent (the listener runs in this
+    event loop's thread, just before the driver is handed the statement)."""
+    issued = asyncio.Event()
+
+    def listener(*args: Any) -> None:
+        if str(args[2]).lstrip().upper().startswith(statement):
+            issued.set()
+
+    event.listen(engine.sync_engine, "before_cursor_execute", listener)
+    try:
+        yield issued
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", listener)
+
+
+async def until_a_lock_is_awaited(engine: AsyncEngine, within: float = 10.0) -> None:
+    """Until PostgreSQL reports a lock request not granted (the second insert queued on the
+    first's index entry)."""
+    deadline = asyncio.get_running_loop().time() + within
+    async with engine.connect() as connection:
+        while asyncio.get_running_loop().time() < deadline:
+            waiting = await connection.scalar(
+                text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            )
+            if waiting:
+                return
+            await connection.rollback()  # a fresh snapshot of pg_locks each time
+            await asyncio.sleep(0.01)
+    raise AssertionError(f"no lock wait within {within} s")
 
 
 async def test_race_two_corrections_at_once_become_two_revisions(

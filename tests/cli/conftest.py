@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,14 +15,14 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import inspect, text
-from sqlalchemy.ext.asyncio import create_async_engine
-from sqlmodel import SQLModel
 
 from bolin_events.app import close_database, create_app, open_database
 from bolin_events.cli import main
 from bolin_events.settings import Settings, get_settings
-from tests.conftest import DATABASE_KINDS, postgres_admin_url
+from tests.conftest import DATABASE_KINDS
+from tests.support.db import column, row_counts, run_sql, scratch_postgres, table_names
+
+__all__ = ["Cli", "column", "row_counts", "run_sql", "seed_report", "table_names"]
 
 PASSWORD = "correct horse battery"
 
@@ -81,48 +80,8 @@ def sqlite_cli(tmp_path: Path) -> Cli:
 def postgres_database(postgres_url: str) -> Iterator[str]:
     """A database of this test's own, beside the session's `postgres_url` (which decides
     whether PostgreSQL tests skip or, in CI, fail)."""
-    admin_url = postgres_admin_url()
-    name = f"bolin_cli_{uuid.uuid4().hex[:10]}"
-    run_sql(admin_url, f'CREATE DATABASE "{name}"', autocommit=True)
-    yield f"{admin_url.rsplit('/', 1)[0]}/{name}"
-    run_sql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', autocommit=True)
-
-
-def run_sql(url: str, sql: str, *, autocommit: bool = False) -> list[tuple[object, ...]]:
-    async def run() -> list[tuple[object, ...]]:
-        options = {"isolation_level": "AUTOCOMMIT"} if autocommit else {}
-        engine = create_async_engine(url, **options)
-        try:
-            async with engine.connect() as connection:
-                result = await connection.execute(text(sql))
-                return [tuple(row) for row in result] if result.returns_rows else []
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
-
-
-def column(url: str, sql: str) -> list[object]:
-    return [row[0] for row in run_sql(url, sql)]
-
-
-def table_names(url: str) -> set[str]:
-    async def run() -> set[str]:
-        engine = create_async_engine(url)
-        try:
-            async with engine.connect() as connection:
-                return set(await connection.run_sync(lambda c: inspect(c).get_table_names()))
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
-
-
-def row_counts(url: str) -> dict[str, int]:
-    """Rows in every table of the models."""
-    tables = [t.name for t in SQLModel.metadata.sorted_tables]
-    union = " UNION ALL ".join(f"SELECT '{name}', COUNT(*) FROM \"{name}\"" for name in tables)
-    return {str(name): int(str(count)) for name, count in run_sql(url, union)}
+    with scratch_postgres("bolin_cli") as url:
+        yield url
 
 
 def seed_report(output: str) -> dict[str, tuple[int, int]]:

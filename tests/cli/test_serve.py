@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,8 +9,8 @@ import httpx
 import pytest
 
 from bolin_events.settings import SECRET_FILE
+from tests.support.servers import serve
 
-READY_WITHIN = 30.0
 SEEDED = "空数据库，已载入种子数据 / empty database: seed loaded"
 
 
@@ -23,78 +18,40 @@ SEEDED = "空数据库，已载入种子数据 / empty database: seed loaded"
 class Start:
     """What one start of the server showed."""
 
+    url: str
     output: str
     health: dict[str, str]
     villages: list[str]
     events_total: int
+    feed_urls: list[str]
     secret: str
     secret_mode: int
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def serve_once(data_dir: Path, log: Path) -> Start:
-    port = free_port()
-    env = {
-        k: v for k, v in os.environ.items() if k not in ("BOLIN_DATABASE_URL", "BOLIN_SECRET_KEY")
-    }
-    env["BOLIN_DATA_DIR"] = str(data_dir)
-    base = f"http://127.0.0.1:{port}"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bolin_events", "serve", "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-        try:
-            health = wait_until_healthy(process, base, log)
-            villages = httpx.get(f"{base}/api/v1/villages").json()["items"]
-            events = httpx.get(f"{base}/api/v1/events").json()
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+def serve_once(data_dir: Path) -> Start:
+    """The server as a new user starts it: only BOLIN_DATA_DIR set, any free port."""
+    with serve(data_dir, demo=True) as server, httpx.Client(base_url=server.url) as client:
+        health = client.get("/healthz").json()
+        villages = client.get("/api/v1/villages").json()["items"]
+        events = client.get("/api/v1/events").json()
+        feeds = client.get("/api/v1/feeds").json()
     secret = data_dir / SECRET_FILE
     return Start(
-        output=log.read_text(),
+        url=server.url,
+        output=server.output.text,
         health=health,
         villages=[v["name_zh"] for v in villages],
         events_total=events["total"],
+        feed_urls=[f["url"] for f in feeds],
         secret=secret.read_text(),
         secret_mode=secret.stat().st_mode & 0o777,
     )
 
 
-def wait_until_healthy(process: subprocess.Popen[bytes], base: str, log: Path) -> dict[str, str]:
-    deadline = time.monotonic() + READY_WITHIN
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"serve exited with {process.returncode}:\n{log.read_text()}")
-        try:
-            response = httpx.get(f"{base}/healthz", timeout=2)
-            if response.status_code == 200:
-                health: dict[str, str] = response.json()
-                return health
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    pytest.fail(f"/healthz did not answer 200 within {READY_WITHIN:.0f}s:\n{log.read_text()}")
-
-
 @pytest.fixture(scope="module")
 def starts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Start, Start]:
-    root = tmp_path_factory.mktemp("serve")
-    first = serve_once(root / "data", root / "first.log")
-    second = serve_once(root / "data", root / "second.log")
-    return first, second
+    data_dir = tmp_path_factory.mktemp("serve") / "data"
+    return serve_once(data_dir), serve_once(data_dir)
 
 
 def test_serve_on_empty_data_dir_loads_seed(starts: tuple[Start, Start]) -> None:
@@ -128,3 +85,22 @@ def test_serve_second_start_reuses_secret_file(starts: tuple[Start, Start]) -> N
     first, second = starts
 
     assert second.secret == first.secret
+
+
+def test_serve_links_to_the_port_it_listens_on_when_no_public_url_is_set(
+    starts: tuple[Start, Start],
+) -> None:
+    first, second = starts
+
+    assert first.feed_urls[0] == f"{first.url}/feeds/all.ics"
+    assert all(url.startswith(f"{second.url}/feeds/") for url in second.feed_urls)
+    assert f"公开地址 / public address: {first.url}" in first.output
+
+
+def test_serve_keeps_a_public_url_that_is_set(tmp_path: Path) -> None:
+    public = "https://events.example.test"
+    with serve(tmp_path / "data", env={"BOLIN_PUBLIC_URL": public}) as server:
+        feeds = httpx.get(f"{server.url}/api/v1/feeds").json()
+
+    assert feeds[0]["url"] == f"{public}/feeds/all.ics"
+    assert f"公开地址 / public address: {public}" in server.output.text

@@ -1,4 +1,5 @@
-"""Browser tests: a real server (uvicorn) with the demo season, driven by Debian's chromium.
+"""Browser tests: a real server (`bolin-events serve`) with the demo season, driven by Debian's
+chromium.
 
 The server runs on the database kind under test (a fresh SQLite file, or a scratch PostgreSQL
 database when ``BOLIN_TEST_DATABASE_URL`` names one). Users ``admin``, ``scheduler`` and
@@ -8,24 +9,19 @@ database when ``BOLIN_TEST_DATABASE_URL`` names one). Users ``admin``, ``schedul
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import Iterator
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from argon2 import PasswordHasher
 
-from bolin_events import migrate
-from bolin_events.db import make_engine, make_sessionmaker
-from bolin_events.models import Role, User, UserVillage
-from bolin_events.services import seeding
-from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
-from tests.attendance.live import _wait_until_up, free_port, scratch_postgres, uvicorn_process
-from tests.conftest import IN_CI, PASSWORD, postgres_admin_url
+from tests.conftest import IN_CI
+from tests.support.db import PASSWORD, prepare, scratch_postgres
+from tests.support.servers import serve
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(os.environ.get("BOLIN_E2E_ARTIFACTS", "test-artifacts/e2e"))
@@ -35,65 +31,26 @@ PHONE = {"width": 360, "height": 780}
 @dataclass
 class Site:
     url: str
-    settings: Settings
 
     def at(self, path: str) -> str:
         return self.url + path
 
 
-async def _prepare(settings: Settings) -> None:
-    engine = make_engine(settings)
-    password_hash = PasswordHasher().hash(PASSWORD)
-    try:
-        async with make_sessionmaker(engine)() as session, session.begin():
-            await seeding.seed(session, settings, demo=True)
-            dongsheng = (await load_refs(session)).villages.id_of("dongsheng")
-            for name, role in [
-                ("admin", Role.admin),
-                ("scheduler", Role.scheduler),
-                ("reporter", Role.reporter),
-            ]:
-                user = User(username=name, role=role, password_hash=password_hash)
-                session.add(user)
-                await session.flush()
-                if role == Role.reporter:
-                    session.add(UserVillage(user_id=user.id or 0, village_id=dongsheng))
-    finally:
-        await engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """One server for the browser tests, with the demo season and three staff accounts."""
+    """One server for the browser tests, with the demo season and three staff accounts; its
+    links point at the address it listens on (no BOLIN_PUBLIC_URL)."""
     data_dir = tmp_path_factory.mktemp("e2e")
-    drop = None
-    if os.environ.get("BOLIN_TEST_DATABASE_URL", "").startswith("postgresql"):
-        url, drop = scratch_postgres(postgres_admin_url())
-    else:
-        url = f"sqlite+aiosqlite:///{data_dir / 'e2e.db'}"
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    settings = Settings(
-        database_url=url, data_dir=data_dir, secret_key="e2e-secret-key", public_url=base
-    )
-    try:
-        migrate.upgrade(settings)
-        asyncio.run(_prepare(settings))
-        env = {
-            **os.environ,
-            "BOLIN_DATABASE_URL": url,
-            "BOLIN_DATA_DIR": str(data_dir),
-            "BOLIN_SECRET_KEY": settings.secret_key or "",
-            "BOLIN_PUBLIC_URL": base,
-            "BOLIN_FEED_RECHECK_SECONDS": "0",
-            "BOLIN_LOG_LEVEL": "WARNING",
-        }
-        with uvicorn_process(env, port) as (_, process):
-            _wait_until_up(base, process)
-            yield Site(base, settings)
-    finally:
-        if drop is not None:
-            drop()
+    with ExitStack() as stack:
+        if os.environ.get("BOLIN_TEST_DATABASE_URL", "").startswith("postgresql"):
+            url = stack.enter_context(scratch_postgres("bolin_e2e"))
+        else:
+            url = f"sqlite+aiosqlite:///{data_dir / 'e2e.db'}"
+        settings = Settings(database_url=url, data_dir=data_dir, secret_key="e2e-secret-key")
+        prepare(settings, demo=True)
+        env = {"BOLIN_SECRET_KEY": "e2e-secret-key", "BOLIN_FEED_RECHECK_SECONDS": "0"}
+        server = stack.enter_context(serve(data_dir, database_url=url, env=env))
+        yield Site(server.url)
 
 
 @pytest.fixture(scope="module")

@@ -6,134 +6,38 @@ has its own feed cache, and only the database they share can make them agree.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import socket
-import subprocess
-import sys
-import time
-import uuid
 from collections.abc import Iterator
+from contextlib import ExitStack
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
 
-from bolin_events import migrate
-from bolin_events.app import close_database, create_app, open_database
 from bolin_events.models import Role
-from bolin_events.schemas.accounts import UserCreate
-from bolin_events.services import seeding
-from bolin_events.services.accounts.tokens import create_token
-from bolin_events.services.accounts.users import create_user
 from bolin_events.settings import Settings
-from tests.conftest import PASSWORD, postgres_admin_url
 from tests.feeds.helpers import TZ, event_blocks
+from tests.support.db import Person, prepare, scratch_postgres
+from tests.support.servers import serve
 
 pytestmark = pytest.mark.postgres
 
 
-def _sql(url: str, statement: str) -> None:
-    async def run() -> None:
-        engine = create_async_engine(url, isolation_level="AUTOCOMMIT")
-        try:
-            async with engine.connect() as connection:
-                await connection.execute(text(statement))
-        finally:
-            await engine.dispose()
-
-    asyncio.run(run())
-
-
 @pytest.fixture
-def shared_database(postgres_url: str) -> Iterator[str]:
-    """A fresh database of this test's own (``postgres_url`` decides skip-or-fail)."""
-    admin = postgres_admin_url()
-    name = f"bolin_feeds_{uuid.uuid4().hex[:10]}"
-    _sql(admin, f'CREATE DATABASE "{name}"')
-    yield f"{admin.rsplit('/', 1)[0]}/{name}"
-    _sql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-def _prepare(settings: Settings) -> dict[str, str]:
-    """Schema, reference data and a scheduler's token, the way `bolin-events` sets them up."""
-    migrate.upgrade(settings)
-
-    async def run() -> str:
-        app = create_app(settings)
-        await open_database(app)
-        try:
-            async with app.state.sessionmaker() as session, session.begin():
-                await seeding.seed(session, settings, demo=False)
-                user = await create_user(session, UserCreate(
-                    username="scheduler", password=PASSWORD, role=Role.scheduler))
-                token = await create_token(session, user, "feeds test")
-            return str(token.token)
-        finally:
-            await close_database(app)
-
-    return {"Authorization": f"Bearer {asyncio.run(run())}"}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _start(database_url: str, data_dir: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "BOLIN_DATABASE_URL": database_url, "BOLIN_DATA_DIR": str(data_dir),
-           "BOLIN_SECRET_KEY": "feeds-test-secret-key", "BOLIN_ENVIRONMENT": "test",
-           "BOLIN_PUBLIC_URL": "https://events.example.test",
-           "BOLIN_UID_DOMAIN": "events.example.test", "BOLIN_LOG_LEVEL": "WARNING",
-           "BOLIN_FEED_RECHECK_SECONDS": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "--factory", "bolin_events.app:create_app_from_env",
-         "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return process, f"http://127.0.0.1:{port}"
-
-
-def _wait_until_up(process: subprocess.Popen[bytes], base: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise AssertionError(f"server exited: {process.stderr.read().decode()[-2000:]}"
-                                 if process.stderr else "server exited")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.2)
-    raise AssertionError(f"{base} did not start within 30 s")
-
-
-@pytest.fixture
-def two_servers(shared_database: str, tmp_path: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
-    settings = Settings(environment="test", database_url=shared_database, data_dir=tmp_path,
-                        secret_key="feeds-test-secret-key",
-                        public_url="https://events.example.test",
-                        uid_domain="events.example.test")
-    headers = _prepare(settings)
-    servers = [_start(shared_database, tmp_path / name) for name in ("a", "b")]
-    try:
-        for process, base in servers:
-            _wait_until_up(process, base)
-        yield servers[0][1], servers[1][1], headers
-    finally:
-        for process, _ in servers:
-            process.terminate()
-        for process, _ in servers:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+def two_servers(postgres_url: str, tmp_path: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
+    """Two servers on one fresh database (``postgres_url`` decides skip-or-fail), with the
+    same public address, as behind a load balancer."""
+    public = {"BOLIN_SECRET_KEY": "feeds-test-secret-key", "BOLIN_ENVIRONMENT": "test",
+              "BOLIN_PUBLIC_URL": "https://events.example.test",
+              "BOLIN_UID_DOMAIN": "events.example.test", "BOLIN_FEED_RECHECK_SECONDS": "0"}
+    with ExitStack() as stack:
+        database = stack.enter_context(scratch_postgres("bolin_feeds"))
+        settings = Settings(environment="test", database_url=database, data_dir=tmp_path,
+                            secret_key="feeds-test-secret-key")
+        token = prepare(settings, (Person("scheduler", Role.scheduler),))["scheduler"]
+        a, b = (stack.enter_context(serve(tmp_path / name, database_url=database, env=public))
+                for name in ("a", "b"))
+        yield a.url, b.url, {"Authorization": f"Bearer {token}"}
 
 
 def test_two_server_processes_on_one_postgres_agree_and_see_each_others_changes(

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.cli.conftest import Cli, row_counts, run_sql
-from tests.conftest import DATABASE_KINDS, postgres_admin_url
+from tests.cli.conftest import Cli, row_counts
+from tests.conftest import DATABASE_KINDS
 from tests.imports.calendars import farm_server
 from tests.imports.helpers import GALA, SEASON
+from tests.support.db import scratch_postgres
 
 
 @pytest.fixture(params=DATABASE_KINDS)
@@ -24,13 +24,10 @@ def cli(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Cli]:
         yield runner
         return
     request.getfixturevalue("postgres_url")  # skips (or fails in CI) without PostgreSQL
-    admin = postgres_admin_url()
-    name = f"bolin_import_{uuid.uuid4().hex[:10]}"
-    run_sql(admin, f'CREATE DATABASE "{name}"', autocommit=True)
-    runner = Cli(tmp_path / "data", f"{admin.rsplit('/', 1)[0]}/{name}")
-    runner("seed", "--no-demo")
-    yield runner
-    run_sql(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', autocommit=True)
+    with scratch_postgres("bolin_import") as url:
+        runner = Cli(tmp_path / "data", url)
+        runner("seed", "--no-demo")
+        yield runner
 
 
 def filled_template(cli: Cli, tmp_path: Path, rows: list[dict[str, str]]) -> Path:

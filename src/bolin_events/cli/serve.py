@@ -1,25 +1,39 @@
 """`bolin-events serve`: migrate, seed an empty database, sweep orphan photos, then serve.
+
+The listening socket is bound here, before uvicorn starts: ``--port 0`` then takes any free
+port and the address is known (and printed) before the first worker runs. When
+``BOLIN_PUBLIC_URL`` is unset, the public address follows the host and port listened on, so
+feed links, QR codes and page links point where the server really is.
 """
 
 from __future__ import annotations
 
+import os
+import socket
 import time
 from typing import Any
 
 import click
+import uvicorn
+from uvicorn.supervisors import Multiprocess
 
 from bolin_events import migrate
 from bolin_events.cli.common import in_transaction
 from bolin_events.cli.photos import ORPHAN_AGE, sweep_photos
 from bolin_events.services import seeding
-from bolin_events.settings import get_settings
+from bolin_events.settings import Settings, get_settings
+
+APP = "bolin_events.app:create_app_from_env"
+EVERYWHERE = ("0.0.0.0", "::", "")
 
 
 @click.command(
     help="迁移数据库、空库时载入种子数据，然后启动服务 / Migrate, seed an empty database, serve."
 )
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="0.0.0.0 to be reached from other machines")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="0: any free port (printed)")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--demo/--no-demo",
@@ -28,8 +42,6 @@ from bolin_events.settings import get_settings
     help="load the demo season into an empty database",
 )
 def serve(host: str, port: int, workers: int, demo: bool) -> None:
-    import uvicorn
-
     settings = get_settings()
     started = time.perf_counter()
     click.echo(f"数据库 / database: {settings.resolved_database_url.split('@')[-1]}")
@@ -47,13 +59,57 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
     if swept:
         click.echo(f"已清理未入库的照片文件 {len(swept)} 个 / removed {len(swept)} orphan photos")
     settings.resolved_secret_key()  # made once here, not raced by several workers
-    click.echo(f"准备用时 / ready in {time.perf_counter() - started:.2f}s → http://{host}:{port}/")
-    uvicorn.run(
-        "bolin_events.app:create_app_from_env",
+
+    listener = listen(host, port)
+    address = local_address(host, listener.getsockname()[1])
+    settings = with_public_url(settings, address)
+    click.echo(f"公开地址 / public address: {settings.public_url}")
+    if host in EVERYWHERE and "public_url" not in settings.model_fields_set:
+        click.echo("其他设备访问请设置 BOLIN_PUBLIC_URL / set BOLIN_PUBLIC_URL for other "
+                   "machines: links now name this machine only")
+    click.echo(f"准备用时 / ready in {time.perf_counter() - started:.2f}s → {address}/")
+    run(listener, host, workers, settings)
+
+
+def listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        listener = socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        raise click.ClickException(f"无法监听 / cannot listen on {host}:{port}: {exc}") from exc
+    listener.set_inheritable(True)  # handed to the worker processes
+    return listener
+
+
+def local_address(host: str, port: int) -> str:
+    """How this machine reaches the server (a wildcard host is reached at the loopback)."""
+    shown = "127.0.0.1" if host in EVERYWHERE else host
+    return f"http://[{shown}]:{port}" if ":" in shown else f"http://{shown}:{port}"
+
+
+def with_public_url(settings: Settings, address: str) -> Settings:
+    """The settings the workers will read: BOLIN_PUBLIC_URL, when unset, becomes the address
+    listened on (workers read settings from the environment)."""
+    if "public_url" in settings.model_fields_set:
+        return settings
+    os.environ["BOLIN_PUBLIC_URL"] = address
+    get_settings.cache_clear()
+    return get_settings()
+
+
+def run(listener: socket.socket, host: str, workers: int, settings: Settings) -> None:
+    """uvicorn on the bound socket: in this process, or in ``workers`` processes."""
+    config = uvicorn.Config(
+        APP,
         factory=True,
         host=host,
-        port=port,
+        port=listener.getsockname()[1],
         workers=workers,
         log_level=settings.log_level.lower(),
         proxy_headers=True,
     )
+    if workers > 1:
+        Multiprocess(config, sockets=[listener]).run()
+        return
+    config.load_app()
+    uvicorn.Server(config).run(sockets=[listener])

@@ -49,7 +49,7 @@ def users_add(
         fail(f"输入有误 / invalid: {problems}")
         return
     settings = get_settings()
-    user = in_transaction(settings, lambda s: run_domain(create_user(s, data)))
+    user = in_transaction(settings, lambda s: run_domain(create_user(s, data, settings)))
     click.echo(f"已创建 / created {user.username} ({user.role})")
 
 

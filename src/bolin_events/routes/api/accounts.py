@@ -73,8 +73,8 @@ class AccountController(Controller):
         summary="Add a user",
         description="Reporters carry the villages they may report for.",
     )
-    async def add_user(self, db: AsyncSession, data: UserCreate) -> UserOut:
-        return await users.user_out(db, await users.create_user(db, data))
+    async def add_user(self, db: AsyncSession, settings: Settings, data: UserCreate) -> UserOut:
+        return await users.user_out(db, await users.create_user(db, data, settings))
 
     @post(
         "/users/{username:str}/disable",

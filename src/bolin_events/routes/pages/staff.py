@@ -196,7 +196,7 @@ async def users(request: AnyRequest, db: AsyncSession) -> Template:
 
 
 @post("/staff/users", guards=USERS, include_in_schema=False)
-async def add_user(request: AnyRequest, db: AsyncSession) -> Response[Any]:
+async def add_user(request: AnyRequest, db: AsyncSession, settings: Settings) -> Response[Any]:
     form = await request.form()
     fields = {**_user_fields(form), "username": text(form, "username", 100)}
 
@@ -207,7 +207,7 @@ async def add_user(request: AnyRequest, db: AsyncSession) -> Response[Any]:
             data = UserCreate.model_validate({**fields, "password": password})
         except ValidationError as exc:
             raise from_validation(exc, USER_LABELS) from None
-        await create_user(db, data)
+        await create_user(db, data, settings)
 
     refused = await attempt(db, create)
     if isinstance(refused, DomainError):
@@ -288,7 +288,9 @@ async def submit_active(request: AnyRequest, db: AsyncSession, username: str) ->
 
 
 @post("/staff/users/{username:str}/password", guards=USERS, include_in_schema=False)
-async def submit_password(request: AnyRequest, db: AsyncSession, username: str) -> Response[Any]:
+async def submit_password(
+    request: AnyRequest, db: AsyncSession, settings: Settings, username: str
+) -> Response[Any]:
     password = str((await request.form()).get("password") or "")
 
     async def reset() -> None:
@@ -296,7 +298,7 @@ async def submit_password(request: AnyRequest, db: AsyncSession, username: str) 
             data = PasswordReset(password=password)
         except ValidationError as exc:
             raise from_validation(exc, USER_LABELS) from None
-        await reset_password(db, username, data)
+        await reset_password(db, username, data, settings)
 
     refused = await attempt(db, reset)
     if isinstance(refused, DomainError):

@@ -91,7 +91,7 @@ async def log_in(
     now = utcnow()
     await refuse_if_locked(session, settings, username, address, now)
     try:
-        user = await check_password(session, username, password)
+        user = await check_password(session, username, password, settings)
     except NotAuthenticated as refusal:
         await record_failure(session, settings, username, address, now)
         return refusal

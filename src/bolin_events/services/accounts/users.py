@@ -6,10 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -22,16 +19,9 @@ from bolin_events.schemas.accounts import (
     UserCreate,
     UserOut,
 )
+from bolin_events.services.accounts.passwords import hash_password, password_matches
 from bolin_events.services.refs import load_refs
-
-_hasher = PasswordHasher()
-
-
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    """Verified against when the user does not exist, so a wrong name costs as long as a wrong
-    password. Made on first use, not at import."""
-    return _hasher.hash("not a real password")
+from bolin_events.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -44,7 +34,7 @@ class Principal:
     village_ids: frozenset[int]
 
 
-async def create_user(session: AsyncSession, data: UserCreate) -> User:
+async def create_user(session: AsyncSession, data: UserCreate, settings: Settings) -> User:
     existing = (await session.exec(select(User).where(User.username == data.username))).first()
     if existing is not None:
         raise Conflict(
@@ -58,7 +48,7 @@ async def create_user(session: AsyncSession, data: UserCreate) -> User:
         username=data.username,
         display_name=data.display_name,
         role=data.role,
-        password_hash=_hasher.hash(data.password),
+        password_hash=hash_password(settings, data.password),
     )
     session.add(user)
     await session.flush()
@@ -139,22 +129,24 @@ async def change_user(session: AsyncSession, username: str, data: UserChange) ->
     return user
 
 
-async def reset_password(session: AsyncSession, username: str, data: PasswordReset) -> User:
+async def reset_password(
+    session: AsyncSession, username: str, data: PasswordReset, settings: Settings
+) -> User:
     """A new password; every log-in and token of the account ends with the old one."""
     user = await find_user(session, username)
-    user.password_hash = _hasher.hash(data.password)
+    user.password_hash = hash_password(settings, data.password)
     await _revoke_all(session, user)
     session.add(user)
     await session.flush()
     return user
 
 
-async def check_password(session: AsyncSession, username: str, password: str) -> User:
+async def check_password(
+    session: AsyncSession, username: str, password: str, settings: Settings
+) -> User:
     user = await _by_username(session, username)
-    try:
-        known = user.password_hash if user and user.password_hash else None
-        _hasher.verify(known or _dummy_hash(), password)
-    except (VerificationError, InvalidHashError):
+    known = user.password_hash if user and user.password_hash else None
+    if not password_matches(settings, known, password):
         user = None
     if user is None or not user.is_active:
         raise NotAuthenticated(
