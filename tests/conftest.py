@@ -18,15 +18,15 @@ from typing import Any
 
 import httpx
 import pytest
-from bolin_events.services.accounts.passwords import hash_password
 from litestar import Litestar
 from sqlalchemy import Table, select, text
 from sqlmodel import SQLModel
 
 from bolin_events import migrate
 from bolin_events.app import close_database, create_app, fresh_state, open_database
-from bolin_events.models import Role, User, UserVillage
+from bolin_events.models import ApiToken, Role, User, UserVillage
 from bolin_events.services import seeding
+from bolin_events.services.accounts.passwords import hash_password
 from bolin_events.services.accounts.tokens import create_token
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
@@ -45,11 +45,23 @@ DATABASE_KINDS = (
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite in this run's temporary folder, or the PostgreSQL database named by
+    BOLIN_TEST_DATABASE_URL; each parallel worker (pytest-xdist) gets a database of its own
+    beside it on the same server, dropped at the end."""
     url = os.environ.get("BOLIN_TEST_DATABASE_URL")
-    if url:
-        return url
-    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url:
+        yield f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    elif not worker or not url.startswith("postgresql"):
+        yield url
+    else:
+        server, _, name = url.rpartition("/")
+        own = f"{server}/{name}_{worker}"
+        run_sql(url, f'DROP DATABASE IF EXISTS "{name}_{worker}" WITH (FORCE)', autocommit=True)
+        run_sql(url, f'CREATE DATABASE "{name}_{worker}"', autocommit=True)
+        yield own
+        run_sql(url, f'DROP DATABASE IF EXISTS "{name}_{worker}" WITH (FORCE)', autocommit=True)
 
 
 @pytest.fixture(scope="session")
@@ -83,20 +95,26 @@ def app(base_settings: Settings) -> Litestar:
 
 
 async def _empty_tables(app: Litestar) -> None:
+    """Every table emptied in one statement or script (SQLite: one hop to its thread, where
+    a statement at a time would take one each)."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
-    async with app.state.sessionmaker() as session, session.begin():
-        if session.bind.dialect.name == "postgresql":
+    async with app.state.engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
             quoted = ", ".join(f'"{name}"' for name in tables)
-            await session.exec(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for name in tables:
-                await session.exec(text(f'DELETE FROM "{name}"'))
+            await connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+            await connection.commit()
+            return
+        raw = await connection.get_raw_connection()
+        deletes = "".join(f'DELETE FROM "{name}";' for name in tables)
+        await raw.driver_connection.executescript(f"BEGIN;{deletes}COMMIT;")
 
 
 class Client(httpx.AsyncClient):
-    """An httpx client that talks to the app in this event loop (the app is ``client.app``)."""
+    """An httpx client that talks to the app in this event loop (the app is ``client.app``);
+    ``loaded`` names the seeds put in its database ("reference", "demo")."""
 
     app: Litestar
+    loaded: set[str]
 
 
 @pytest.fixture
@@ -114,6 +132,7 @@ async def client(app: Litestar, settings: Settings) -> AsyncIterator[Client]:
         transport = httpx.ASGITransport(app=app)
         async with Client(transport=transport, base_url="http://testserver") as test_client:
             test_client.app = app
+            test_client.loaded = set()
             yield test_client
     finally:
         await close_database(app)
@@ -154,12 +173,14 @@ async def make_user(
 # Rows as the real seeder left them, per database and kind of seed: the seeder runs once per
 # test run, later tests get its rows back by bulk insert (seeding through the services takes a
 # second; this takes milliseconds).
-_SEED_ROWS: dict[tuple[str, bool], list[tuple[Table, list[dict[str, Any]]]]] = {}
+Rows = list[tuple[Table, list[dict[str, Any]]]]
+_SEED_ROWS: dict[tuple[str, bool], Rows] = {}
 
 
-async def _seed(app: Litestar, settings: Settings, *, demo: bool) -> None:
+async def _seed(client: Client, settings: Settings, *, demo: bool) -> None:
     key = (settings.resolved_database_url, demo)
-    async with app.state.sessionmaker() as session, session.begin():
+    client.loaded.add("demo" if demo else "reference")
+    async with client.app.state.sessionmaker() as session, session.begin():
         empty = await seeding.is_empty(session)
         if key in _SEED_ROWS and empty:
             await _insert_rows(session, _SEED_ROWS[key])
@@ -174,7 +195,7 @@ async def _seed(app: Litestar, settings: Settings, *, demo: bool) -> None:
             ]
 
 
-async def _insert_rows(session: Any, tables: list[tuple[Table, list[dict[str, Any]]]]) -> None:
+async def _insert_rows(session: Any, tables: Rows) -> None:
     connection = await session.connection()
     for table, rows in tables:
         if rows:
@@ -190,23 +211,46 @@ async def _insert_rows(session: Any, tables: list[tuple[Table, list[dict[str, An
 @pytest.fixture
 async def seeded(client: Client, settings: Settings) -> None:
     """The reference data and the demo season, as `bolin-events seed` loads them."""
-    await _seed(client.app, settings, demo=True)
+    await _seed(client, settings, demo=True)
 
 
 @pytest.fixture
 async def reference(client: Client, settings: Settings) -> None:
     """Only the reference data (villages, venues, categories …), no demo events."""
-    await _seed(client.app, settings, demo=False)
+    await _seed(client, settings, demo=False)
+
+
+# The staff accounts' rows and headers, per database and seed, made once and then inserted.
+_STAFF: dict[tuple[str, frozenset[str]], tuple[Rows, Staff]] = {}
+STAFF_TABLES = (User.__table__, UserVillage.__table__, ApiToken.__table__)
 
 
 @pytest.fixture
-async def staff(client: Client, reference: None) -> Staff:
+async def staff(client: Client, reference: None, settings: Settings) -> Staff:
     app = client.app
-    return Staff(
+    key = (settings.resolved_database_url, frozenset(client.loaded))
+    if key in _STAFF:
+        rows, made = _STAFF[key]
+        async with app.state.sessionmaker() as session, session.begin():
+            await _insert_rows(session, rows)
+        return made
+    made = Staff(
         admin=await make_user(app, "admin", Role.admin),
         scheduler=await make_user(app, "scheduler", Role.scheduler),
         reporter=await make_user(app, "reporter", Role.reporter, ["dongsheng"]),
     )
+    async with app.state.sessionmaker() as session:
+        connection = await session.connection()
+        ids = list((await connection.execute(
+            select(User.__table__.c.id).where(
+                User.__table__.c.username.in_(["admin", "scheduler", "reporter"]))
+        )).scalars())
+        rows = []
+        for table, column in zip(STAFF_TABLES, ("id", "user_id", "user_id"), strict=True):
+            found = await connection.execute(select(table).where(table.c[column].in_(ids)))
+            rows.append((table, [dict(row._mapping) for row in found]))
+    _STAFF[key] = (rows, made)
+    return made
 
 
 @pytest.fixture(scope="session")

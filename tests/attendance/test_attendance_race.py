@@ -49,7 +49,7 @@ async def file_while_another_is_open(
         filed = await file_report(session, occ, first, admin, settings)
         with watch(engine, WAITS_AT[engine.dialect.name]) as issued:
             racing = asyncio.create_task(later())
-            await issued.wait()  # the second has sent what must wait for the first
+            await asyncio.wait_for(issued.wait(), 10)  # it sent what must wait for the first
         if engine.dialect.name == "postgresql":
             await until_a_lock_is_awaited(engine)
         assert not racing.done()
@@ -67,7 +67,7 @@ def watch(engine: AsyncEngine, statement: str) -> Iterator[asyncio.Event]:
     issued = asyncio.Event()
 
     def listener(*args: Any) -> None:
-        if str(args[2]).lstrip().upper().startswith(statement):
+        if str(args[2]).lstrip().upper().startswith(statement.upper()):
             issued.set()
 
     event.listen(engine.sync_engine, "before_cursor_execute", listener)

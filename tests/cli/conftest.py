@@ -7,6 +7,7 @@ so a test may migrate, downgrade and seed without disturbing any other.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner, Result
+from litestar import Litestar
 
-from bolin_events.app import close_database, create_app, open_database
+from bolin_events.app import close_database, create_app, fresh_state, open_database
 from bolin_events.cli import main
 from bolin_events.settings import Settings, get_settings
 from tests.conftest import DATABASE_KINDS
@@ -25,6 +27,11 @@ from tests.support.db import column, row_counts, run_sql, scratch_postgres, tabl
 __all__ = ["Cli", "column", "row_counts", "run_sql", "seed_report", "table_names"]
 
 PASSWORD = "correct horse battery"
+FAST_PASSWORDS = {  # the tests' argon2 cost (settings allow it in the test environment only)
+    "BOLIN_ENVIRONMENT": "test",
+    "BOLIN_PASSWORD_HASH_TIME_COST": "1",
+    "BOLIN_PASSWORD_HASH_MEMORY_KIB": "64",
+}
 
 
 @dataclass
@@ -40,6 +47,7 @@ class Cli:
             "BOLIN_DATABASE_URL": self.database_url,
             "BOLIN_SECRET_KEY": None,
             "BOLIN_NEW_PASSWORD": password,
+            **FAST_PASSWORDS,
         }
         get_settings.cache_clear()  # the CLI reads settings through the cached getter
         try:
@@ -92,11 +100,18 @@ def seed_report(output: str) -> dict[str, tuple[int, int]]:
     return {kind: (int(created), int(unchanged)) for kind, created, unchanged in lines}
 
 
+@functools.cache
+def _app() -> Litestar:
+    """One app for every `get_as` (each call gives it the CLI's settings and its own engine)."""
+    return create_app(Settings(environment="test", secret_key="test-secret-key-not-for-production"))
+
+
 def get_as(settings: Settings, path: str, token: str) -> httpx.Response:
     """GET `path` from the app on the CLI's database, sending `token`."""
 
     async def run() -> httpx.Response:
-        app = create_app(settings)
+        app = _app()
+        app.state.update(fresh_state(settings))
         await open_database(app)
         try:
             transport = httpx.ASGITransport(app=app)

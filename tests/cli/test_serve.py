@@ -28,9 +28,12 @@ class Start:
     secret_mode: int
 
 
-def serve_once(data_dir: Path) -> Start:
-    """The server as a new user starts it: only BOLIN_DATA_DIR set, any free port."""
-    with serve(data_dir, demo=True) as server, httpx.Client(base_url=server.url) as client:
+PUBLIC = "https://events.example.test"
+
+
+def serve_once(data_dir: Path, env: dict[str, str] | None = None) -> Start:
+    """The server as a new user starts it: only BOLIN_DATA_DIR (and ``env``) set, any port."""
+    with serve(data_dir, demo=True, env=env) as server, httpx.Client(base_url=server.url) as client:
         health = client.get("/healthz").json()
         villages = client.get("/api/v1/villages").json()["items"]
         events = client.get("/api/v1/events").json()
@@ -51,7 +54,7 @@ def serve_once(data_dir: Path) -> Start:
 @pytest.fixture(scope="module")
 def starts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Start, Start]:
     data_dir = tmp_path_factory.mktemp("serve") / "data"
-    return serve_once(data_dir), serve_once(data_dir)
+    return serve_once(data_dir), serve_once(data_dir, {"BOLIN_PUBLIC_URL": PUBLIC})
 
 
 def test_serve_on_empty_data_dir_loads_seed(starts: tuple[Start, Start]) -> None:
@@ -90,17 +93,16 @@ def test_serve_second_start_reuses_secret_file(starts: tuple[Start, Start]) -> N
 def test_serve_links_to_the_port_it_listens_on_when_no_public_url_is_set(
     starts: tuple[Start, Start],
 ) -> None:
-    first, second = starts
+    first, _ = starts
 
     assert first.feed_urls[0] == f"{first.url}/feeds/all.ics"
-    assert all(url.startswith(f"{second.url}/feeds/") for url in second.feed_urls)
+    assert all(url.startswith(f"{first.url}/feeds/") for url in first.feed_urls)
     assert f"公开地址 / public address: {first.url}" in first.output
 
 
-def test_serve_keeps_a_public_url_that_is_set(tmp_path: Path) -> None:
-    public = "https://events.example.test"
-    with serve(tmp_path / "data", env={"BOLIN_PUBLIC_URL": public}) as server:
-        feeds = httpx.get(f"{server.url}/api/v1/feeds").json()
+def test_serve_keeps_a_public_url_that_is_set(starts: tuple[Start, Start]) -> None:
+    _, second = starts
 
-    assert feeds[0]["url"] == f"{public}/feeds/all.ics"
-    assert f"公开地址 / public address: {public}" in server.output.text
+    assert second.feed_urls[0] == f"{PUBLIC}/feeds/all.ics"
+    assert not any(url.startswith(second.url) for url in second.feed_urls)
+    assert f"公开地址 / public address: {PUBLIC}" in second.output
