@@ -3,8 +3,9 @@
     python bench/attendance_concurrency.py [--per-reporter 10] [--copies 2] [--workers 2]
         [--postgres postgresql+asyncpg://postgres@127.0.0.1:5432/postgres]
 
-Starts a real server (uvicorn) on a fresh SQLite file, then on a fresh PostgreSQL database
-(made on the server of --postgres, dropped afterwards; skipped when none answers). Twenty
+Starts a real server (`bolin-events serve`) on a fresh SQLite file, then on a fresh
+PostgreSQL database (made on the server of --postgres, dropped afterwards; skipped when none
+answers). Twenty
 reporters each file --per-reporter nights and one correction of a shared night; every
 report is sent 1 + --copies times with one Idempotency-Key (copies at once, then one late
 retry). Afterwards every night is read back: "totals matched" means each has exactly the
@@ -15,13 +16,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.attendance.live import LiveServer, hammer, live_server, plan, scratch_postgres
+from tests.attendance.live import LiveServer, hammer, live_server, plan  # noqa: E402
+from tests.support.db import scratch_postgres  # noqa: E402
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 
@@ -53,16 +57,15 @@ def main() -> int:
         url = f"sqlite+aiosqlite:///{data / 'bench.db'}"
         with live_server(url, data / "sqlite", workers=args.workers) as server:
             lines.append(run("SQLite", server, args.per_reporter, args.copies))
-        try:
-            pg_url, drop = scratch_postgres(args.postgres)
-        except Exception as exc:  # no server or no rights: report it, do not fail the SQLite run
-            lines.append(f"PostgreSQL  skipped: {exc}")
-        else:
+        os.environ["BOLIN_TEST_POSTGRES_URL"] = args.postgres
+        with ExitStack() as stack:
             try:
-                with live_server(pg_url, data / "pg", workers=args.workers) as server:
-                    lines.append(run("PostgreSQL", server, args.per_reporter, args.copies))
-            finally:
-                drop()
+                pg_url = stack.enter_context(scratch_postgres("bolin_bench"))
+            except Exception as exc:  # no server or no rights: say so, keep the SQLite figures
+                lines.append(f"PostgreSQL  skipped: {exc}")
+            else:
+                server = stack.enter_context(live_server(pg_url, data / "pg", workers=args.workers))
+                lines.append(run("PostgreSQL", server, args.per_reporter, args.copies))
     print(
         f"20 reporters, {args.per_reporter} nights each + 1 correction, "
         f"{1 + args.copies} sends per report, {args.workers} app processes"
