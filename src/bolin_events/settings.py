@@ -27,7 +27,8 @@ class Settings(BaseSettings):
     )
     secret_key: str | None = Field(
         default=None,
-        description="Signs sessions; generated into the data directory when unset.",
+        description="Signs the staff forms' CSRF tokens and the report chart links; "
+        "generated into the data directory when unset.",
     )
     timezone: str = "Asia/Shanghai"
     public_url: str = "http://127.0.0.1:8000"

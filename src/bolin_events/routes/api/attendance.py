@@ -27,7 +27,7 @@ from bolin_events.services.attendance import history, idempotency, photos
 from bolin_events.services.attendance import pending as pending_lists
 from bolin_events.services.attendance import reports as attendance
 from bolin_events.services.filters import split_slugs
-from bolin_events.services.refs import load_refs
+from bolin_events.services.refs import RefData
 from bolin_events.settings import Settings
 from bolin_events.storage import BlobStore
 
@@ -116,13 +116,12 @@ class ReportController(Controller):
     )
     async def pending(
         self,
-        db: AsyncSession,
+        db: AsyncSession, refs: RefData,
         request: AnyRequest,
         village: SlugList = None,
         limit: Limit = 100,
         offset: Offset = 0,
     ) -> OffsetPagination[OccurrenceOut]:
-        refs = await load_refs(db)
         villages: set[int] | None = None
         if village:
             villages = {refs.villages.id_of(slug) for slug in split_slugs(village)}

@@ -17,7 +17,7 @@ from bolin_events.schemas.imports import ImportReport
 from bolin_events.services.imports.sheet import import_sheet
 from bolin_events.services.imports.template import template_bytes
 from bolin_events.services.imports.writes import SHEET_SOURCE
-from bolin_events.services.refs import load_refs
+from bolin_events.services.refs import RefData
 from bolin_events.settings import Settings
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,12 +44,12 @@ class ImportController(Controller):
     )
     async def template(
         self,
-        db: AsyncSession,
+        db: AsyncSession, refs: RefData,
         lang: Annotated[Literal["zh", "en"], Parameter(description="zh or en headers")] = "zh",
     ) -> Response[bytes]:
         name = "bolin-events-import.xlsx" if lang == "en" else "bolin-events-导入模板.xlsx"
         return Response(
-            template_bytes(await load_refs(db), lang),
+            template_bytes(refs, lang),
             media_type=XLSX,
             headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
         )

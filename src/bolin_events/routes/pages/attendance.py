@@ -35,7 +35,7 @@ from bolin_events.services.attendance.reports import (
     check_village,
     file_report,
 )
-from bolin_events.services.refs import load_refs
+from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.settings import Settings
 from bolin_events.web.attendance_form import (
@@ -160,11 +160,10 @@ def _done(key: str, revision: int, replayed: bool) -> Redirect:
 
 @get("/staff/attendance", guards=[page_allow("attendance:write")], name="attendance_pending")
 async def pending_page(
-    request: AnyRequest, db: AsyncSession, settings: Settings, skip: Skip = 0
+    request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings, skip: Skip = 0
 ) -> Template:
     """Newest first (the night just held is the one a reporter is standing at); ``skip``
     pages back to older nights."""
-    refs = await load_refs(db)
     scope = reporter_of(request).villages
     villages = None if scope is None else set(scope)
     now = utcnow()

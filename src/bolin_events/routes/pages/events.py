@@ -76,12 +76,11 @@ def _clashes(error: DomainError | None) -> list[dict[str, Any]]:
 
 
 @get("/staff/events", guards=WRITE, include_in_schema=False)
-async def events(request: AnyRequest, db: AsyncSession) -> Template:
+async def events(request: AnyRequest, db: AsyncSession, refs: RefData) -> Template:
     query = request.query_params
     status = str(query.get("status") or "")[:50]
     category, village = str(query.get("category") or "")[:64], str(query.get("village") or "")[:64]
     words = str(query.get("q") or "")[:100]
-    refs = await load_refs(db)
     statuses = listed_statuses(status or ALL_STATUSES, staff=True)
     found, _ = await list_events(
         db, refs, statuses, Filters.of(category, village, None, None), 5000, 0
@@ -122,13 +121,13 @@ def _form_page(
 
 
 @get("/staff/events/new", guards=WRITE, include_in_schema=False)
-async def new_event(request: AnyRequest, db: AsyncSession) -> Template:
-    return _form_page(request, await load_refs(db), event_form.blank_form())
+async def new_event(request: AnyRequest, db: AsyncSession, refs: RefData) -> Template:
+    return _form_page(request, refs, event_form.blank_form())
 
 
 @post("/staff/events/new", guards=WRITE, include_in_schema=False)
 async def submit_new_event(
-    request: AnyRequest, db: AsyncSession, settings: Settings
+    request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings
 ) -> Response[Any]:
     posted = await request.form()
     form = event_form.read_form(posted, posted.getall("byday", []))
@@ -139,7 +138,7 @@ async def submit_new_event(
 
     made = await attempt(db, create)
     if isinstance(made, DomainError):
-        return _form_page(request, await load_refs(db), form, made)
+        return _form_page(request, refs, form, made)
     return see_other(f"/staff/events/{made.id}", "created")
 
 

@@ -23,7 +23,7 @@ from bolin_events.schemas.events import EventOut, OccurrenceOut
 from bolin_events.schemas.feeds import FeedOut
 from bolin_events.services.feeds.links import feed_out, list_feeds, qr_links, with_calendar
 from bolin_events.services.filters import Filters
-from bolin_events.services.refs import RefData, Table, load_refs
+from bolin_events.services.refs import RefData, Table
 from bolin_events.services.scheduling.events import get_event
 from bolin_events.services.scheduling.queries import event_out
 from bolin_events.services.timing import zone
@@ -80,12 +80,11 @@ def query_of(values: dict[str, str | None]) -> str:
 @get("/", name="public_home")
 async def home(
     request: AnyRequest,
-    db: AsyncSession,
+    db: AsyncSession, refs: RefData,
     settings: Settings,
     category: SlugList = None,
     village: SlugList = None,
 ) -> Template:
-    refs = await load_refs(db)
     chosen = {"category": category, "village": village}
     sections = await public_views.home(db, refs, zone(settings.timezone), utcnow(),
                                        Filters.of(category, village, None, None))
@@ -96,7 +95,7 @@ async def home(
 @get("/calendar", name="public_calendar")
 async def calendar(
     request: AnyRequest,
-    db: AsyncSession,
+    db: AsyncSession, refs: RefData,
     settings: Settings,
     month: str | None = Parameter(default=None, max_length=20, description="YYYY-MM"),
     category: SlugList = None,
@@ -106,7 +105,6 @@ async def calendar(
 ) -> Template:
     tz = zone(settings.timezone)
     first = public_views.parse_month(month, utcnow().astimezone(tz).date())
-    refs = await load_refs(db)
     chosen = {"category": category, "village": village, "venue": venue, "programme": programme}
     grid = await public_views.month_grid(db, refs, tz, first,
                                          Filters.of(category, village, venue, programme))
@@ -117,7 +115,7 @@ async def calendar(
 @get("/events", name="public_events")
 async def event_list(
     request: AnyRequest,
-    db: AsyncSession,
+    db: AsyncSession, refs: RefData,
     settings: Settings,
     start: str | None = Parameter(query="from", default=None, max_length=20),
     category: SlugList = None,
@@ -126,7 +124,6 @@ async def event_list(
     programme: SlugList = None,
 ) -> Template:
     first = public_views.parse_day(start, "from")
-    refs = await load_refs(db)
     chosen = {"category": category, "village": village, "venue": venue, "programme": programme}
     page = await public_views.upcoming_list(db, refs, zone(settings.timezone), utcnow(),
                                             Filters.of(category, village, venue, programme), first)
@@ -161,10 +158,9 @@ def _scope_feeds(settings: Settings, event: EventOut) -> list[FeedOut]:
 
 @get("/events/{event_id:int}", name="public_event")
 async def event_page(
-    request: AnyRequest, db: AsyncSession, settings: Settings, event_id: int
+    request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings, event_id: int
 ) -> Template:
     event = await _public_event(request, db, event_id)
-    refs = await load_refs(db)
     out = with_calendar(settings, await event_out(db, refs, event))
     nights, over = await public_views.event_nights(db, refs, event, utcnow())
     places = _places(refs, nights, out)
@@ -183,10 +179,9 @@ async def event_page(
 
 @get("/events/{event_id:int}/poster", name="public_event_poster")
 async def event_poster(
-    request: AnyRequest, db: AsyncSession, settings: Settings, event_id: int
+    request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings, event_id: int
 ) -> Template:
     event = await _public_event(request, db, event_id)
-    refs = await load_refs(db)
     nights, _ = await public_views.event_nights(db, refs, event, utcnow())
     venue = refs.venue_ref(event.venue_id)
     url = public_meta.page_url(settings, f"/events/{event_id}")
@@ -205,9 +200,8 @@ def _programme(refs: RefData, slug: str) -> Programme:
 
 @get("/programmes/{slug:str}", name="public_programme")
 async def programme_page(
-    request: AnyRequest, db: AsyncSession, settings: Settings, slug: str
+    request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings, slug: str
 ) -> Template:
-    refs = await load_refs(db)
     programme = _programme(refs, slug)
     nights = await public_views.programme_nights(db, refs, zone(settings.timezone), utcnow(),
                                                  slug)
@@ -224,9 +218,8 @@ async def programme_page(
 
 @get("/programmes/{slug:str}/poster", name="public_programme_poster")
 async def programme_poster(
-    request: AnyRequest, db: AsyncSession, settings: Settings, slug: str
+    request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings, slug: str
 ) -> Template:
-    refs = await load_refs(db)
     programme = _programme(refs, slug)
     days = await public_views.programme_nights(db, refs, zone(settings.timezone), utcnow(), slug)
     url = public_meta.page_url(settings, f"/programmes/{slug}")
@@ -239,8 +232,8 @@ async def programme_poster(
 
 
 @get("/subscribe", name="public_subscribe")
-async def subscribe(request: AnyRequest, db: AsyncSession, settings: Settings) -> Template:
-    feeds = list_feeds(settings, await load_refs(db))
+async def subscribe(request: AnyRequest, refs: RefData, settings: Settings) -> Template:
+    feeds = list_feeds(settings, refs)
     groups = [(label, [f for f in feeds if f.kind == kind]) for kind, label in FEED_KINDS]
     return render(request, "public/subscribe.html", groups=groups)
 

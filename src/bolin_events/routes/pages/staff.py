@@ -40,7 +40,7 @@ from bolin_events.services.accounts.users import (
 )
 from bolin_events.services.attendance.pending import pending
 from bolin_events.services.filters import Filters
-from bolin_events.services.refs import load_refs
+from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.queries import occurrence_out, visible_occurrences
 from bolin_events.settings import Settings
 from bolin_events.web import staff_views
@@ -114,8 +114,9 @@ async def logout(request: AnyRequest, db: AsyncSession) -> Response[Any]:
 
 
 @get("/staff", guards=[page_allow("staff:read")], include_in_schema=False)
-async def dashboard(request: AnyRequest, db: AsyncSession, settings: Settings) -> Template:
-    refs = await load_refs(db)
+async def dashboard(
+    request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings
+) -> Template:
     scope = reporter_of(request).villages
     villages = None if scope is None else set(scope)
     now = utcnow()
