@@ -29,9 +29,12 @@ from bolin_events.routes.api.reports import REPORT_ROUTERS
 from bolin_events.routes.deps import DEPENDENCIES
 from bolin_events.routes.feeds import FEED_ROUTES
 from bolin_events.routes.pages.attendance import ATTENDANCE_PAGES
+from bolin_events.routes.pages.events import EVENT_PAGES
+from bolin_events.routes.pages.nights import NIGHT_PAGES
 from bolin_events.routes.pages.public import PUBLIC_PAGES
 from bolin_events.routes.pages.reports import REPORTS_PAGES
 from bolin_events.routes.pages.staff import STAFF_PAGES
+from bolin_events.routes.pages.users import USER_PAGES
 from bolin_events.services.feeds.cache import FeedCache
 from bolin_events.settings import Settings, get_settings
 from bolin_events.web.errors import PAGE_EXCEPTION_HANDLERS
@@ -100,6 +103,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *FEED_ROUTES,
             *PUBLIC_PAGES,
             *STAFF_PAGES,
+            *USER_PAGES,
+            *EVENT_PAGES,
+            *NIGHT_PAGES,
             *ATTENDANCE_PAGES,
             *REPORTS_PAGES,
             static_router(),

@@ -13,9 +13,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bolin_events.errors import InvalidInput
+from bolin_events.errors import DomainError, InvalidInput, VenueClash
 from bolin_events.schemas.common import clean_text
 from bolin_events.schemas.events import EventCreate, EventOut, EventUpdate, OccurrenceMove
+from bolin_events.services.refs import RefData
 from bolin_events.web.form_problems import Problems, from_validation
 from bolin_events.web.recurrence_form import KINDS, WEEKDAYS, Repeat, to_rrule
 
@@ -205,3 +206,20 @@ def to_move(values: dict[str, str], *, all_day: bool, allow_overlap: bool) -> Oc
         })
     except ValidationError as exc:
         raise from_validation(exc, rename=FORM_FIELD) from None
+
+
+def editor_choices(refs: RefData) -> dict[str, Any]:
+    """The selects of the editor: every category, venue (with its village), organizer, programme."""
+    return {
+        "categories": list(refs.categories.by_id.values()),
+        "venues": [(v, refs.villages.by_id[v.village_id]) for v in refs.venues.by_id.values()],
+        "organizers": list(refs.organizers.by_id.values()),
+        "programmes": list(refs.programmes.by_id.values()),
+        "villages": list(refs.villages.by_id.values()),
+        "weekdays": WEEKDAYS,
+    }
+
+
+def clashes_of(error: DomainError | None) -> list[dict[str, Any]]:
+    """The other events a refused write clashed with, to list beside the form."""
+    return list(error.details) if isinstance(error, VenueClash) else []

@@ -1,2 +1,3 @@
-"""HTML pages: ``public`` for visitors, ``staff`` (log-in, dashboard, users), ``events``
-(the scheduler's editor), ``attendance`` (reporting on a phone) and ``reports``."""
+"""HTML pages: ``public`` for visitors; for staff, ``staff`` (log-in, dashboard), ``users``
+(accounts), ``events`` and ``nights`` (the scheduler's editor), ``attendance`` (reporting on
+a phone) and ``reports``. ``common`` holds what their forms share."""

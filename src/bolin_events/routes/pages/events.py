@@ -1,5 +1,6 @@
 """The staff event editor: the events list, creating and editing events and series (with the
-recurrence form and venue-clash warnings), the event's status, and changes to single nights."""
+recurrence form and venue-clash warnings) and the event's status. One night's page is in
+``nights``."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import page_allow
-from bolin_events.errors import DomainError, VenueClash, not_found
+from bolin_events.errors import DomainError, not_found
 from bolin_events.models import Event, EventStatus, utcnow
 from bolin_events.routes.pages.common import (
     AnyRequest,
@@ -22,7 +23,7 @@ from bolin_events.routes.pages.common import (
     see_other,
     text,
 )
-from bolin_events.schemas.events import OccurrenceCancel, StatusChange
+from bolin_events.schemas.events import StatusChange
 from bolin_events.services.filters import Filters
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.events import (
@@ -33,48 +34,21 @@ from bolin_events.services.scheduling.events import (
     get_event,
     update_event,
 )
-from bolin_events.services.scheduling.nights import (
-    cancel_occurrence,
-    move_occurrence,
-    restore_occurrence,
-    skip_occurrence,
-)
-from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.services.scheduling.queries import (
     event_out,
     list_events,
     listed_statuses,
-    occurrence_out,
 )
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.web import event_form, staff_views
 from bolin_events.web.form_problems import field_messages, from_validation
-from bolin_events.web.recurrence_form import WEEKDAYS, describe, from_rrule
+from bolin_events.web.recurrence_form import describe, from_rrule
 from bolin_events.web.render import render
 
 WRITE = [page_allow("programme:write")]
 PAGE_SIZE = 50
 ALL_STATUSES = ",".join(EventStatus)
-NIGHT_ACTIONS = ("skip", "move", "cancel", "restore")
-
-
-def _choices(refs: RefData) -> dict[str, Any]:
-    """The selects of the editor: every category, venue (with its village), organizer, programme."""
-    return {
-        "categories": list(refs.categories.by_id.values()),
-        "venues": [(v, refs.villages.by_id[v.village_id]) for v in refs.venues.by_id.values()],
-        "organizers": list(refs.organizers.by_id.values()),
-        "programmes": list(refs.programmes.by_id.values()),
-        "villages": list(refs.villages.by_id.values()),
-        "weekdays": WEEKDAYS,
-    }
-
-
-def _clashes(error: DomainError | None) -> list[dict[str, Any]]:
-    return list(error.details) if isinstance(error, VenueClash) else []
-
-
 @get("/staff/events", guards=WRITE, include_in_schema=False)
 async def events(request: AnyRequest, db: AsyncSession, refs: RefData) -> Template:
     query = request.query_params
@@ -98,7 +72,7 @@ async def events(request: AnyRequest, db: AsyncSession, refs: RefData) -> Templa
         chosen={"status": status, "category": category, "village": village, "q": words},
         statuses=list(EventStatus),
         done=done_message(request),
-        **_choices(refs),
+        **event_form.editor_choices(refs),
     )
 
 
@@ -115,8 +89,8 @@ def _form_page(
         form=form,
         error=error,
         errors=field_messages(error, event_form.FORM_FIELD) if error else {},
-        clashes=_clashes(error),
-        **_choices(refs),
+        clashes=event_form.clashes_of(error),
+        **event_form.editor_choices(refs),
     )
 
 
@@ -178,11 +152,11 @@ async def _event_page(
         error=error,
         status_error=status_error,
         errors=field_messages(error, event_form.FORM_FIELD) if error else {},
-        clashes=_clashes(error),
-        status_clashes=_clashes(status_error),
+        clashes=event_form.clashes_of(error),
+        status_clashes=event_form.clashes_of(status_error),
         nights=nights,
         done=done_message(request),
-        **_choices(refs),
+        **event_form.editor_choices(refs),
     )
 
 
@@ -239,76 +213,6 @@ async def submit_status(
     return see_other(f"/staff/events/{event_id}", action)
 
 
-async def _night_page(
-    request: AnyRequest,
-    db: AsyncSession,
-    occurrence_id: str,
-    error: DomainError | None = None,
-    kept: dict[str, str] | None = None,
-    action: str | None = None,
-) -> Template:
-    event, occ = await get_occurrence(db, occurrence_id)
-    await db.refresh(event)
-    await db.refresh(occ)
-    refs = await load_refs(db)
-    night = occurrence_out(refs, occ, event)
-    return render(
-        request,
-        "staff/night.html",
-        status_code=form_status(error) if error else 200,
-        night=night,
-        event=await event_out(db, refs, event),
-        error=error,
-        errors=field_messages(error, event_form.FORM_FIELD) if error else {},
-        clashes=_clashes(error),
-        clash_action=action,
-        kept=kept or {},
-        **_choices(refs),
-    )
-
-
-@get("/staff/occurrences/{occurrence_id:str}", guards=WRITE, include_in_schema=False)
-async def night_page(request: AnyRequest, db: AsyncSession, occurrence_id: str) -> Template:
-    return await _night_page(request, db, occurrence_id)
-
-
-@post("/staff/occurrences/{occurrence_id:str}/{action:str}", guards=WRITE, include_in_schema=False)
-async def change_night(
-    request: AnyRequest, db: AsyncSession, occurrence_id: str, action: str
-) -> Response[Any]:
-    """Skip, move, cancel (with a reason) or restore one night of a series."""
-    if action not in NIGHT_ACTIONS:
-        raise not_found("操作", "action", action)
-    event, _ = await get_occurrence(db, occurrence_id)
-    event_id, all_day = event.id, event.all_day
-    form = await request.form()
-    kept = {name: text(form, name, 300) for name in (*event_form.WHEN, "venue", "reason")}
-
-    async def change() -> None:
-        if action == "skip":
-            await skip_occurrence(db, occurrence_id)
-        elif action == "restore":
-            await restore_occurrence(
-                db, occurrence_id, allow_overlap=bool(form.get("allow_overlap"))
-            )
-        elif action == "cancel":
-            try:
-                reason = OccurrenceCancel(reason=kept["reason"])
-            except ValidationError as exc:
-                raise from_validation(exc) from None
-            await cancel_occurrence(db, occurrence_id, reason)
-        else:
-            move = event_form.to_move(kept, all_day=all_day,
-                                      allow_overlap=bool(form.get("allow_overlap")))
-            await move_occurrence(db, occurrence_id, move)
-
-    refused = await attempt(db, change)
-    if isinstance(refused, DomainError):
-        return await _night_page(request, db, occurrence_id, refused, kept, action)
-    done = "cancel_night" if action == "cancel" else action
-    return see_other(f"/staff/events/{event_id}", done, "#nights")
-
-
 EVENT_PAGES: list[Any] = [
     events,
     new_event,
@@ -316,6 +220,4 @@ EVENT_PAGES: list[Any] = [
     event_page,
     submit_event,
     submit_status,
-    night_page,
-    change_night,
 ]

@@ -1,0 +1,116 @@
+"""One night of a series in the staff editor: its page, and skipping, moving, cancelling or
+restoring it (a clash at the new venue is shown with the option to go ahead).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Response, get, post
+from litestar.response import Template
+from pydantic import ValidationError
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from bolin_events.auth import page_allow
+from bolin_events.errors import DomainError, not_found
+from bolin_events.routes.pages.common import (
+    AnyRequest,
+    attempt,
+    form_status,
+    see_other,
+    text,
+)
+from bolin_events.schemas.events import OccurrenceCancel
+from bolin_events.services.refs import load_refs
+from bolin_events.services.scheduling.nights import (
+    cancel_occurrence,
+    move_occurrence,
+    restore_occurrence,
+    skip_occurrence,
+)
+from bolin_events.services.scheduling.occurrences import get_occurrence
+from bolin_events.services.scheduling.queries import (
+    event_out,
+    occurrence_out,
+)
+from bolin_events.web import event_form
+from bolin_events.web.form_problems import field_messages, from_validation
+from bolin_events.web.render import render
+
+WRITE = [page_allow("programme:write")]
+
+
+NIGHT_ACTIONS = ("skip", "move", "cancel", "restore")
+
+
+async def _night_page(
+    request: AnyRequest,
+    db: AsyncSession,
+    occurrence_id: str,
+    error: DomainError | None = None,
+    kept: dict[str, str] | None = None,
+    action: str | None = None,
+) -> Template:
+    event, occ = await get_occurrence(db, occurrence_id)
+    await db.refresh(event)
+    await db.refresh(occ)
+    refs = await load_refs(db)
+    night = occurrence_out(refs, occ, event)
+    return render(
+        request,
+        "staff/night.html",
+        status_code=form_status(error) if error else 200,
+        night=night,
+        event=await event_out(db, refs, event),
+        error=error,
+        errors=field_messages(error, event_form.FORM_FIELD) if error else {},
+        clashes=event_form.clashes_of(error),
+        clash_action=action,
+        kept=kept or {},
+        **event_form.editor_choices(refs),
+    )
+
+
+@get("/staff/occurrences/{occurrence_id:str}", guards=WRITE, include_in_schema=False)
+async def night_page(request: AnyRequest, db: AsyncSession, occurrence_id: str) -> Template:
+    return await _night_page(request, db, occurrence_id)
+
+
+@post("/staff/occurrences/{occurrence_id:str}/{action:str}", guards=WRITE, include_in_schema=False)
+async def change_night(
+    request: AnyRequest, db: AsyncSession, occurrence_id: str, action: str
+) -> Response[Any]:
+    """Skip, move, cancel (with a reason) or restore one night of a series."""
+    if action not in NIGHT_ACTIONS:
+        raise not_found("操作", "action", action)
+    event, _ = await get_occurrence(db, occurrence_id)
+    event_id, all_day = event.id, event.all_day
+    form = await request.form()
+    kept = {name: text(form, name, 300) for name in (*event_form.WHEN, "venue", "reason")}
+
+    async def change() -> None:
+        if action == "skip":
+            await skip_occurrence(db, occurrence_id)
+        elif action == "restore":
+            await restore_occurrence(
+                db, occurrence_id, allow_overlap=bool(form.get("allow_overlap"))
+            )
+        elif action == "cancel":
+            try:
+                reason = OccurrenceCancel(reason=kept["reason"])
+            except ValidationError as exc:
+                raise from_validation(exc) from None
+            await cancel_occurrence(db, occurrence_id, reason)
+        else:
+            move = event_form.to_move(kept, all_day=all_day,
+                                      allow_overlap=bool(form.get("allow_overlap")))
+            await move_occurrence(db, occurrence_id, move)
+
+    refused = await attempt(db, change)
+    if isinstance(refused, DomainError):
+        return await _night_page(request, db, occurrence_id, refused, kept, action)
+    done = "cancel_night" if action == "cancel" else action
+    return see_other(f"/staff/events/{event_id}", done, "#nights")
+
+
+NIGHT_PAGES: list[Any] = [night_page, change_night]
