@@ -24,8 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.attendance.live import LiveServer, hammer, live_server, plan  # noqa: E402
-from tests.support.db import scratch_postgres  # noqa: E402
+from tests.attendance.live import LiveServer, hammer, live_server, plan
+from tests.support.db import scratch_postgres
 
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
 

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bolin_events.services.accounts.passwords import hash_password
 from sqlalchemy import inspect, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
@@ -19,6 +18,7 @@ from bolin_events import migrate
 from bolin_events.db import make_engine, make_sessionmaker
 from bolin_events.models import Role, User, UserVillage
 from bolin_events.services import seeding
+from bolin_events.services.accounts.passwords import hash_password
 from bolin_events.services.accounts.tokens import create_token
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
