@@ -121,7 +121,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         on_startup=[open_database],
         on_shutdown=[close_database],
         state=State(fresh_state(settings)),
-        template_config=template_config(),
+        template_config=template_config(reload=settings.environment == "development"),
         csrf_config=CSRFConfig(
             secret=settings.resolved_secret_key(),
             cookie_name="bolin_csrf",

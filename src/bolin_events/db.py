@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -17,7 +18,10 @@ from bolin_events.settings import Settings
 
 def make_engine(settings: Settings) -> AsyncEngine:
     url = settings.resolved_database_url
-    kwargs: dict[str, Any] = {"echo": settings.db_echo}
+    kwargs: dict[str, Any] = {}
+    if settings.db_echo:  # through logging, once (echo=True would add a handler of its own)
+        logging.basicConfig()  # a handler when nothing set one up (the commands)
+        logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
     if url.startswith("sqlite"):
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}

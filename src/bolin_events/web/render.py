@@ -119,20 +119,20 @@ def _finalize(value: Any) -> Any:
     return value
 
 
-def _configure(engine: JinjaTemplateEngine) -> None:
-    env = engine.engine
-    env.finalize = _finalize
-    env.globals["tr"] = _tr
-    env.trim_blocks = True
-    env.lstrip_blocks = True
+def template_config(*, reload: bool = False) -> TemplateConfig[JinjaTemplateEngine]:
+    """Templates are compiled once; with ``reload`` (development) an edited file is seen at
+    its next render, at the cost of a look at the file on every render."""
 
+    def configure(engine: JinjaTemplateEngine) -> None:
+        env = engine.engine
+        env.finalize = _finalize
+        env.globals["tr"] = _tr
+        env.trim_blocks = True
+        env.lstrip_blocks = True
+        env.auto_reload = reload
 
-def template_config() -> TemplateConfig[JinjaTemplateEngine]:
-    return TemplateConfig(
-        directory=TEMPLATE_DIR,
-        engine=JinjaTemplateEngine,
-        engine_callback=_configure,
-    )
+    return TemplateConfig(directory=TEMPLATE_DIR, engine=JinjaTemplateEngine,
+                          engine_callback=configure)
 
 
 def static_router() -> Any:

@@ -7,9 +7,6 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
 from bolin_events.errors import InvalidInput
 
 MAX_ROWS = 20_000
@@ -46,6 +43,9 @@ def read_table(content: bytes, filename: str) -> Table:
 
 
 def _xlsx(content: bytes) -> Table:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError):

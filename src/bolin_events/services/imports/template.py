@@ -8,18 +8,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-
-from openpyxl import Workbook
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from bolin_events.services.imports.columns import COLUMNS, Lang
 from bolin_events.services.imports.mapping import Named
 from bolin_events.services.imports.phrases import __doc__ as PHRASES_DOC
 from bolin_events.services.refs import RefData
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
+
 
 TITLES = {
     "zh": ("活动", "填写说明", "参考"),
@@ -29,13 +27,13 @@ CHOICES = {
     "zh": {"all_day": "是,否", "status": "草稿,已发布"},
     "en": {"all_day": "yes,no", "status": "draft,published"},
 }
-REQUIRED_FILL = PatternFill("solid", fgColor="FFE699")
-OPTIONAL_FILL = PatternFill("solid", fgColor="DDEBF7")
-BOLD = Font(bold=True)
+REQUIRED_COLOUR, OPTIONAL_COLOUR = "FFE699", "DDEBF7"
 ROWS_WITH_LISTS = 2000
 
 
 def template_bytes(refs: RefData, lang: Lang = "zh") -> bytes:
+    from openpyxl import Workbook
+
     book = Workbook()
     events = book.active
     assert events is not None
@@ -49,10 +47,16 @@ def template_bytes(refs: RefData, lang: Lang = "zh") -> bytes:
 
 
 def _events(sheet: Worksheet, lang: Lang, lists: dict[str, str]) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     for index, column in enumerate(COLUMNS, start=1):
         cell = sheet.cell(row=1, column=index, value=column.header(lang))
-        cell.font = BOLD
-        cell.fill = REQUIRED_FILL if column.required else OPTIONAL_FILL
+        cell.font = Font(bold=True)
+        colour = REQUIRED_COLOUR if column.required else OPTIONAL_COLOUR
+        cell.fill = PatternFill("solid", fgColor=colour)
         cell.comment = Comment(column.help_zh if lang == "zh" else column.help_en, "bolin-events")
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = 28 if column.key in ("title_zh", "rrule") else 16
@@ -74,6 +78,9 @@ def _inline(choices: str | None) -> str | None:
 
 def _reference(sheet: Worksheet, refs: RefData, lang: Lang) -> dict[str, str]:
     """One block of columns per kind; returns the list formula for each column that uses it."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     kinds: list[tuple[str, str, str, Iterable[Named]]] = [
         ("category", "类别", "Category", refs.categories.by_id.values()),
         ("venue", "场地", "Venue", refs.venues.by_id.values()),
@@ -87,7 +94,7 @@ def _reference(sheet: Worksheet, refs: RefData, lang: Lang) -> dict[str, str]:
         headers = (zh, "English", "标识 slug") if lang == "zh" else (en, "中文", "slug")
         for offset, header in enumerate(headers):
             cell = sheet.cell(row=1, column=first + offset, value=header)
-            cell.font = BOLD
+            cell.font = Font(bold=True)
             sheet.column_dimensions[get_column_letter(first + offset)].width = 22
         ordered = sorted(rows, key=lambda r: r.slug)
         for number, row in enumerate(ordered, start=2):
@@ -106,18 +113,20 @@ def _reference(sheet: Worksheet, refs: RefData, lang: Lang) -> dict[str, str]:
 
 
 def _help(sheet: Worksheet, lang: Lang) -> None:
+    from openpyxl.styles import Alignment, Font
+
     heads = (
         ("列", "必填", "说明", "示例") if lang == "zh" else ("Column", "Required", "How", "Example")
     )
     for index, head in enumerate(heads, start=1):
-        sheet.cell(row=1, column=index, value=head).font = BOLD
+        sheet.cell(row=1, column=index, value=head).font = Font(bold=True)
     for number, column in enumerate(COLUMNS, start=2):
         required = ("是" if lang == "zh" else "yes") if column.required else ""
         how = column.help_zh if lang == "zh" else column.help_en
         for index, value in enumerate((column.header(lang), required, how, column.example), 1):
             sheet.cell(row=number, column=index, value=value)
     row = len(COLUMNS) + 3
-    sheet.cell(row=row, column=1, value="重复 / Repeat").font = BOLD
+    sheet.cell(row=row, column=1, value="重复 / Repeat").font = Font(bold=True)
     for offset, line in enumerate((PHRASES_DOC or "").strip().splitlines(), start=1):
         sheet.cell(row=row + offset, column=1, value=line.strip() or None)
     for letter, width in zip("ABCD", (22, 8, 70, 28), strict=True):

@@ -1,14 +1,12 @@
 """Charts as SVG, drawn by pygal: the monthly 人次 trend beside the year before, and the split
 by category or by village. Labels are Chinese, so the style names a font with the glyphs on
-each common system (Windows, macOS, Android, Linux) before the generic sans-serif."""
+each common system (Windows, macOS, Android, Linux) before the generic sans-serif. pygal is
+imported when a chart is first drawn, not at start-up."""
 
 from __future__ import annotations
 
 from enum import StrEnum
 from typing import Any
-
-import pygal
-from pygal.style import Style
 
 from bolin_events.schemas.reports import StatsOut
 from bolin_events.services.stats.queries import GroupBy
@@ -41,6 +39,8 @@ CHART_GROUPING = {
 
 def _options(title: str, inline: bool) -> dict[str, Any]:
     """pygal's defaults load a tooltip script from the internet: charts here are plain SVG."""
+    from pygal.style import Style
+
     style = Style(
         font_family=CJK_FONTS,
         background="white",
@@ -87,6 +87,8 @@ def month_label(key: str, one_year: bool) -> str:
 
 def trend_svg(stats: StatsOut, *, inline: bool = False) -> bytes:
     """Bars of this period's 人次 each month, last year's beside them."""
+    import pygal
+
     one_year = stats.period.first.year == stats.period.last.year
     title = f"{stats.period.label}{CHART_TITLES[ChartKind.trend]}"
     chart = pygal.Bar(**_options(title, inline), y_title="人次")
@@ -98,6 +100,8 @@ def trend_svg(stats: StatsOut, *, inline: bool = False) -> bytes:
 
 def split_svg(stats: StatsOut, kind: ChartKind, *, inline: bool = False) -> bytes:
     """A pie of 人次 by category, or bars by village, for the period."""
+    import pygal
+
     title = f"{stats.period.label}{CHART_TITLES[kind]}"
     rows = [r for r in stats.rows if r.people > 0]
     if kind == ChartKind.categories:

@@ -13,10 +13,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 Cell = str | int | float | date | None
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
@@ -60,6 +56,10 @@ def display_width(value: Cell) -> int:
 def to_xlsx(table: Table) -> bytes:
     """The table on one sheet — a bold frozen header row, fitted column widths, a bold totals
     row — and its notes on a second."""
+    from openpyxl import Workbook  # heavy: imported when a file is first made
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     book = Workbook()
     sheet = book.active
     assert sheet is not None
