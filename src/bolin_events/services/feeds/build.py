@@ -21,24 +21,18 @@ import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import chain
-from typing import Any
 
-from sqlalchemy import select as sa_select
-from sqlalchemy import true
-from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.calendar import FeedHeader, render_event, render_feed
-from bolin_events.models import Event, Occurrence, Programme
 from bolin_events.services.feeds.cache import FeedCache, RenderedFeed
 from bolin_events.services.feeds.rows import conditions, hidden_nights, read_rows, zones_used
 from bolin_events.services.feeds.scope import FeedScope, FeedSelection, resolve
 from bolin_events.services.feeds.snapshot import Names, snapshot
 from bolin_events.services.refs import RefData
 from bolin_events.services.timing import zone
+from bolin_events.services.versions import Version, data_version, refs_fingerprint
 from bolin_events.settings import Settings
-
-Version = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,25 +57,6 @@ class Cuts:
         return cls(midnight(today - timedelta(days=settings.feed_past_days)), midnight(today))
 
 
-async def data_version(session: AsyncSession) -> Version:
-    """One cheap query whose answer changes whenever anything a feed shows can have changed."""
-    events = select(
-        func.count().label("n"),
-        func.max(Event.id).label("last"),
-        func.max(Event.updated_at).label("changed"),
-        func.sum(Event.sequence).label("sequences"),
-    ).subquery()
-    # The newest night's id (an index look-up): rows added by a rule change. A count would
-    # scan every night, and each change to existing nights already raises a SEQUENCE.
-    nights = select(func.max(Occurrence.id).label("last_night")).subquery()
-    programmes = select(func.max(Programme.updated_at).label("programmes_changed")).subquery()
-    query = sa_select(*events.c, *nights.c, *programmes.c).select_from(
-        events.join(nights, true()).join(programmes, true())
-    )
-    connection = await session.connection()
-    return tuple((await connection.execute(query)).one())
-
-
 def last_modified(version: Version, cuts: Cuts) -> datetime:
     """Last-Modified of every feed: the last change to any event or programme, or the last
     local midnight (when past events may have left), whichever is later.
@@ -93,13 +68,6 @@ def last_modified(version: Version, cuts: Cuts) -> datetime:
     """
     _, _, events_changed, _, _, programmes_changed = version
     return max(moment for moment in (events_changed, programmes_changed, cuts.today) if moment)
-
-
-def refs_fingerprint(refs: RefData) -> tuple[Any, ...]:
-    tables = (refs.villages, refs.venues, refs.categories, refs.organizers, refs.programmes)
-    return tuple(
-        tuple(tuple(row.model_dump().values()) for row in t.by_id.values()) for t in tables
-    )
 
 
 async def get_feed(

@@ -1,0 +1,114 @@
+"""Bounded in-process memories of rendered bytes, shared by the feeds and the public pages.
+
+They hold only what follows from database contents (the key says which contents), so a
+process that has never seen a key simply renders it and gets the same bytes as its peers.
+
+``Recheck`` keeps, per request, what was checked against the database moments ago: within
+its window a request is answered from memory without asking the database again; a write
+through this process (or, on PostgreSQL, through any process: services.notify) ends every
+window at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable
+from time import monotonic
+from typing import Generic, TypeVar
+
+V = TypeVar("V")
+MAX_RECENT = 4096
+
+
+class LRU(Generic[V]):
+    """Least-recently-used mapping capped by entry count and by the total size of its values."""
+
+    def __init__(self, max_entries: int, max_bytes: int, size: Callable[[V], int]) -> None:
+        self.max_entries, self.max_bytes, self._size = max_entries, max_bytes, size
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
+        self.total = 0
+        self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def get(self, key: Hashable) -> V | None:
+        value = self._items.get(key)
+        if value is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        self._items.move_to_end(key)
+        return value
+
+    def put(self, key: Hashable, value: V) -> None:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self.total -= self._size(old)
+        self._items[key] = value
+        self.total += self._size(value)
+        while self._items and (len(self._items) > self.max_entries or self.total > self.max_bytes):
+            _, evicted = self._items.popitem(last=False)
+            self.total -= self._size(evicted)
+
+    def clear(self) -> None:
+        self._items.clear()
+        self.total = 0
+
+
+class Recheck(Generic[V]):
+    """What each request got when it was last checked against the database, for a few seconds.
+
+    One check per request at a time: when the window ends under load, the visitors asking at
+    that moment share one database check instead of each making their own.
+    """
+
+    def __init__(self) -> None:
+        # Checked moments ago, by request: (monotonic time, answer).
+        self.fresh: dict[Hashable, tuple[float, V]] = {}
+        # The check under way for each request, which every other asker of it awaits.
+        self.checking: dict[Hashable, asyncio.Future[V]] = {}
+        self.generation = 0  # moves on at every write: a check begun before it is not kept
+
+    def recent(self, request_key: Hashable, max_age: float) -> V | None:
+        entry = self.fresh.get(request_key)
+        if entry is None or monotonic() - entry[0] >= max_age:
+            return None
+        return entry[1]
+
+    async def checked(
+        self, request_key: Hashable, max_age: float, check: Callable[[], Awaitable[V]]
+    ) -> V:
+        """The answer for a request: as checked within ``max_age`` seconds, else checked now."""
+        answer = self.recent(request_key, max_age)
+        if answer is not None:
+            return answer
+        running = self.checking.get(request_key)
+        if running is None:
+            running = asyncio.ensure_future(self._check(request_key, check, self.generation))
+            self.checking[request_key] = running
+            running.add_done_callback(lambda _: self.checking.pop(request_key, None))
+        return await asyncio.shield(running)  # one asker leaving does not stop the others
+
+    async def _check(
+        self, request_key: Hashable, check: Callable[[], Awaitable[V]], generation: int
+    ) -> V:
+        answer = await check()
+        if generation == self.generation and self.keeps(answer):  # no write came meanwhile
+            self.remember(request_key, answer)
+        return answer
+
+    def keeps(self, answer: V) -> bool:
+        """Whether an answer may be sent again without a check (all may, unless overridden)."""
+        return True
+
+    def remember(self, request_key: Hashable, answer: V) -> None:
+        if len(self.fresh) > MAX_RECENT:
+            self.fresh.clear()
+        self.fresh[request_key] = (monotonic(), answer)
+
+    def forget_recent(self) -> None:
+        """After a write: the next request asks the database again."""
+        self.generation += 1
+        self.fresh.clear()
