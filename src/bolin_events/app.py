@@ -35,6 +35,7 @@ from bolin_events.routes.pages.public import PUBLIC_PAGES
 from bolin_events.routes.pages.reports import REPORTS_PAGES
 from bolin_events.routes.pages.staff import STAFF_PAGES
 from bolin_events.routes.pages.users import USER_PAGES
+from bolin_events.routes.public_cache import PublicCache, PublicCacheMiddleware
 from bolin_events.services.feeds.cache import FeedCache
 from bolin_events.settings import Settings, get_settings
 from bolin_events.web.errors import PAGE_EXCEPTION_HANDLERS
@@ -55,7 +56,11 @@ them with their subscribe links.
 """
 
 
-CSRF_EXEMPT = ["^/api/", "^/feeds/", "^/healthz", "^/schema", "^/qr\\.", "^/static/"]
+CSRF_EXEMPT = [
+    "^/api/", "^/feeds/", "^/healthz", "^/schema", "^/qr\\.", "^/static/",
+    # public pages have no form to protect, and a cookie would keep any cache from sharing them
+    "^/$", "^/calendar$", "^/events", "^/programmes/", "^/subscribe$",
+]
 
 
 def provide_settings(state: State) -> Settings:
@@ -77,11 +82,12 @@ def fresh_state(settings: Settings) -> dict[str, Any]:
     """What the app keeps besides its database: its settings and the in-process caches, which
     hold only what follows from database contents (so any process may start with them empty).
     ``after_write`` is told of every committed write (db.provide_db)."""
-    feed_cache = FeedCache()
+    feed_cache, public_cache = FeedCache(), PublicCache()
     return {
         "settings": settings,
         "feed_cache": feed_cache,
-        "after_write": [feed_cache.forget_recent],
+        "public_cache": public_cache,
+        "after_write": [feed_cache.forget_recent, public_cache.forget_recent],
     }
 
 
@@ -115,7 +121,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "settings": Provide(provide_settings, sync_to_thread=False),
             **DEPENDENCIES,
         },
-        middleware=[TokenAuthMiddleware()],
+        middleware=[PublicCacheMiddleware(), TokenAuthMiddleware()],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
         request_class=JsonRequest,
         on_startup=[open_database],
