@@ -37,6 +37,7 @@ from bolin_events.routes.pages.staff import STAFF_PAGES
 from bolin_events.routes.pages.users import USER_PAGES
 from bolin_events.routes.public_cache import PublicCache, PublicCacheMiddleware
 from bolin_events.services.feeds.cache import FeedCache
+from bolin_events.services.versions import RefsCache
 from bolin_events.settings import Settings, get_settings
 from bolin_events.web.errors import PAGE_EXCEPTION_HANDLERS
 from bolin_events.web.render import static_router, template_config
@@ -87,6 +88,7 @@ def fresh_state(settings: Settings) -> dict[str, Any]:
         "settings": settings,
         "feed_cache": feed_cache,
         "public_cache": public_cache,
+        "refs_cache": RefsCache(),
         "after_write": [feed_cache.forget_recent, public_cache.forget_recent],
     }
 

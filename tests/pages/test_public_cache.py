@@ -118,3 +118,28 @@ async def test_the_staff_log_in_page_still_sets_its_csrf_cookie(client: Client) 
     response = await client.get("/staff/login")
 
     assert "bolin_csrf" in response.headers.get("set-cookie", "")
+
+
+async def test_a_renamed_venue_is_on_the_page_at_once(
+    client: Client, seeded: None, staff: Staff
+) -> None:
+    market = await event_id(client, NIGHT_MARKET)
+    before = await client.get(f"/events/{market}")
+
+    renamed = await client.patch("/api/v1/venues/ginkgo-night-market",
+                                 json={"name_zh": "银杏广场夜市"}, headers=staff.scheduler)
+    after = await client.get(f"/events/{market}")
+
+    assert renamed.status_code == 200, renamed.text
+    assert "银杏广场夜市" not in before.text and "银杏广场夜市" in after.text
+
+
+async def test_reference_data_is_read_once_per_change(client: Client, seeded: None) -> None:
+    refs = client.app.state.refs_cache.loaded
+    await client.get("/subscribe")
+    loads = refs.misses
+
+    for path in ("/", "/calendar?month=2027-06", "/events?from=2027-06-01"):
+        await client.get(path)
+
+    assert refs.misses == loads  # the same reference data, from memory

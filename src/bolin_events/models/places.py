@@ -1,4 +1,7 @@
-"""Villages, venues, categories, organizers and programmes."""
+"""Villages, venues, categories, organizers and programmes: the reference data.
+
+Each row's ``updated_at`` moves with every UPDATE of it (``onupdate``), however it is made:
+the data version (services.versions) sees a renamed village without reading every row."""
 
 from __future__ import annotations
 
@@ -28,6 +31,9 @@ class Village(SQLModel, table=True):
     slug: str = Field(max_length=64, unique=True, index=True)
     name_zh: str = Field(max_length=100, unique=True)
     name_en: str | None = Field(default=None, max_length=200)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )
 
 
 class Venue(SQLModel, table=True):
@@ -40,6 +46,9 @@ class Venue(SQLModel, table=True):
     latitude: float | None = None
     longitude: float | None = None
     capacity: int | None = None
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )
 
 
 class Category(SQLModel, table=True):
@@ -48,6 +57,9 @@ class Category(SQLModel, table=True):
     name_zh: str = Field(max_length=100, unique=True)
     name_en: str | None = Field(default=None, max_length=200)
     counting: str = Field(default=Counting.activity, max_length=32)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )
 
 
 class Organizer(SQLModel, table=True):
@@ -56,6 +68,9 @@ class Organizer(SQLModel, table=True):
     name_zh: str = Field(max_length=100, unique=True)
     name_en: str | None = Field(default=None, max_length=200)
     contact: str | None = Field(default=None, max_length=200)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )
 
 
 class Programme(SQLModel, table=True):
@@ -68,4 +83,6 @@ class Programme(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="programme.id", index=True)
     start_date: date | None = None
     end_date: date | None = None
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(
+        default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
+    )

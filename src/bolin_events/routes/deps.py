@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from litestar import Request, Response
+from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -26,8 +27,9 @@ from bolin_events.services.accounts.users import Principal
 from bolin_events.services.attendance import idempotency
 from bolin_events.services.attendance.reports import Reporter
 from bolin_events.services.filters import Filters
-from bolin_events.services.refs import RefData, load_refs
+from bolin_events.services.refs import RefData
 from bolin_events.services.timing import check_year
+from bolin_events.services.versions import RefsCache
 from bolin_events.settings import Settings
 from bolin_events.storage import BlobStore, LocalStore
 
@@ -78,9 +80,10 @@ def provide_filters(
     return Filters.of(category, village, venue, programme)
 
 
-async def provide_refs(db: AsyncSession) -> RefData:
-    """Reference data, loaded once per request that asks for it."""
-    return await load_refs(db)
+async def provide_refs(db: AsyncSession, state: State) -> RefData:
+    """Reference data, held in memory per version: one small query per request that asks."""
+    cache: RefsCache = state.refs_cache
+    return await cache.get(db)
 
 
 def provide_store(settings: Settings) -> BlobStore:

@@ -17,7 +17,6 @@ from bolin_events.db import write_session
 from bolin_events.services.feeds.build import get_feed
 from bolin_events.services.feeds.cache import FeedCache, RenderedFeed, WireFeed
 from bolin_events.services.feeds.scope import feed_scope
-from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
 
 
@@ -83,7 +82,8 @@ async def feeds(scope: Scope, receive: Receive, send: Send) -> None:
 
         async def check() -> RenderedFeed:
             async with write_session(state.sessionmaker, writes=False) as db:
-                return await get_feed(db, await load_refs(db), cache, settings, feed_key)
+                refs = await state.refs_cache.get(db)
+                return await get_feed(db, refs, cache, settings, feed_key)
 
         feed = await cache.checked(request_key, settings.feed_recheck_seconds, check)
     wire = cache.wire(feed)

@@ -27,8 +27,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from bolin_events.auth import SESSION_COOKIE
 from bolin_events.db import write_session
 from bolin_events.services.cache import LRU, Recheck
-from bolin_events.services.refs import load_refs
-from bolin_events.services.versions import data_version, refs_fingerprint
+from bolin_events.services.versions import data_version
 from bolin_events.settings import Settings
 from bolin_events.web.render import LANG_COOKIE
 
@@ -168,7 +167,7 @@ class PublicCacheMiddleware(ASGIMiddleware):
 
         async def check() -> Answer:
             async with write_session(state.sessionmaker, writes=False) as db:
-                version = (await data_version(db), refs_fingerprint(await load_refs(db)))
+                version = await data_version(db)
             versioned = (key, version, int(time.time() // 60))  # pages know "today"
             answer = cache.answers.get(versioned)
             if answer is None:

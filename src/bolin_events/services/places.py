@@ -131,8 +131,6 @@ async def update(
     session.add(row)
     if changed & SHOWN_IN_EVENTS.get(model, set()):
         await _touch_events_showing(session, model, getattr(row, "id"))  # noqa: B009
-    if isinstance(row, Programme) and changed:
-        row.updated_at = utcnow()  # its feed's name and description change with it
     await session.flush()
     return row
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -59,6 +59,7 @@ class RefData:
     categories: Table[Category]
     organizers: Table[Organizer]
     programmes: Table[Programme]
+    version: tuple[Any, ...] = ()  # set when held by a RefsCache (services.versions)
 
     def venues_in(self, village_ids: Iterable[int | None]) -> set[int]:
         """The ids of the venues in these villages."""

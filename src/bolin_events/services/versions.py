@@ -1,30 +1,64 @@
 """What the caches key on: the data version, one cheap query whose answer changes whenever
-anything a public read shows can have changed, and the reference data's fingerprint.
+anything a public read shows can have changed, and the reference data held per version.
 
-The data version is one aggregate query over events and occurrences. It moves on every
-write that a feed or page can show: each such write raises the event's SEQUENCE (so the sum
-rises) or adds/removes events (count and max id) or nights (max id). Reference names are
-compared whole (tens of rows). Every process computes the same values from the same
-database, so every process answers the same bytes and the same ETag.
+The events part moves on every write a feed or page can show: each such write raises the
+event's SEQUENCE (so the sum rises) or adds/removes events (count and max id) or nights (max
+id). The reference part moves with every edit of a village, venue, category, organizer or
+programme (count, max id and newest ``updated_at`` of each, which the models move on every
+UPDATE). Every process computes the same values from the same database, so every process
+answers the same bytes and the same ETag.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
+from sqlalchemy import Subquery, true
 from sqlalchemy import select as sa_select
-from sqlalchemy import true
-from sqlmodel import func, select
+from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.models import Event, Occurrence, Programme
-from bolin_events.services.refs import RefData
+from bolin_events.models import Category, Event, Occurrence, Organizer, Programme, Venue, Village
+from bolin_events.services.cache import LRU
+from bolin_events.services.refs import RefData, load_refs
 
-Version = tuple[Any, ...]
+REFERENCE_TABLES: tuple[type[SQLModel], ...] = (Village, Venue, Category, Organizer, Programme)
+
+
+class Version(NamedTuple):
+    events: int
+    last_event: int | None
+    events_changed: datetime | None
+    sequences: int | None
+    last_night: int | None
+    programmes_changed: datetime | None
+    refs: tuple[Any, ...]  # (count, max id, newest updated_at) of each reference table
+
+
+def _reference_parts() -> list[Subquery]:
+    return [
+        select(
+            func.count().label(f"{model.__tablename__}_n"),
+            func.max(col(getattr(model, "id"))).label(f"{model.__tablename__}_last"),  # noqa: B009
+            func.max(col(getattr(model, "updated_at"))).label(  # noqa: B009
+                f"{model.__tablename__}_changed"
+            ),
+        ).subquery()
+        for model in REFERENCE_TABLES
+    ]
+
+
+def _joined(parts: list[Subquery]) -> Any:
+    joined: Any = parts[0]
+    for part in parts[1:]:
+        joined = joined.join(part, true())
+    return joined
 
 
 async def data_version(session: AsyncSession) -> Version:
-    """One cheap query whose answer changes whenever anything a feed shows can have changed."""
+    """One cheap query whose answer changes whenever anything a public read shows can have
+    changed."""
     events = select(
         func.count().label("n"),
         func.max(Event.id).label("last"),
@@ -35,14 +69,46 @@ async def data_version(session: AsyncSession) -> Version:
     # scan every night, and each change to existing nights already raises a SEQUENCE.
     nights = select(func.max(Occurrence.id).label("last_night")).subquery()
     programmes = select(func.max(Programme.updated_at).label("programmes_changed")).subquery()
-    query = sa_select(*events.c, *nights.c, *programmes.c).select_from(
-        events.join(nights, true()).join(programmes, true())
-    )
+    references = _reference_parts()
+    parts = [events, nights, programmes, *references]
+    columns = [c for part in parts for c in part.c]
     connection = await session.connection()
-    return tuple((await connection.execute(query)).one())
+    row = tuple((await connection.execute(sa_select(*columns).select_from(_joined(parts)))).one())
+    count, last, changed, sequences, last_night, programmes_changed, *references = row
+    return Version(count, last, changed, sequences, last_night, programmes_changed,
+                   tuple(references))
+
+
+async def refs_version(session: AsyncSession) -> tuple[Any, ...]:
+    """The reference part of the data version alone."""
+    parts = _reference_parts()
+    columns = [c for part in parts for c in part.c]
+    connection = await session.connection()
+    return tuple((await connection.execute(sa_select(*columns).select_from(_joined(parts)))).one())
+
+
+class RefsCache:
+    """Reference data by version, loaded once per edit of it and shared by every request
+    (its rows are read, never changed: an edit loads its own in its session)."""
+
+    def __init__(self) -> None:
+        self.loaded: LRU[RefData] = LRU(max_entries=4, max_bytes=4, size=lambda _: 1)
+
+    async def get(self, session: AsyncSession, version: tuple[Any, ...] | None = None) -> RefData:
+        """The reference data as of ``version`` (asked of the database when not given)."""
+        version = version if version is not None else await refs_version(session)
+        refs = self.loaded.get(version)
+        if refs is None:
+            refs = await load_refs(session)
+            refs.version = version
+            self.loaded.put(version, refs)
+        return refs
 
 
 def refs_fingerprint(refs: RefData) -> tuple[Any, ...]:
+    """The reference data's version when it came from a RefsCache, else its rows whole."""
+    if refs.version:
+        return refs.version
     tables = (refs.villages, refs.venues, refs.categories, refs.organizers, refs.programmes)
     return tuple(
         tuple(tuple(row.model_dump().values()) for row in t.by_id.values()) for t in tables

@@ -66,8 +66,8 @@ def last_modified(version: Version, cuts: Cuts) -> datetime:
     If-Modified-Since client must not be told 304 then. Renamed venues, villages, categories
     and organizers touch the events that name them (services.places), so they count too.
     """
-    _, _, events_changed, _, _, programmes_changed = version
-    return max(moment for moment in (events_changed, programmes_changed, cuts.today) if moment)
+    moments = (version.events_changed, version.programmes_changed, cuts.today)
+    return max(moment for moment in moments if moment)
 
 
 async def get_feed(
@@ -77,7 +77,7 @@ async def get_feed(
     selection = await resolve(session, refs, scope)
     cuts = Cuts.at(cache.clock(), settings)
     version = await data_version(session)
-    key = (scope, version, refs_fingerprint(refs), cuts)
+    key = (scope, version, cuts)  # the version holds the reference data's too
     feed = cache.feeds.get(key)
     if feed is not None:
         return feed
