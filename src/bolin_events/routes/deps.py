@@ -80,10 +80,15 @@ def provide_filters(
     return Filters.of(category, village, venue, programme)
 
 
-async def provide_refs(db: AsyncSession, state: State) -> RefData:
-    """Reference data, held in memory per version: one small query per request that asks."""
+REFS_VERSION = "bolin_refs_version"  # in a request's scope state, when already known
+
+
+async def provide_refs(db: AsyncSession, state: State, request: AnyRequest) -> RefData:
+    """Reference data, held in memory per version: one small query per request that asks
+    (none when the public cache has just read the version for this request)."""
     cache: RefsCache = state.refs_cache
-    return await cache.get(db)
+    known = request.scope.get("state", {}).get(REFS_VERSION)
+    return await cache.get(db, known)
 
 
 def provide_store(settings: Settings) -> BlobStore:

@@ -26,6 +26,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from bolin_events.auth import SESSION_COOKIE
 from bolin_events.db import write_session
+from bolin_events.routes.deps import REFS_VERSION
 from bolin_events.services.cache import LRU, Recheck
 from bolin_events.services.versions import data_version
 from bolin_events.settings import Settings
@@ -171,6 +172,7 @@ class PublicCacheMiddleware(ASGIMiddleware):
             versioned = (key, version, int(time.time() // 60))  # pages know "today"
             answer = cache.answers.get(versioned)
             if answer is None:
+                scope.setdefault("state", {})[REFS_VERSION] = version.refs
                 answer = await _render(next_app, scope, receive, page=page)
                 if answer.kept:
                     cache.answers.put(versioned, answer)

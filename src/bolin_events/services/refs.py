@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -60,6 +60,8 @@ class RefData:
     organizers: Table[Organizer]
     programmes: Table[Programme]
     version: tuple[Any, ...] = ()  # set when held by a RefsCache (services.versions)
+    _refs: dict[tuple[str, int | None], Ref] = field(default_factory=dict, repr=False)
+    _venue_refs: dict[int, VenueRef] = field(default_factory=dict, repr=False)
 
     def venues_in(self, village_ids: Iterable[int | None]) -> set[int]:
         """The ids of the venues in these villages."""
@@ -79,22 +81,36 @@ class RefData:
                 todo.extend(children.get(current, []))
         return found
 
+    @overload
+    def ref(self, row: Village | Category | Organizer | Programme) -> Ref: ...
+
+    @overload
+    def ref(self, row: Village | Category | Organizer | Programme | None) -> Ref | None: ...
+
     def ref(self, row: Village | Category | Organizer | Programme | None) -> Ref | None:
+        """A short reference, made once per row (a month of nights names a few rows often)."""
         if row is None:
             return None
-        return Ref(slug=row.slug, name_zh=row.name_zh, name_en=row.name_en)
+        key = (type(row).__name__, row.id)
+        made = self._refs.get(key)
+        if made is None:
+            made = self._refs[key] = Ref(slug=row.slug, name_zh=row.name_zh, name_en=row.name_en)
+        return made
 
     def venue_ref(self, venue_id: int | None) -> VenueRef | None:
         if venue_id is None:
             return None
-        venue = self.venues.by_id[venue_id]
-        village = self.villages.by_id[venue.village_id]
-        return VenueRef(
-            slug=venue.slug,
-            name_zh=venue.name_zh,
-            name_en=venue.name_en,
-            village=Ref(slug=village.slug, name_zh=village.name_zh, name_en=village.name_en),
-        )
+        made = self._venue_refs.get(venue_id)
+        if made is None:
+            venue = self.venues.by_id[venue_id]
+            village = self.villages.by_id[venue.village_id]
+            made = self._venue_refs[venue_id] = VenueRef(
+                slug=venue.slug,
+                name_zh=venue.name_zh,
+                name_en=venue.name_en,
+                village=self.ref(village),
+            )
+        return made
 
 
 async def _table(session: AsyncSession, model: type[M]) -> Table[M]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Subquery, true
+from sqlalchemy import Select, Subquery, true
 from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -49,16 +49,14 @@ def _reference_parts() -> list[Subquery]:
     ]
 
 
-def _joined(parts: list[Subquery]) -> Any:
+def _select_all(parts: list[Subquery]) -> Select[Any]:
     joined: Any = parts[0]
     for part in parts[1:]:
         joined = joined.join(part, true())
-    return joined
+    return sa_select(*(c for part in parts for c in part.c)).select_from(joined)
 
 
-async def data_version(session: AsyncSession) -> Version:
-    """One cheap query whose answer changes whenever anything a public read shows can have
-    changed."""
+def _data_version_query() -> Select[Any]:
     events = select(
         func.count().label("n"),
         func.max(Event.id).label("last"),
@@ -69,11 +67,19 @@ async def data_version(session: AsyncSession) -> Version:
     # scan every night, and each change to existing nights already raises a SEQUENCE.
     nights = select(func.max(Occurrence.id).label("last_night")).subquery()
     programmes = select(func.max(Programme.updated_at).label("programmes_changed")).subquery()
-    references = _reference_parts()
-    parts = [events, nights, programmes, *references]
-    columns = [c for part in parts for c in part.c]
+    return _select_all([events, nights, programmes, *_reference_parts()])
+
+
+# Built once: a public read under load asks one of these at every recheck.
+DATA_VERSION = _data_version_query()
+REFS_VERSION = _select_all(_reference_parts())
+
+
+async def data_version(session: AsyncSession) -> Version:
+    """One cheap query whose answer changes whenever anything a public read shows can have
+    changed."""
     connection = await session.connection()
-    row = tuple((await connection.execute(sa_select(*columns).select_from(_joined(parts)))).one())
+    row = tuple((await connection.execute(DATA_VERSION)).one())
     count, last, changed, sequences, last_night, programmes_changed, *references = row
     return Version(count, last, changed, sequences, last_night, programmes_changed,
                    tuple(references))
@@ -81,10 +87,8 @@ async def data_version(session: AsyncSession) -> Version:
 
 async def refs_version(session: AsyncSession) -> tuple[Any, ...]:
     """The reference part of the data version alone."""
-    parts = _reference_parts()
-    columns = [c for part in parts for c in part.c]
     connection = await session.connection()
-    return tuple((await connection.execute(sa_select(*columns).select_from(_joined(parts)))).one())
+    return tuple((await connection.execute(REFS_VERSION)).one())
 
 
 class RefsCache:

@@ -22,6 +22,7 @@ from bolin_events.services.filters import Filters
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.queries import (
     MAX_WINDOW,
+    night_out,
     occurrence_out,
     visible_occurrences,
 )
@@ -75,7 +76,7 @@ async def nights_between(
     limit: int | None = None,
 ) -> list[OccurrenceOut]:
     rows = await visible_occurrences(session, refs, start, end, filters, limit=limit)
-    return [occurrence_out(refs, occ, event) for occ, event in rows]
+    return [night_out(refs, night) for night in rows]
 
 
 def weekend_of(today: date) -> tuple[date, date]:

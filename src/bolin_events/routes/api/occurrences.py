@@ -24,6 +24,7 @@ from bolin_events.services.scheduling.nights import (
 )
 from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.services.scheduling.queries import (
+    night_out,
     occurrence_out,
     visible_occurrences,
 )
@@ -61,7 +62,7 @@ class OccurrenceController(Controller):
             moment(end, tz, "end"),
             filters,
         )
-        return [occurrence_out(refs, o, e) for o, e in rows]
+        return [night_out(refs, night) for night in rows]
 
     @get("/{occurrence_id:str}", summary="One occurrence")
     async def get_occurrence(

@@ -26,7 +26,7 @@ from bolin_events.services.accounts.tokens import create_web_session, revoke_tok
 from bolin_events.services.attendance.pending import pending
 from bolin_events.services.filters import Filters
 from bolin_events.services.refs import RefData
-from bolin_events.services.scheduling.queries import occurrence_out, visible_occurrences
+from bolin_events.services.scheduling.queries import night_out, visible_occurrences
 from bolin_events.settings import Settings
 from bolin_events.web import staff_views
 from bolin_events.web.render import render
@@ -116,7 +116,7 @@ async def dashboard(
         "staff/dashboard.html",
         to_report=to_report,
         to_report_total=to_report_total,
-        week=[occurrence_out(refs, o, e) for o, e in week],
+        week=[night_out(refs, night) for night in week],
         changes=changes,
         writer=writer,
         village_names=[refs.villages.by_id[v] for v in sorted(villages or ())],

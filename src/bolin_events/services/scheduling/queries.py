@@ -5,7 +5,9 @@ shows in a window.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
+from sqlalchemy import select as sa_select
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,10 +25,10 @@ from bolin_events.schemas.events import (
 )
 from bolin_events.services.filters import Filters, resolve
 from bolin_events.services.refs import RefData
-from bolin_events.services.scheduling.occurrences import occurrence_id
 from bolin_events.services.timing import (
     local_end,
     local_start,
+    recurrence_key,
     zone,
 )
 
@@ -143,6 +145,44 @@ def window_check(start: datetime, end: datetime) -> None:
         )
 
 
+class NightRow(NamedTuple):
+    """One night as a calendar lists it, with what it shows of its event: plain columns,
+    not ORM objects (a month of a busy town is thousands of nights)."""
+
+    event_id: int
+    recurrence_id: datetime
+    starts_at: datetime
+    ends_at: datetime
+    venue_id: int | None
+    state: str
+    reason: str | None
+    timezone: str
+    all_day: bool
+    status: str
+    status_reason: str | None
+    title_zh: str
+    title_en: str | None
+    category_id: int
+    programme_id: int | None
+    sequence: int
+
+    @classmethod
+    def of(cls, occ: Occurrence, event: Event) -> NightRow:
+        return cls(event.id or 0, occ.recurrence_id, occ.starts_at, occ.ends_at, occ.venue_id,
+                   occ.state, occ.reason, event.timezone, event.all_day, event.status,
+                   event.status_reason, event.title_zh, event.title_en, event.category_id,
+                   event.programme_id, event.sequence)
+
+
+NIGHT_COLUMNS = (
+    col(Occurrence.event_id), col(Occurrence.recurrence_id), col(Occurrence.starts_at),
+    col(Occurrence.ends_at), col(Occurrence.venue_id), col(Occurrence.state),
+    col(Occurrence.reason), col(Event.timezone), col(Event.all_day), col(Event.status),
+    col(Event.status_reason), col(Event.title_zh), col(Event.title_en), col(Event.category_id),
+    col(Event.programme_id), col(Event.sequence),
+)
+
+
 async def visible_occurrences(
     session: AsyncSession,
     refs: RefData,
@@ -151,7 +191,7 @@ async def visible_occurrences(
     filters: Filters,
     *,
     limit: int | None = None,
-) -> list[tuple[Occurrence, Event]]:
+) -> list[NightRow]:
     """What a calendar shows in a window: public events, skipped nights left out, each night
     where it happens (services.filters).
 
@@ -160,42 +200,50 @@ async def visible_occurrences(
     window_check(start, end)
     selection = resolve(refs, filters)
     query = (
-        select(Occurrence, Event)
-        .join(Event, col(Event.id) == Occurrence.event_id)
+        sa_select(*NIGHT_COLUMNS)
+        .join(Event, col(Event.id) == col(Occurrence.event_id))
         .where(
             col(Event.status).in_(PUBLIC_STATUSES),
-            Occurrence.state != OccurrenceState.skipped,
-            Occurrence.starts_at < end,
-            Occurrence.ends_at > start,
+            col(Occurrence.state) != OccurrenceState.skipped,
+            col(Occurrence.starts_at) < end,
+            col(Occurrence.ends_at) > start,
             *selection.night_conditions(),
         )
         .order_by(col(Occurrence.starts_at), col(Occurrence.event_id))
     )
     if limit is not None:
         query = query.limit(limit)
-    return [(o, e) for o, e in (await session.exec(query)).all()]
+    connection = await session.connection()
+    return [NightRow._make(row) for row in await connection.execute(query)]
 
 
 def occurrence_out(refs: RefData, occ: Occurrence, event: Event) -> OccurrenceOut:
-    tz = zone(event.timezone)
-    status: OccurrenceState | EventStatus = occ.state
-    if event.status in (EventStatus.cancelled, EventStatus.postponed):
-        status = event.status
-    return OccurrenceOut(
-        id=occurrence_id(event, occ),
-        event_id=event.id or 0,
-        title_zh=event.title_zh,
-        title_en=event.title_en,
-        all_day=event.all_day,
-        start=local_start(occ.starts_at, tz, all_day=event.all_day),
-        end=local_end(occ.ends_at, tz, all_day=event.all_day),
-        original_start=local_start(occ.recurrence_id, tz, all_day=event.all_day),
-        timezone=event.timezone,
+    return night_out(refs, NightRow.of(occ, event))
+
+
+def night_out(refs: RefData, night: NightRow) -> OccurrenceOut:
+    """The night as calendars and pages show it. Built without validation: every value comes
+    from stored rows of the right types (a year's calendar is thousands of these)."""
+    tz = zone(night.timezone)
+    status: str = night.state
+    if night.status in (EventStatus.cancelled, EventStatus.postponed):
+        status = night.status
+    key = recurrence_key(night.recurrence_id, tz, all_day=night.all_day)
+    return OccurrenceOut.model_construct(
+        id=f"{night.event_id}-{key}",
+        event_id=night.event_id,
+        title_zh=night.title_zh,
+        title_en=night.title_en,
+        all_day=night.all_day,
+        start=local_start(night.starts_at, tz, all_day=night.all_day),
+        end=local_end(night.ends_at, tz, all_day=night.all_day),
+        original_start=local_start(night.recurrence_id, tz, all_day=night.all_day),
+        timezone=night.timezone,
         status=status,
-        reason=occ.reason if occ.state != OccurrenceState.scheduled else event.status_reason,
-        event_status=EventStatus(event.status),
-        venue=refs.venue_ref(occ.venue_id),
-        category=refs.ref(refs.categories.by_id[event.category_id]),
-        programme=refs.ref(refs.programmes.by_id.get(event.programme_id or -1)),
-        sequence=event.sequence,
+        reason=night.reason if night.state != OccurrenceState.scheduled else night.status_reason,
+        event_status=EventStatus(night.status),
+        venue=refs.venue_ref(night.venue_id),
+        category=refs.ref(refs.categories.by_id[night.category_id]),
+        programme=refs.ref(refs.programmes.by_id.get(night.programme_id or -1)),
+        sequence=night.sequence,
     )
