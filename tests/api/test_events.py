@@ -191,3 +191,15 @@ async def test_list_events_filters_by_village(client: Client, staff: Staff) -> N
     assert [(e["id"], e["venue"]["slug"]) for e in response.json()["items"]] == [
         (farm["id"], "jiayue-farm")]
     assert response.json()["total"] == 1
+
+
+async def test_the_events_list_links_to_its_next_page(client: Client, seeded: None) -> None:
+    first = await client.get("/api/v1/events", params={"limit": 3})
+    link = first.headers["link"]
+    second = await client.get(link[1:link.index(">")])
+    last = await client.get("/api/v1/events", params={"limit": 500})
+
+    assert link.endswith('; rel="next"') and "offset=3" in link
+    assert [e["id"] for e in first.json()["items"] + second.json()["items"]] == [
+        e["id"] for e in last.json()["items"][:6]]
+    assert "link" not in last.headers

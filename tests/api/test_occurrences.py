@@ -155,3 +155,39 @@ async def test_occurrence_by_id_answers_one_night(client: Client, seeded: None) 
     response = await client.get(f"{OCCURRENCES}/{first['id']}")
 
     assert response.json() == first
+
+
+async def test_occurrences_come_in_pages_that_link_to_the_next(
+    client: Client, seeded: None
+) -> None:
+    whole = await calendar(client, *SUMMER)
+    pages, url, totals = [], f"{OCCURRENCES}?start={SUMMER[0]}&end={SUMMER[1]}&limit=7", set()
+
+    while url:
+        response = await client.get(url)
+        assert response.status_code == 200, response.text
+        pages.append(response.json())
+        totals.add(response.headers["x-total-count"])
+        link = response.headers.get("link", "")
+        url = link[1:link.index(">")] if 'rel="next"' in link else ""
+
+    assert totals == {str(len(whole))}
+    assert [len(page) for page in pages[:-1]] == [7] * (len(pages) - 1)
+    assert [o["id"] for page in pages for o in page] == [o["id"] for o in whole]
+
+
+async def test_a_window_that_fits_one_page_has_no_next_link(client: Client, seeded: None) -> None:
+    response = await client.get(OCCURRENCES, params={"start": SUMMER[0], "end": SUMMER[1]})
+
+    assert "link" not in response.headers
+    assert response.headers["x-total-count"] == str(len(response.json()))
+
+
+async def test_a_page_larger_than_the_most_is_refused_saying_so(
+    client: Client, seeded: None
+) -> None:
+    response = await client.get(OCCURRENCES, params={"start": SUMMER[0], "end": SUMMER[1],
+                                                     "limit": 5001})
+
+    assert response.status_code == 400
+    assert "limit" in response.json()["message_en"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime, time
 from typing import Annotated, Any, TypeVar
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from litestar import Request, Response
@@ -35,6 +36,10 @@ from bolin_events.storage import BlobStore, LocalStore
 
 Limit = Annotated[int, Parameter(ge=1, le=500, description="page size (1–500)")]
 Offset = Annotated[int, Parameter(ge=0, le=1_000_000, description="items to skip")]
+NIGHTS_PAGE, MAX_NIGHTS_PAGE = 2000, 5000
+NightsPage = Annotated[
+    int, Parameter(ge=1, le=MAX_NIGHTS_PAGE, description=f"nights per page (1–{MAX_NIGHTS_PAGE})")
+]
 SlugList = Annotated[
     str | None, Parameter(max_length=1000, description="comma-separated slugs, e.g. a,b")
 ]
@@ -168,6 +173,13 @@ def moment(value: str, tz: ZoneInfo, field: str) -> datetime:
         ) from None
     check_year(parsed, field)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=tz)
+
+
+def next_page(request: AnyRequest, offset: int) -> str:
+    """This request's address with ``offset`` set (the other query parameters kept)."""
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "offset"]
+    params.append(("offset", str(offset)))
+    return f"{request.url.path}?{urlencode(params)}"
 
 
 def client_address(request: Request[Any, Any, Any]) -> str:

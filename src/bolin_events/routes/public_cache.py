@@ -41,7 +41,7 @@ API = re.compile(
     r"villages|venues|categories|organizers|programmes)/?$"
 )
 MAX_AGE = 60  # seconds a browser or proxy may reuse an answer without asking
-KEPT_HEADERS = (b"content-type", b"content-language")
+KEPT_HEADERS = (b"content-type", b"content-language", b"link", b"x-total-count")
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from litestar import Controller, delete, get, patch, post
+from litestar import Controller, Response, delete, get, patch, post
 from litestar.pagination import OffsetPagination
 from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
 from bolin_events.errors import not_found
-from bolin_events.routes.deps import AnyRequest, Limit, Offset, check_visible, sees_drafts
+from bolin_events.routes.deps import (
+    AnyRequest,
+    Limit,
+    Offset,
+    check_visible,
+    next_page,
+    sees_drafts,
+)
 from bolin_events.schemas.events import (
     EventCreate,
     EventOut,
@@ -45,7 +52,8 @@ class EventController(Controller):
         "/",
         summary="List events",
         description="Public events (published, cancelled, postponed), filterable like feeds. "
-        "Staff may ask for status=draft.",
+        "Staff may ask for status=draft. In pages of `limit` (default 100, at most 500) with "
+        "the `total`; while there is a next page, `Link: <…>; rel=\"next\"` names it.",
     )
     async def list_events(
         self,
@@ -59,11 +67,14 @@ class EventController(Controller):
         status: str | None = Parameter(
             default=None, max_length=100, description="comma-separated statuses"
         ),
-    ) -> OffsetPagination[EventOut]:
+    ) -> Response[OffsetPagination[EventOut]]:
         statuses = listed_statuses(status, staff=sees_drafts(request))
         items, total = await list_events(db, refs, statuses, filters, limit, offset)
         items = [with_calendar(settings, item) for item in items]
-        return OffsetPagination[EventOut](items=items, total=total, limit=limit, offset=offset)
+        page = OffsetPagination[EventOut](items=items, total=total, limit=limit, offset=offset)
+        more = offset + len(items) < total
+        link = {"Link": f'<{next_page(request, offset + len(items))}>; rel="next"'}
+        return Response(page, headers=link if more else {})
 
     @get("/{event_id:int}", summary="Get one event", description="Drafts only for staff.")
     async def get_event(

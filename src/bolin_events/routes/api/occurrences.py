@@ -3,11 +3,20 @@
 
 from __future__ import annotations
 
-from litestar import Controller, get, post
+from litestar import Controller, Response, get, post
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
-from bolin_events.routes.deps import AnyRequest, check_visible, moment
+from bolin_events.routes.deps import (
+    MAX_NIGHTS_PAGE,
+    NIGHTS_PAGE,
+    AnyRequest,
+    NightsPage,
+    Offset,
+    check_visible,
+    moment,
+    next_page,
+)
 from bolin_events.schemas.events import (
     OccurrenceCancel,
     OccurrenceMove,
@@ -26,7 +35,7 @@ from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.services.scheduling.queries import (
     night_out,
     occurrence_out,
-    visible_occurrences,
+    visible_occurrences_page,
 )
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
@@ -43,26 +52,31 @@ class OccurrenceController(Controller):
         summary="Expanded occurrences in a window",
         description="What a calendar shows between start and end (dates or date-times, at "
         "most two years apart): moved nights at their new time, skipped ones absent, "
-        "cancelled ones with status cancelled. Filter like feeds: ?category=a,b&village=c.",
+        "cancelled ones with status cancelled. Filter like feeds: ?category=a,b&village=c."
+        f"\n\nIn pages of `limit` nights (default {NIGHTS_PAGE}, at most {MAX_NIGHTS_PAGE}; a "
+        "month of a busy town fits one), in start order: the body is the page's array, the "
+        "header `X-Total-Count` the window's total and `Link: <…>; rel=\"next\"` the next "
+        "page's address, sent while there is one.",
     )
     async def list_occurrences(
         self,
+        request: AnyRequest,
         db: AsyncSession,
         refs: RefData,
         settings: Settings,
         start: str,
         end: str,
         filters: Filters,
-    ) -> list[OccurrenceOut]:
+        limit: NightsPage = NIGHTS_PAGE,
+        offset: Offset = 0,
+    ) -> Response[list[OccurrenceOut]]:
         tz = zone(settings.timezone)
-        rows = await visible_occurrences(
-            db,
-            refs,
-            moment(start, tz, "start"),
-            moment(end, tz, "end"),
-            filters,
-        )
-        return [night_out(refs, night) for night in rows]
+        window = (moment(start, tz, "start"), moment(end, tz, "end"))
+        rows, total = await visible_occurrences_page(db, refs, *window, filters, limit, offset)
+        headers = {"X-Total-Count": str(total)}
+        if offset + len(rows) < total:
+            headers["Link"] = f'<{next_page(request, offset + len(rows))}>; rel="next"'
+        return Response([night_out(refs, night) for night in rows], headers=headers)
 
     @get("/{occurrence_id:str}", summary="One occurrence")
     async def get_occurrence(

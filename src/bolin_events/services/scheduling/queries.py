@@ -5,7 +5,7 @@ shows in a window.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import select as sa_select
 from sqlmodel import col, func, select
@@ -191,15 +191,24 @@ async def visible_occurrences(
     filters: Filters,
     *,
     limit: int | None = None,
+    offset: int = 0,
 ) -> list[NightRow]:
     """What a calendar shows in a window: public events, skipped nights left out, each night
-    where it happens (services.filters).
+    where it happens (services.filters), in start order.
 
     ``limit`` keeps the first ones (a page listing "what's next" needs no more).
     """
+    query = _visible(refs, start, end, filters)
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    connection = await session.connection()
+    return [NightRow._make(row) for row in await connection.execute(query)]
+
+
+def _visible(refs: RefData, start: datetime, end: datetime, filters: Filters) -> Any:
     window_check(start, end)
     selection = resolve(refs, filters)
-    query = (
+    return (
         sa_select(*NIGHT_COLUMNS)
         .join(Event, col(Event.id) == col(Occurrence.event_id))
         .where(
@@ -211,10 +220,26 @@ async def visible_occurrences(
         )
         .order_by(col(Occurrence.starts_at), col(Occurrence.event_id))
     )
-    if limit is not None:
-        query = query.limit(limit)
+
+
+async def visible_occurrences_page(
+    session: AsyncSession,
+    refs: RefData,
+    start: datetime,
+    end: datetime,
+    filters: Filters,
+    limit: int,
+    offset: int,
+) -> tuple[list[NightRow], int]:
+    """One page of ``visible_occurrences`` and the window's total."""
+    nights = await visible_occurrences(
+        session, refs, start, end, filters, limit=limit, offset=offset
+    )
+    if offset == 0 and len(nights) < limit:
+        return nights, len(nights)  # the whole window: no need to count
+    query = _visible(refs, start, end, filters).with_only_columns(func.count())
     connection = await session.connection()
-    return [NightRow._make(row) for row in await connection.execute(query)]
+    return nights, int((await connection.execute(query.order_by(None))).scalar_one())
 
 
 def occurrence_out(refs: RefData, occ: Occurrence, event: Event) -> OccurrenceOut:
