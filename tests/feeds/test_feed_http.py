@@ -32,7 +32,7 @@ def http_date(moment: datetime) -> str:
 
 
 async def test_feed_response_headers(client: Client, seeded: None) -> None:
-    response = await client.get(MARKET_FEED)
+    response = await client.get(MARKET_FEED, headers={"Accept-Encoding": "identity"})
     everything = (await client.get("/api/v1/events", params={"limit": 500})).json()["items"]
     newest = max(datetime.fromisoformat(e["updated_at"]) for e in everything)
 
@@ -45,7 +45,8 @@ async def test_feed_response_headers(client: Client, seeded: None) -> None:
     assert response.headers["last-modified"] == http_date(newest)  # the last change anywhere
     etag = response.headers["etag"]
     assert etag.startswith('"') and etag.endswith('"') and len(etag) == 42  # strong, not W/
-    assert "vary" not in response.headers
+    assert response.headers["vary"] == "Accept-Encoding"
+    assert "content-encoding" not in response.headers
 
 
 async def test_unchanged_feed_keeps_its_etag_and_bytes(client: Client, seeded: None) -> None:
@@ -105,9 +106,10 @@ async def test_if_none_match_wins_over_if_modified_since(client: Client, seeded:
 
 
 async def test_head_gives_the_headers_of_get_without_a_body(client: Client, seeded: None) -> None:
-    get = await client.get(MARKET_FEED)
+    plain = {"Accept-Encoding": "identity"}
+    get = await client.get(MARKET_FEED, headers=plain)
 
-    head = await client.head(MARKET_FEED)
+    head = await client.head(MARKET_FEED, headers=plain)
 
     assert head.status_code == 200
     assert head.content == b""
@@ -252,3 +254,18 @@ async def test_a_renamed_programme_moves_last_modified(
     assert renamed.status_code == 200, renamed.text
     assert after.status_code == 200
     assert "Hi Summer!" in after.content.decode()
+
+
+async def test_a_client_that_takes_gzip_gets_the_feed_compressed(
+    client: Client, seeded: None
+) -> None:
+    plain = await client.get("/feeds/all.ics", headers={"Accept-Encoding": "identity"})
+    packed = await client.get("/feeds/all.ics", headers={"Accept-Encoding": "gzip, deflate"})
+    again = await client.get("/feeds/all.ics", headers={
+        "Accept-Encoding": "gzip", "If-None-Match": packed.headers["etag"]})
+
+    assert packed.headers["content-encoding"] == "gzip"
+    assert packed.content == plain.content  # httpx unpacks it: the same feed
+    assert int(packed.headers["content-length"]) * 4 < int(plain.headers["content-length"])
+    assert packed.headers["etag"] == plain.headers["etag"][:-1] + '-gz"'
+    assert again.status_code == 304

@@ -90,7 +90,7 @@ async def test_each_language_is_its_own_page(client: Client, seeded: None) -> No
     assert chinese.headers["etag"] != english.headers["etag"]
     assert 'lang="zh-CN"' in chinese.text
     assert 'lang="en"' in english.text
-    assert english.headers["vary"] == "Cookie"
+    assert english.headers["vary"] == "Cookie, Accept-Encoding"
 
 
 async def test_staff_see_their_own_pages_never_a_visitors_copy(
@@ -143,3 +143,20 @@ async def test_reference_data_is_read_once_per_change(client: Client, seeded: No
         await client.get(path)
 
     assert refs.misses == loads  # the same reference data, from memory
+
+
+@pytest.mark.parametrize("path", ["/calendar?month=2027-06", "/api/v1/events"])
+async def test_a_client_that_takes_gzip_gets_the_compressed_copy(
+    client: Client, seeded: None, path: str
+) -> None:
+    packed = await client.get(path, headers={"Accept-Encoding": "gzip"})
+    plain = await client.get(path, headers={"Accept-Encoding": "identity"})
+    again = await client.get(path, headers={"Accept-Encoding": "gzip",
+                                            "If-None-Match": packed.headers["etag"]})
+
+    assert packed.headers["content-encoding"] == "gzip"
+    assert "content-encoding" not in plain.headers
+    assert packed.content == plain.content  # httpx unpacks it: the same page
+    assert int(packed.headers["content-length"]) < int(plain.headers["content-length"]) / 3
+    assert packed.headers["etag"] != plain.headers["etag"]  # one tag per encoding
+    assert again.status_code == 304

@@ -15,18 +15,18 @@ from litestar.types import Receive, Scope, Send
 
 from bolin_events.db import write_session
 from bolin_events.services.feeds.build import get_feed
-from bolin_events.services.feeds.cache import FeedCache, RenderedFeed, WireFeed
+from bolin_events.services.feeds.cache import FeedCache, RenderedFeed, Sent, WireFeed
 from bolin_events.services.feeds.scope import feed_scope
 from bolin_events.settings import Settings
 
 
-def not_modified(headers: dict[bytes, bytes], wire: WireFeed) -> bool:
+def not_modified(headers: dict[bytes, bytes], wire: WireFeed, sent: Sent) -> bool:
     if_none_match = headers.get(b"if-none-match")
     if if_none_match is not None:
-        if if_none_match == wire.etag:  # what every client that stored the ETag sends
+        if if_none_match == sent.etag:  # what every client that stored the ETag sends
             return True
         tags = {tag.strip().removeprefix(b"W/") for tag in if_none_match.split(b",")}
-        return b"*" in tags or wire.etag in tags
+        return b"*" in tags or sent.etag in tags
     since = headers.get(b"if-modified-since")
     if since is None:
         return False
@@ -86,12 +86,13 @@ async def feeds(scope: Scope, receive: Receive, send: Send) -> None:
                 return await get_feed(db, refs, cache, settings, feed_key)
 
         feed = await cache.checked(request_key, settings.feed_recheck_seconds, check)
-    wire = cache.wire(feed)
+    wire = await cache.wire(feed)
     headers = dict(scope["headers"])
-    if not_modified(headers, wire):
-        await _send(send, 304, wire.unchanged, b"")
+    sent = wire.for_client(headers.get(b"accept-encoding"))
+    if not_modified(headers, wire, sent):
+        await _send(send, 304, sent.unchanged, b"")
     else:
-        await _send(send, 200, wire.full, b"" if method == "HEAD" else feed.body)
+        await _send(send, 200, sent.full, b"" if method == "HEAD" else sent.body)
 
 
 FEED_ROUTES = [feeds]

@@ -8,12 +8,14 @@ without the database; after that, one check (the data version: services.versions
 every visitor asking at that moment, and the page is rendered again only when the data or
 the minute moved on. Answers carry an ETag (a hash of the bytes, the same in every process)
 and ``Cache-Control: public``, so a browser revalidates with If-None-Match (304) and a proxy
-in front may share them. Anything else — staff pages, anything per user, errors, answers that
-set a cookie — passes through untouched.
+in front may share them; a client that accepts gzip gets the compressed copy kept beside each
+answer (compressed once per rendering, off the event loop). Anything else — staff pages,
+anything per user, errors, answers that set a cookie — passes through untouched.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import time
@@ -27,7 +29,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from bolin_events.auth import SESSION_COOKIE
 from bolin_events.db import write_session
 from bolin_events.routes.deps import REFS_VERSION
-from bolin_events.services.cache import LRU, Recheck
+from bolin_events.services.cache import LRU, Recheck, accepts_gzip, gzipped
 from bolin_events.services.versions import data_version
 from bolin_events.settings import Settings
 from bolin_events.web.render import LANG_COOKIE
@@ -45,29 +47,58 @@ KEPT_HEADERS = (b"content-type", b"content-language", b"link", b"x-total-count")
 
 
 @dataclass(frozen=True, slots=True)
-class Answer:
-    """One rendered answer, with its headers encoded once."""
+class Encoded:
+    """One way of sending an answer (as it is, or gzip-compressed), headers encoded once."""
 
-    status: int
     body: bytes
     etag: bytes
     full: list[tuple[bytes, bytes]]  # 200 (GET and HEAD)
     unchanged: list[tuple[bytes, bytes]]  # 304
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One rendered answer: as it is (``plain``) and, when that is smaller, gzip-compressed."""
+
+    status: int
+    plain: Encoded
+    packed: Encoded | None
     kept: bool  # a 200 without a cookie: may be sent to everyone asking the same
     raw: list[tuple[bytes, bytes]]  # the headers as the app gave them, for one not kept
 
     @classmethod
     def of(cls, status: int, headers: list[tuple[bytes, bytes]], body: bytes, *,
            page: bool) -> Answer:
-        etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + b'"'
+        """Hashing and compressing are CPU work: made off the event loop (see ``check``)."""
+        kept_headers = [(n, v) for n, v in headers if n.lower() in KEPT_HEADERS]
+        vary = b"Cookie, Accept-Encoding" if page else b"Accept-Encoding"
+
+        def encoded(sent: bytes, extra: list[tuple[bytes, bytes]], tag: bytes) -> Encoded:
+            etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + tag + b'"'
+            common = [(b"etag", etag), (b"cache-control", f"public, max-age={MAX_AGE}".encode()),
+                      (b"vary", vary)]  # the language cookie and a log-in cookie change a page
+            full = [*common, *kept_headers, *extra,
+                    (b"content-length", str(len(sent)).encode())]
+            return Encoded(sent, etag, full, common)
+
+        packed = gzipped(body)
         sets_cookie = any(name.lower() == b"set-cookie" for name, _ in headers)
-        common = [(b"etag", etag), (b"cache-control", f"public, max-age={MAX_AGE}".encode())]
-        if page:  # the language cookie and a log-in cookie change a page
-            common.append((b"vary", b"Cookie"))
-        full = [*common, *((n, v) for n, v in headers if n.lower() in KEPT_HEADERS),
-                (b"content-length", str(len(body)).encode())]
-        kept = status == 200 and not sets_cookie
-        return cls(status, body, etag, full, common, kept, headers)
+        return cls(
+            status,
+            encoded(body, [], b""),
+            encoded(packed, [(b"content-encoding", b"gzip")], b"-gz") if packed else None,
+            status == 200 and not sets_cookie,
+            headers,
+        )
+
+    def for_request(self, scope: Scope) -> Encoded:
+        if self.packed is not None and accepts_gzip(_header(scope, b"accept-encoding")):
+            return self.packed
+        return self.plain
+
+
+def _size(answer: Answer) -> int:
+    return len(answer.plain.body) + (len(answer.packed.body) if answer.packed else 0)
 
 
 class PublicCache(Recheck[Answer]):
@@ -76,7 +107,7 @@ class PublicCache(Recheck[Answer]):
 
     def __init__(self, max_answers: int = 2048, max_bytes: int = 128 * 2**20) -> None:
         super().__init__()
-        self.answers: LRU[Answer] = LRU(max_answers, max_bytes, lambda a: len(a.body))
+        self.answers: LRU[Answer] = LRU(max_answers, max_bytes, _size)
 
     def keeps(self, answer: Answer) -> bool:
         return answer.kept
@@ -115,14 +146,14 @@ def request_key(scope: Scope) -> tuple[Hashable, bool] | None:
     return (path, scope.get("query_string", b""), lang), page
 
 
-def not_modified(scope: Scope, answer: Answer) -> bool:
+def not_modified(scope: Scope, sent: Encoded) -> bool:
     asked = _header(scope, b"if-none-match")
     if asked is None:
         return False
-    if asked == answer.etag:
+    if asked == sent.etag:
         return True
     tags = {tag.strip().removeprefix(b"W/") for tag in asked.split(b",")}
-    return b"*" in tags or answer.etag in tags
+    return b"*" in tags or sent.etag in tags
 
 
 async def _render(app: ASGIApp, scope: Scope, receive: Receive, *, page: bool) -> Answer:
@@ -143,7 +174,7 @@ async def _render(app: ASGIApp, scope: Scope, receive: Receive, *, page: bool) -
     await app(as_get, receive, capture)
     status = int(started.get("status", 500))  # type: ignore[call-overload]
     raw_headers = [(bytes(k), bytes(v)) for k, v in started.get("headers", [])]  # type: ignore[attr-defined]
-    return Answer.of(status, raw_headers, b"".join(body), page=page)
+    return await asyncio.to_thread(Answer.of, status, raw_headers, b"".join(body), page=page)
 
 
 async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
@@ -183,8 +214,10 @@ class PublicCacheMiddleware(ASGIMiddleware):
             answer = await cache.checked(key, settings.feed_recheck_seconds, check)
         head = scope.get("method") == "HEAD"
         if not answer.kept:  # an error, or an answer that sets a cookie: as the app gave it
-            await _send(send, answer.status, answer.raw, b"" if head else answer.body)
-        elif not_modified(scope, answer):
-            await _send(send, 304, answer.unchanged, b"")
+            await _send(send, answer.status, answer.raw, b"" if head else answer.plain.body)
+            return
+        sent = answer.for_request(scope)
+        if not_modified(scope, sent):
+            await _send(send, 304, sent.unchanged, b"")
         else:
-            await _send(send, 200, answer.full, b"" if head else answer.body)
+            await _send(send, 200, sent.full, b"" if head else sent.body)

@@ -12,6 +12,7 @@ window at once.
 from __future__ import annotations
 
 import asyncio
+import gzip
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from time import monotonic
@@ -19,6 +20,28 @@ from typing import Generic, TypeVar
 
 V = TypeVar("V")
 MAX_RECENT = 4096
+GZIP_FROM = 1024  # smaller answers are sent as they are
+
+
+def gzipped(body: bytes) -> bytes | None:
+    """The body gzip-compressed the same way in every process (no timestamp in the header),
+    or None when that would not make it smaller. CPU work: call it off the event loop."""
+    if len(body) < GZIP_FROM:
+        return None
+    packed = gzip.compress(body, compresslevel=6, mtime=0)
+    return packed if len(packed) < len(body) else None
+
+
+def accepts_gzip(header: bytes | None) -> bool:
+    """Whether an Accept-Encoding header takes gzip (and does not refuse it with q=0)."""
+    if not header:
+        return False
+    for part in header.lower().split(b","):
+        coding, _, params = part.strip().partition(b";")
+        if coding.strip() in (b"gzip", b"*"):
+            quality = params.strip().removeprefix(b"q=")
+            return not (params and quality.strip(b" 0.") == b"")
+    return False
 
 
 class LRU(Generic[V]):

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from weakref import WeakValueDictionary
 
-from bolin_events.services.cache import LRU, Recheck
+from bolin_events.services.cache import LRU, Recheck, accepts_gzip, gzipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +49,12 @@ class FeedCache(Recheck[RenderedFeed]):
         # Each rendered feed's response headers, encoded once (by ETag).
         self.wires: LRU[WireFeed] = LRU(max_entries=256, max_bytes=2**20, size=lambda _: 1)
 
-    def wire(self, feed: RenderedFeed) -> WireFeed:
-        """The feed with its response headers, encoded at its first request."""
+    async def wire(self, feed: RenderedFeed) -> WireFeed:
+        """The feed with its response headers (and a gzip copy), made at its first request
+        in a worker thread: compressing a whole season is CPU work."""
         wire = self.wires.get(feed.etag)
         if wire is None or wire.feed is not feed:
-            wire = WireFeed.of(feed)
+            wire = await asyncio.to_thread(WireFeed.of, feed)
             self.wires.put(feed.etag, wire)
         return wire
 
@@ -65,28 +66,57 @@ CACHE_CONTROL = "public, max-age=300"
 
 
 @dataclass(frozen=True, slots=True)
-class WireFeed:
-    """A rendered feed with its response headers encoded once, for every request that sends it."""
+class Sent:
+    """One way of sending a feed (as it is, or gzip-compressed), headers encoded once."""
 
-    feed: RenderedFeed
+    body: bytes
     etag: bytes
     full: list[tuple[bytes, bytes]]  # 200 GET and HEAD
     unchanged: list[tuple[bytes, bytes]]  # 304
 
+
+@dataclass(frozen=True, slots=True)
+class WireFeed:
+    """A rendered feed with its response headers encoded once, for every request that sends
+    it: as it is, and gzip-compressed for the clients that take it."""
+
+    feed: RenderedFeed
+    plain: Sent
+    packed: Sent | None
+
     @classmethod
     def of(cls, feed: RenderedFeed) -> WireFeed:
-        common = [
-            (b"etag", feed.etag.encode()),
-            (b"cache-control", CACHE_CONTROL.encode()),
-            (b"access-control-allow-origin", b"*"),
-            (b"access-control-expose-headers", b"ETag, Last-Modified"),
-        ]
+        """Compressing a feed is CPU work: made off the event loop (``FeedCache.wire``)."""
         stamp = format_datetime(feed.last_modified.astimezone(UTC), usegmt=True)
-        common.append((b"last-modified", stamp.encode()))
-        full = [
-            *common,
-            (b"content-type", CONTENT_TYPE),
-            (b"content-disposition", f'inline; filename="{feed.filename}"'.encode()),
-            (b"content-length", str(len(feed.body)).encode()),
-        ]
-        return cls(feed, feed.etag.encode(), full, common)
+
+        def sent(body: bytes, etag: str, extra: list[tuple[bytes, bytes]]) -> Sent:
+            common = [
+                (b"etag", etag.encode()),
+                (b"cache-control", CACHE_CONTROL.encode()),
+                (b"vary", b"Accept-Encoding"),
+                (b"access-control-allow-origin", b"*"),
+                (b"access-control-expose-headers", b"ETag, Last-Modified"),
+                (b"last-modified", stamp.encode()),
+            ]
+            full = [
+                *common,
+                (b"content-type", CONTENT_TYPE),
+                (b"content-disposition", f'inline; filename="{feed.filename}"'.encode()),
+                *extra,
+                (b"content-length", str(len(body)).encode()),
+            ]
+            return cls_sent(body, etag.encode(), full, common)
+
+        cls_sent = Sent
+        packed = gzipped(feed.body)
+        return cls(
+            feed,
+            sent(feed.body, feed.etag, []),
+            sent(packed, feed.etag[:-1] + '-gz"', [(b"content-encoding", b"gzip")])
+            if packed else None,
+        )
+
+    def for_client(self, accept_encoding: bytes | None) -> Sent:
+        if self.packed is not None and accepts_gzip(accept_encoding):
+            return self.packed
+        return self.plain
