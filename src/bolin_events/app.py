@@ -15,8 +15,9 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 
 from bolin_events import __version__
 from bolin_events.auth import TokenAuthMiddleware
-from bolin_events.db import make_engine, make_sessionmaker, provide_db
+from bolin_events.db import make_engine, make_sessionmaker, provide_db, written
 from bolin_events.http_errors import JsonRequest
+from bolin_events.notify import Listener
 from bolin_events.routes.api.accounts import AccountController
 from bolin_events.routes.api.attendance import attendance_routers
 from bolin_events.routes.api.events import EventController
@@ -79,6 +80,18 @@ async def close_database(app: Litestar) -> None:
     await app.state.engine.dispose()
 
 
+async def start_listening(app: Litestar) -> None:
+    """Writes in other processes end this one's recheck windows (PostgreSQL: notify)."""
+    app.state.listener = Listener(app.state.settings, lambda: written(app.state))
+    app.state.listener.start()
+
+
+async def stop_listening(app: Litestar) -> None:
+    listener: Listener | None = app.state.get("listener")
+    if listener is not None:
+        await listener.stop()
+
+
 def fresh_state(settings: Settings) -> dict[str, Any]:
     """What the app keeps besides its database: its settings and the in-process caches, which
     hold only what follows from database contents (so any process may start with them empty).
@@ -126,8 +139,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         middleware=[PublicCacheMiddleware(), TokenAuthMiddleware()],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
         request_class=JsonRequest,
-        on_startup=[open_database],
-        on_shutdown=[close_database],
+        on_startup=[open_database, start_listening],
+        on_shutdown=[stop_listening, close_database],
         state=State(fresh_state(settings)),
         template_config=template_config(reload=settings.environment == "development"),
         csrf_config=CSRFConfig(

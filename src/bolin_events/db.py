@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bolin_events.notify import announce
 from bolin_events.settings import Settings
 
 
@@ -72,15 +73,23 @@ async def provide_db(
     async with write_session(state.sessionmaker, writes=writes) as s:
         yield s
     if writes:  # committed: tell in-process caches (e.g. feeds) to look again
-        for listener in state.get("after_write", ()):
-            listener()
+        written(state)
+
+
+def written(state: State) -> None:
+    """A write was committed (here, or in another process: notify.Listener)."""
+    for listener in state.get("after_write", ()):
+        listener()
 
 
 @asynccontextmanager
 async def write_session(
     sessionmaker: async_sessionmaker[AsyncSession], *, writes: bool = True
 ) -> AsyncIterator[AsyncSession]:
-    """A session in one transaction, flagged so SQLite takes its write lock when it begins."""
+    """A session in one transaction, flagged so SQLite takes its write lock when it begins;
+    a writing one tells every app process when it commits (notify.announce)."""
     async with sessionmaker() as session, session.begin():
-        await session.connection(execution_options={WRITE_OPTION: writes})
+        connection = await session.connection(execution_options={WRITE_OPTION: writes})
         yield session
+        if writes:
+            await announce(connection)

@@ -6,6 +6,7 @@ has its own feed cache, and only the database they share can make them agree.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack
 from datetime import datetime, timedelta
@@ -23,13 +24,16 @@ from tests.support.servers import serve
 pytestmark = pytest.mark.postgres
 
 
-@pytest.fixture
-def two_servers(postgres_url: str, tmp_path: Path) -> Iterator[tuple[str, str, dict[str, str]]]:
+@pytest.fixture(params=["0"])
+def two_servers(
+    request: pytest.FixtureRequest, postgres_url: str, tmp_path: Path
+) -> Iterator[tuple[str, str, dict[str, str]]]:
     """Two servers on one fresh database (``postgres_url`` decides skip-or-fail), with the
-    same public address, as behind a load balancer."""
+    same public address, as behind a load balancer; ``param`` is their recheck window."""
     public = {"BOLIN_SECRET_KEY": "feeds-test-secret-key", "BOLIN_ENVIRONMENT": "test",
               "BOLIN_PUBLIC_URL": "https://events.example.test",
-              "BOLIN_UID_DOMAIN": "events.example.test", "BOLIN_FEED_RECHECK_SECONDS": "0"}
+              "BOLIN_UID_DOMAIN": "events.example.test",
+              "BOLIN_FEED_RECHECK_SECONDS": request.param}
     with ExitStack() as stack:
         database = stack.enter_context(scratch_postgres("bolin_feeds"))
         settings = Settings(environment="test", database_url=database, data_dir=tmp_path,
@@ -80,3 +84,40 @@ def test_two_server_processes_on_one_postgres_agree_and_see_each_others_changes(
         final_b.content, event_id)[0]
     assert httpx.get(f"{b}/feeds/all.ics", headers={
         "If-None-Match": final_a.headers["etag"]}).status_code == 304
+
+
+def seen_within(url: str, wanted: str, seconds: float) -> float | None:
+    """How long until ``url`` shows ``wanted`` (asked every 50 ms), or None if it never did."""
+    started = time.monotonic()
+    with httpx.Client() as client:
+        while time.monotonic() - started < seconds:
+            if wanted in client.get(url).text.replace("\r\n ", ""):
+                return time.monotonic() - started
+            time.sleep(0.05)
+    return None
+
+
+@pytest.mark.parametrize("two_servers", ["60"], indirect=True)
+def test_a_write_in_one_process_ends_the_other_processes_window_within_a_second(
+        two_servers: tuple[str, str, dict[str, str]]) -> None:
+    """Each process answers from memory for a minute after its last check; PostgreSQL's
+    NOTIFY tells the other one of a write, so it looks again at once."""
+    a, b, headers = two_servers
+    start = (datetime.now(TZ) + timedelta(days=3)).replace(hour=19, minute=0, second=0,
+                                                           microsecond=0, tzinfo=None)
+    created = httpx.post(f"{a}/api/v1/events", headers=headers, json={
+        "title_zh": "华盖村纳凉晚会", "category": "performance", "venue": "qingqing-park",
+        "start": start.isoformat(), "end": (start + timedelta(hours=2)).isoformat(),
+        "status": "published"})
+    assert created.status_code == 201, created.text
+    event_id = created.json()["id"]
+    page, feed = f"{b}/events/{event_id}", f"{b}/feeds/all.ics"
+    assert seen_within(page, "华盖村纳凉晚会", 1) is not None  # both now in B's memory
+    assert seen_within(feed, "华盖村纳凉晚会", 1) is not None
+
+    renamed = httpx.patch(f"{a}/api/v1/events/{event_id}", headers=headers,
+                          json={"title_zh": "华盖村消夏晚会"})
+
+    assert renamed.status_code == 200, renamed.text
+    assert seen_within(page, "华盖村消夏晚会", 1) is not None
+    assert seen_within(feed, "华盖村消夏晚会", 1) is not None
