@@ -98,14 +98,19 @@ def free_port() -> int:
 
 
 def start_server(target: str, env: dict[str, str], app_dir: Path, factory: bool,
-                 ready: str = "/feeds/all.ics") -> tuple[subprocess.Popen[bytes], str]:
-    """uvicorn (1 worker, no access log) on a free port, answering ``ready`` (also warming it)."""
+                 ready: str = "/feeds/all.ics", log: Path | None = None,
+                 uvicorn_access_log: bool = False) -> tuple[subprocess.Popen[bytes], str]:
+    """uvicorn (1 worker, the asyncio loop as `bolin-events serve` runs it; its own access log
+    off unless asked) on a free port, answering
+    ``ready`` (also warming it); what the server writes goes to ``log`` (else nowhere)."""
     port = free_port()
+    logging = (["--log-level", "info", "--access-log"] if uvicorn_access_log
+               else ["--log-level", "warning", "--no-access-log"])
     command = [sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port",
-               str(port), "--workers", "1", "--log-level", "warning", "--no-access-log",
+               str(port), "--workers", "1", "--loop", "asyncio", *logging,
                "--app-dir", str(app_dir)] + (["--factory"] if factory else [])
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    output = log.open("ab") if log else subprocess.DEVNULL
+    process = subprocess.Popen(command, env=env, stdout=output, stderr=output)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

@@ -18,6 +18,7 @@ from bolin_events.auth import TokenAuthMiddleware
 from bolin_events.db import make_engine, make_sessionmaker, provide_db, written
 from bolin_events.http_errors import JsonRequest
 from bolin_events.notify import Listener
+from bolin_events.routes.access_log import AccessLog, make_writer, stop_writer
 from bolin_events.routes.api.accounts import AccountController
 from bolin_events.routes.api.attendance import attendance_routers
 from bolin_events.routes.api.events import EventController
@@ -29,6 +30,7 @@ from bolin_events.routes.api.places import PLACE_ROUTERS
 from bolin_events.routes.api.reports import REPORT_ROUTERS
 from bolin_events.routes.deps import DEPENDENCIES
 from bolin_events.routes.feeds import FEED_ROUTES
+from bolin_events.routes.overload import ConcurrencyLimitMiddleware
 from bolin_events.routes.pages.attendance import ATTENDANCE_PAGES
 from bolin_events.routes.pages.events import EVENT_PAGES
 from bolin_events.routes.pages.nights import NIGHT_PAGES
@@ -92,6 +94,10 @@ async def stop_listening(app: Litestar) -> None:
         await listener.stop()
 
 
+def flush_access_log(app: Litestar) -> None:
+    stop_writer(app.state)
+
+
 def fresh_state(settings: Settings) -> dict[str, Any]:
     """What the app keeps besides its database: its settings and the in-process caches, which
     hold only what follows from database contents (so any process may start with them empty).
@@ -103,6 +109,7 @@ def fresh_state(settings: Settings) -> dict[str, Any]:
         "public_cache": public_cache,
         "refs_cache": RefsCache(),
         "after_write": [feed_cache.forget_recent, public_cache.forget_recent],
+        "access_log": make_writer(settings.access_log, json=settings.log_format == "json"),
     }
 
 
@@ -110,7 +117,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
 
     logging.basicConfig(level=settings.log_level)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             healthz,
             EventController,
@@ -136,11 +143,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "settings": Provide(provide_settings, sync_to_thread=False),
             **DEPENDENCIES,
         },
-        middleware=[PublicCacheMiddleware(), TokenAuthMiddleware()],
+        # outermost first: cached answers skip the concurrency bound
+        middleware=[PublicCacheMiddleware(), ConcurrencyLimitMiddleware(), TokenAuthMiddleware()],
         exception_handlers=PAGE_EXCEPTION_HANDLERS,
         request_class=JsonRequest,
         on_startup=[open_database, start_listening],
-        on_shutdown=[stop_listening, close_database],
+        on_shutdown=[stop_listening, close_database, flush_access_log],
         state=State(fresh_state(settings)),
         template_config=template_config(reload=settings.environment == "development"),
         csrf_config=CSRFConfig(
@@ -161,6 +169,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=False,
     )
+    # around everything, so that requests no route matches are logged too
+    app.asgi_handler = AccessLog(app.asgi_handler)
+    return app
 
 
 def create_app_from_env() -> Litestar:

@@ -19,7 +19,10 @@ from bolin_events.settings import Settings
 
 def make_engine(settings: Settings) -> AsyncEngine:
     url = settings.resolved_database_url
-    kwargs: dict[str, Any] = {}
+    kwargs: dict[str, Any] = {  # a short wait: a crowd gets a quick 503, not a stall
+        "pool_size": settings.db_pool_size, "max_overflow": 0,
+        "pool_timeout": settings.db_pool_timeout_seconds,
+    }
     if settings.db_echo:  # through logging, once (echo=True would add a handler of its own)
         logging.basicConfig()  # a handler when nothing set one up (the commands)
         logging.getLogger("sqlalchemy.engine").setLevel(logging.INFO)
@@ -27,7 +30,7 @@ def make_engine(settings: Settings) -> AsyncEngine:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         kwargs["connect_args"] = {"timeout": 30}
     else:
-        kwargs.update(pool_size=10, max_overflow=10, pool_pre_ping=True)
+        kwargs.update(pool_pre_ping=True)
     engine = create_async_engine(url, **kwargs)
     if url.startswith("sqlite"):
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)

@@ -14,6 +14,7 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.exceptions import ClientException, HTTPException, ValidationException
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bolin_events.errors import DomainError
 
@@ -157,10 +158,25 @@ def server_error_handler(_: Request[Any, Any, Any], exc: Exception) -> Response[
     )
 
 
+BUSY_ZH = "访问的人太多，请几秒钟后再试。"
+BUSY_EN = "Too many visitors at this moment; try again in a few seconds."
+RETRY_AFTER_SECONDS = 2
+
+
+def busy_handler(_: Request[Any, Any, Any], exc: PoolTimeout) -> Response[dict[str, Any]]:
+    """No database connection came free in time (BOLIN_DB_POOL_TIMEOUT_SECONDS): a crowd,
+    not a fault — the client is told to come back shortly instead of waiting longer."""
+    log.warning("database pool exhausted: answered 503 (%s)", exc)
+    response = problem(503, "busy", BUSY_ZH, BUSY_EN)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     DomainError: domain_error_handler,
     ValidationException: validation_handler,
     HTTPException: http_exception_handler,
     IntegrityError: integrity_handler,
+    PoolTimeout: busy_handler,
     Exception: server_error_handler,
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,8 @@ def serve_once(data_dir: Path, env: dict[str, str] | None = None) -> Start:
     """The server as a new user starts it: only BOLIN_DATA_DIR (and ``env``) set, any port."""
     with serve(data_dir, demo=True, env=env) as server, httpx.Client(base_url=server.url) as client:
         health = client.get("/healthz").json()
-        villages = client.get("/api/v1/villages").json()["items"]
+        villages = client.get("/api/v1/villages",
+                              headers={"X-Request-ID": "serve-test-1"}).json()["items"]
         events = client.get("/api/v1/events").json()
         feeds = client.get("/api/v1/feeds").json()
     secret = data_dir / SECRET_FILE
@@ -54,7 +56,8 @@ def serve_once(data_dir: Path, env: dict[str, str] | None = None) -> Start:
 @pytest.fixture(scope="module")
 def starts(tmp_path_factory: pytest.TempPathFactory) -> tuple[Start, Start]:
     data_dir = tmp_path_factory.mktemp("serve") / "data"
-    return serve_once(data_dir), serve_once(data_dir, {"BOLIN_PUBLIC_URL": PUBLIC})
+    return serve_once(data_dir), serve_once(data_dir, {"BOLIN_PUBLIC_URL": PUBLIC,
+                                                       "BOLIN_LOG_FORMAT": "json"})
 
 
 def test_serve_on_empty_data_dir_loads_seed(starts: tuple[Start, Start]) -> None:
@@ -106,3 +109,22 @@ def test_serve_keeps_a_public_url_that_is_set(starts: tuple[Start, Start]) -> No
     assert second.feed_urls[0] == f"{PUBLIC}/feeds/all.ics"
     assert not any(url.startswith(second.url) for url in second.feed_urls)
     assert f"公开地址 / public address: {PUBLIC}" in second.output
+
+
+def test_serve_writes_one_access_line_per_request_with_its_request_id(
+    starts: tuple[Start, Start],
+) -> None:
+    first, second = starts
+
+    text_lines = [line for line in first.output.splitlines() if "serve-test-1" in line]
+    json_lines = [json.loads(line) for line in second.output.splitlines()
+                  if line.startswith("{") and "serve-test-1" in line]
+
+    assert len(text_lines) == 1
+    assert '"GET /api/v1/villages" 200 ' in text_lines[0]
+    assert "HTTP/1.1" not in first.output  # uvicorn's own access log is off
+    assert len(json_lines) == 1
+    assert json_lines[0]["method"] == "GET"
+    assert json_lines[0]["path"] == "/api/v1/villages"
+    assert json_lines[0]["status"] == 200
+    assert json_lines[0]["bytes"] > 0

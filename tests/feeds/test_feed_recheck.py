@@ -94,3 +94,48 @@ async def test_a_check_that_began_before_a_write_is_not_kept() -> None:
 
     assert await answer is feed  # the asker gets what was read …
     assert cache.recent("all", 60) is None  # … but the next one reads again
+
+
+async def test_when_the_window_runs_out_the_last_answer_is_sent_while_one_check_runs() -> None:
+    """A crowd asking as the window ends is not held up by the database."""
+    cache = FeedCache()
+    old = RenderedFeed(b"BEGIN:VCALENDAR\r\n", '"old"', datetime(2027, 1, 1, tzinfo=UTC), "x.ics")
+    new = RenderedFeed(b"BEGIN:VCALENDAR\r\n", '"new"', datetime(2027, 1, 2, tzinfo=UTC), "x.ics")
+    release, checks = asyncio.Event(), 0
+
+    async def slow_check() -> RenderedFeed:
+        nonlocal checks
+        checks += 1
+        await release.wait()
+        return new
+
+    cache.remember("all", old)
+    await asyncio.sleep(0.06)  # the 0.05 s window has run out
+
+    meanwhile = [await cache.checked("all", 0.05, slow_check) for _ in range(5)]
+    release.set()
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+
+    assert meanwhile == [old] * 5  # answered at once, the check still running
+    assert checks == 1
+    assert cache.recent("all", 0.05) is new
+
+
+async def test_after_a_write_or_long_quiet_the_next_asker_waits_for_the_check() -> None:
+    cache = FeedCache()
+    old = RenderedFeed(b"BEGIN:VCALENDAR\r\n", '"old"', datetime(2027, 1, 1, tzinfo=UTC), "x.ics")
+    new = RenderedFeed(b"BEGIN:VCALENDAR\r\n", '"new"', datetime(2027, 1, 2, tzinfo=UTC), "x.ics")
+
+    async def check() -> RenderedFeed:
+        return new
+
+    cache.remember("all", old)
+    cache.forget_recent()  # a write
+    after_write = await cache.checked("all", 60, check)
+    cache.remember("quiet", old)
+    await asyncio.sleep(0.06)
+    after_quiet = await cache.checked("quiet", 0.01, check)  # over five windows old
+
+    assert after_write is new
+    assert after_quiet is new

@@ -121,3 +121,26 @@ async def test_event_list_bad_from_is_a_400_page(client: Client, seeded: None, d
     html, _ = await page(client, f"/events?from={day}", status=400)
 
     assert "YYYY-MM-DD" in html
+
+
+async def test_a_busy_day_shows_five_nights_and_links_to_the_rest(
+    client: Client, reference: None
+) -> None:
+    headers = await scheduler(client)
+    for hour in range(8, 16):  # eight events on one day, each at its own venue
+        created = await client.post("/api/v1/events", headers=headers, json={
+            "title_zh": f"柏林镇赶场日第{hour}场", "category": "market",
+            "venue": ["jiayue-farm", "qingqing-park"][hour % 2], "allow_overlap": True,
+            "start": f"2027-08-14T{hour:02d}:00:00", "end": f"2027-08-14T{hour:02d}:30:00",
+            "status": "published"})
+        assert created.status_code == 201, created.text
+
+    _, tree = await page(client, "/calendar?month=2027-08&category=market")
+    cell = month_cells(tree)["8月14日 周六"]
+    more = [a for a in cell.iter("a") if a.get("href", "").startswith("/events?from=")]
+    _, day_tree = await page(client, more[0].get("href"))
+
+    assert text(cell).count("柏林镇赶场日") == 5
+    assert [text(a) for a in more] == ["还有3场"]
+    assert more[0].get("href") == "/events?from=2027-08-14&category=market"
+    assert text(day_tree).count("柏林镇赶场日") == 8

@@ -106,6 +106,8 @@ def run(listener: socket.socket, host: str, workers: int, settings: Settings) ->
         port=listener.getsockname()[1],
         workers=workers,
         log_level=settings.log_level.lower(),
+        access_log=False,  # the app writes its own, cheaper lines (routes.access_log)
+        loop=settings.event_loop,
         proxy_headers=True,
     )
     if workers > 1:

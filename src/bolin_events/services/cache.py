@@ -5,14 +5,17 @@ process that has never seen a key simply renders it and gets the same bytes as i
 
 ``Recheck`` keeps, per request, what was checked against the database moments ago: within
 its window a request is answered from memory without asking the database again; a write
-through this process (or, on PostgreSQL, through any process: services.notify) ends every
-window at once.
+through this process (or, on PostgreSQL, through any process: notify) ends every window at
+once. When a window merely runs out, the visitors asking at that moment are not held up: they
+get what was checked a moment ago while one check runs behind them (stale-while-revalidate,
+for up to ``STALE_FACTOR`` windows), so a crowd never waits on the database.
 """
 
 from __future__ import annotations
 
 import asyncio
 import gzip
+import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from time import monotonic
@@ -20,6 +23,8 @@ from typing import Generic, TypeVar
 
 V = TypeVar("V")
 MAX_RECENT = 4096
+STALE_FACTOR = 5  # an answer this many windows old is no longer sent while a check runs
+log = logging.getLogger(__name__)
 GZIP_FROM = 1024  # smaller answers are sent as they are
 
 
@@ -103,16 +108,33 @@ class Recheck(Generic[V]):
     async def checked(
         self, request_key: Hashable, max_age: float, check: Callable[[], Awaitable[V]]
     ) -> V:
-        """The answer for a request: as checked within ``max_age`` seconds, else checked now."""
-        answer = self.recent(request_key, max_age)
-        if answer is not None:
-            return answer
+        """The answer for a request: as checked within ``max_age`` seconds; else, if it was
+        checked a little longer ago and no write came since, that answer while a check runs
+        behind it; else checked now (one check shared by everyone asking meanwhile)."""
+        entry = self.fresh.get(request_key)
+        if entry is not None:
+            age = monotonic() - entry[0]
+            if age < max_age:
+                return entry[1]
+            if age < max_age * STALE_FACTOR:
+                self._start(request_key, check)
+                return entry[1]
+        return await asyncio.shield(self._start(request_key, check))  # one leaving: others stay
+
+    def _start(self, request_key: Hashable, check: Callable[[], Awaitable[V]]
+               ) -> asyncio.Future[V]:
+        """The check under way for this request, begun now if none is."""
         running = self.checking.get(request_key)
         if running is None:
             running = asyncio.ensure_future(self._check(request_key, check, self.generation))
             self.checking[request_key] = running
-            running.add_done_callback(lambda _: self.checking.pop(request_key, None))
-        return await asyncio.shield(running)  # one asker leaving does not stop the others
+            running.add_done_callback(lambda done: self._checked(request_key, done))
+        return running
+
+    def _checked(self, request_key: Hashable, done: asyncio.Future[V]) -> None:
+        self.checking.pop(request_key, None)
+        if not done.cancelled() and done.exception() is not None:  # no asker may be left
+            log.warning("check of %r failed: %r", request_key, done.exception())
 
     async def _check(
         self, request_key: Hashable, check: Callable[[], Awaitable[V]], generation: int

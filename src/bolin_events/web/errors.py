@@ -41,12 +41,10 @@ def _html_errors(json_handler: Any) -> Any:
         if not is_page(request) or not isinstance(response.content, dict):
             return response
         problem = response.content
-        return render(
-            request,
-            "error.html",
-            status_code=response.status_code or 500,
-            problem=problem,
-        )
+        page = render(request, "error.html", status_code=response.status_code or 500,
+                      problem=problem)
+        page.headers.update(response.headers)  # e.g. Retry-After, Allow
+        return page
 
     return handler
 

@@ -181,11 +181,23 @@ def add_months(first: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
+MAX_PER_DAY = 5  # nights shown in a day's cell; the rest behind "还有N场" (a month stays small)
+
+
 @dataclass
 class GridDay:
     day: date
     in_month: bool
     items: list[OccurrenceOut] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[OccurrenceOut]:
+        return self.items[:MAX_PER_DAY]
+
+    @property
+    def more(self) -> int:
+        """Nights of the day not shown in its cell (the day's list shows them all)."""
+        return max(len(self.items) - MAX_PER_DAY, 0)
 
 
 @dataclass

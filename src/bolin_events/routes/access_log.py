@@ -1,0 +1,181 @@
+"""One access line per request, with a request id, at a cost a crowd does not notice.
+
+Every request gets an id: the caller's ``X-Request-ID`` when it sends a sensible one (a
+proxy in front usually does), otherwise one made here (this process's random prefix and a
+counter); it is echoed as ``X-Request-ID`` on the answer and written on the request's line,
+so a visitor's complaint, a proxy's log and this log can be matched.
+
+Lines are kept in memory and written to standard error together — when 256 are waiting, half
+a second after the first of them, and when the app stops — as text::
+
+    2026-07-18T20:15:03.412+08:00 203.0.113.7 "GET /events/12" 200 18342 1.4ms 9f3a1c2e-1b
+
+or, with ``BOLIN_LOG_FORMAT=json``, one JSON object per line (``time``, ``client``,
+``method``, ``path``, ``status``, ``bytes``, ``duration_ms``, ``request_id``). Writing them
+one by one through ``logging`` took ~40 % of the fastest answers' throughput (uvicorn's access
+log does so; `serve` turns it off); this costs a few per cent (bench/pages.py measures it).
+``BOLIN_ACCESS_LOG=false`` turns the lines off (the id is still echoed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime
+from typing import IO, Any, NamedTuple
+
+import msgspec
+from litestar.enums import ScopeType
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID_HEADER = b"x-request-id"
+SENSIBLE_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,64}$")
+BATCH = 256  # lines written together at most
+WAIT_SECONDS = 0.5  # the longest a line waits to be written
+
+
+class Line(NamedTuple):
+    """What one request leaves in the log; made into text only when written (``Writer``)."""
+
+    at: float
+    client: str
+    method: str
+    path: str
+    query: bytes
+    status: int
+    bytes: int
+    duration_ms: float
+    request_id: str
+
+
+class Writer:
+    """Lines waiting to be written to ``stream`` (standard error unless given)."""
+
+    def __init__(self, json: bool, stream: IO[str] | None = None,
+                 clock: Callable[[float], datetime] | None = None) -> None:
+        self.json, self.stream = json, stream
+        self.waiting: list[Line] = []
+        self.timer: asyncio.TimerHandle | None = None
+        self.clock = clock or (lambda at: datetime.fromtimestamp(at).astimezone())
+        self._second, self._whole, self._zone = -1, "", ""
+        self._encoder = msgspec.json.Encoder()
+
+    def add(self, line: Line) -> None:
+        self.waiting.append(line)
+        if len(self.waiting) >= BATCH:
+            self.flush()
+        elif self.timer is None:
+            self.timer = asyncio.get_running_loop().call_later(WAIT_SECONDS, self.flush)
+
+    def flush(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+        if not self.waiting:
+            return
+        lines, self.waiting = self.waiting, []
+        text = "".join(map(self._json if self.json else self._text, lines))
+        stream = self.stream or sys.stderr
+        stream.write(text)
+        stream.flush()
+
+    def _time(self, at: float) -> str:
+        """ISO 8601 in the server's local time, to the millisecond (the seconds' part made once
+        a second)."""
+        second = int(at)
+        if second != self._second:
+            moment = self.clock(second)
+            zone = moment.strftime("%z")
+            self._second, self._whole = second, moment.strftime("%Y-%m-%dT%H:%M:%S")
+            self._zone = f"{zone[:3]}:{zone[3:]}"
+        return f"{self._whole}.{int((at - second) * 1000):03d}{self._zone}"
+
+    def _target(self, line: Line) -> str:
+        if not line.query:
+            return line.path
+        return f"{line.path}?{line.query.decode('latin-1')}"
+
+    def _text(self, line: Line) -> str:
+        return (f'{self._time(line.at)} {line.client} "{line.method} {self._target(line)}" '
+                f"{line.status} {line.bytes} {line.duration_ms:.1f}ms {line.request_id}\n")
+
+    def _json(self, line: Line) -> str:
+        return self._encoder.encode({
+            "time": self._time(line.at), "level": "INFO", "logger": "bolin_events.access",
+            "client": line.client, "method": line.method, "path": self._target(line),
+            "status": line.status, "bytes": line.bytes,
+            "duration_ms": round(line.duration_ms, 1), "request_id": line.request_id,
+        }).decode() + "\n"
+
+
+class RequestIds:
+    """Ids made here: unique across processes by a random prefix, within one by a counter."""
+
+    def __init__(self) -> None:
+        self.prefix = os.urandom(4).hex()
+        self.counter = itertools.count(1)
+
+    def next(self) -> str:
+        return f"{self.prefix}-{next(self.counter):x}"
+
+
+def _request_id(scope: Scope, ids: RequestIds) -> str:
+    for name, value in scope.get("headers", ()):
+        if name == REQUEST_ID_HEADER:
+            if SENSIBLE_ID.match(value):
+                return bytes(value).decode("ascii")
+            break
+    return ids.next()
+
+
+class AccessLog:
+    """Around the whole app (Litestar's own middleware sees only requests a route matched):
+    gives every HTTP request an id, echoes it, and logs one line for it (see above)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app, self.ids = app, RequestIds()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != ScopeType.HTTP:
+            await self.app(scope, receive, send)
+            return
+        writer: Writer | None = scope["app"].state.get("access_log")
+        request_id = _request_id(scope, self.ids)
+        encoded = request_id.encode("ascii")
+        scope["state"]["request_id"] = request_id
+        started, at = time.perf_counter(), time.time()
+        status, sent = 500, 0
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status, sent
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message = {**message, "headers": [*message.get("headers", ()),
+                                                  (REQUEST_ID_HEADER, encoded)]}
+            elif message["type"] == "http.response.body":
+                sent += len(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        finally:
+            if writer is not None:
+                client = scope.get("client")
+                writer.add(Line(at, client[0] if client else "-", str(scope.get("method", "-")),
+                                scope["path"], scope.get("query_string", b""), status, sent,
+                                (time.perf_counter() - started) * 1000, request_id))
+
+
+def make_writer(enabled: bool, json: bool) -> Writer | None:
+    return Writer(json) if enabled else None
+
+
+def stop_writer(state: Any) -> None:
+    writer: Writer | None = state.get("access_log")
+    if writer is not None:
+        writer.flush()
