@@ -34,12 +34,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-from season import ROOT, fill, free_port
+from season import fill, free_port
 from season import stop as stop_server
 from sqlalchemy import text
-
-sys.path.insert(0, str(ROOT))
-
 from tests.support.servers import serve
 
 from bolin_events import migrate

@@ -23,6 +23,7 @@ from sqlmodel import select
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(1, str(ROOT))  # tests.support, for the benchmarks that build on the harness
 
 from bolin_events.db import make_engine, make_sessionmaker  # noqa: E402
 from bolin_events.models import Category, Event, Occurrence, Venue  # noqa: E402

@@ -25,9 +25,9 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable
 from datetime import datetime
-from typing import IO, Any, NamedTuple
+from time import perf_counter
+from typing import IO, Any
 
 import msgspec
 from litestar.enums import ScopeType
@@ -39,29 +39,21 @@ BATCH = 256  # lines written together at most
 WAIT_SECONDS = 0.5  # the longest a line waits to be written
 
 
-class Line(NamedTuple):
-    """What one request leaves in the log; made into text only when written (``Writer``)."""
-
-    at: float
-    client: str
-    method: str
-    path: str
-    query: bytes
-    status: int
-    bytes: int
-    duration_ms: float
-    request_id: str
+# What one request leaves: (perf_counter at its start, client, method, path, query, status,
+# bytes sent, milliseconds, request id); a plain tuple, made into text only when written.
+Line = tuple[float, str, str, str, bytes, int, int, float, str]
+TEXT = '%s %s "%s %s" %d %d %.1fms %s\n'
 
 
 class Writer:
     """Lines waiting to be written to ``stream`` (standard error unless given)."""
 
-    def __init__(self, json: bool, stream: IO[str] | None = None,
-                 clock: Callable[[float], datetime] | None = None) -> None:
+    def __init__(self, json: bool, stream: IO[str] | None = None) -> None:
         self.json, self.stream = json, stream
         self.waiting: list[Line] = []
         self.timer: asyncio.TimerHandle | None = None
-        self.clock = clock or (lambda at: datetime.fromtimestamp(at).astimezone())
+        # wall-clock time of a perf_counter reading, without asking the clock per request
+        self.wall_offset = time.time() - time.perf_counter()
         self._second, self._whole, self._zone = -1, "", ""
         self._encoder = msgspec.json.Encoder()
 
@@ -84,32 +76,32 @@ class Writer:
         stream.write(text)
         stream.flush()
 
-    def _time(self, at: float) -> str:
+    def _time(self, started: float) -> str:
         """ISO 8601 in the server's local time, to the millisecond (the seconds' part made once
         a second)."""
+        at = started + self.wall_offset
         second = int(at)
         if second != self._second:
-            moment = self.clock(second)
+            moment = datetime.fromtimestamp(second).astimezone()
             zone = moment.strftime("%z")
             self._second, self._whole = second, moment.strftime("%Y-%m-%dT%H:%M:%S")
             self._zone = f"{zone[:3]}:{zone[3:]}"
         return f"{self._whole}.{int((at - second) * 1000):03d}{self._zone}"
 
-    def _target(self, line: Line) -> str:
-        if not line.query:
-            return line.path
-        return f"{line.path}?{line.query.decode('latin-1')}"
-
     def _text(self, line: Line) -> str:
-        return (f'{self._time(line.at)} {line.client} "{line.method} {self._target(line)}" '
-                f"{line.status} {line.bytes} {line.duration_ms:.1f}ms {line.request_id}\n")
+        started, client, method, path, query, status, sent, ms, request_id = line
+        if query:
+            path = f"{path}?{query.decode('latin-1')}"
+        return TEXT % (self._time(started), client, method, path, status, sent, ms, request_id)
 
     def _json(self, line: Line) -> str:
+        started, client, method, path, query, status, sent, ms, request_id = line
+        if query:
+            path = f"{path}?{query.decode('latin-1')}"
         return self._encoder.encode({
-            "time": self._time(line.at), "level": "INFO", "logger": "bolin_events.access",
-            "client": line.client, "method": line.method, "path": self._target(line),
-            "status": line.status, "bytes": line.bytes,
-            "duration_ms": round(line.duration_ms, 1), "request_id": line.request_id,
+            "time": self._time(started), "level": "INFO", "logger": "bolin_events.access",
+            "client": client, "method": method, "path": path, "status": status,
+            "bytes": sent, "duration_ms": round(ms, 1), "request_id": request_id,
         }).decode() + "\n"
 
 
@@ -148,7 +140,7 @@ class AccessLog:
         request_id = _request_id(scope, self.ids)
         encoded = request_id.encode("ascii")
         scope["state"]["request_id"] = request_id
-        started, at = time.perf_counter(), time.time()
+        started = perf_counter()
         status, sent = 500, 0
 
         async def send_with_id(message: Message) -> None:
@@ -166,9 +158,9 @@ class AccessLog:
         finally:
             if writer is not None:
                 client = scope.get("client")
-                writer.add(Line(at, client[0] if client else "-", str(scope.get("method", "-")),
-                                scope["path"], scope.get("query_string", b""), status, sent,
-                                (time.perf_counter() - started) * 1000, request_id))
+                writer.add((started, client[0] if client else "-", scope["method"],
+                            scope["path"], scope["query_string"], status, sent,
+                            (perf_counter() - started) * 1000, request_id))
 
 
 def make_writer(enabled: bool, json: bool) -> Writer | None:

@@ -105,6 +105,12 @@ class RefsCache:
         if refs is None:
             refs = await load_refs(session)
             refs.version = version
+            # Out of the loading request's session: its rollback (a refused write) would
+            # otherwise expire the rows every later request reads.
+            for table in (refs.villages, refs.venues, refs.categories, refs.organizers,
+                          refs.programmes):
+                for row in table.by_id.values():
+                    session.expunge(row)
             self.loaded.put(version, refs)
         return refs
 

@@ -8,6 +8,7 @@ import bisect
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy import text
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -25,6 +26,7 @@ from bolin_events.services.timing import (
 )
 
 ACTIVE = (OccurrenceState.scheduled, OccurrenceState.moved)
+VENUE_LOCKS = 0x76656E  # the advisory-lock class of venue bookings ("ven")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ async def check_clashes(
     mine = [o for o in occurrences if o.state in ACTIVE and o.venue_id is not None]
     if not mine:
         return
+    await _book(session, {o.venue_id for o in mine if o.venue_id is not None})
     lo, hi = min(o.starts_at for o in mine), max(o.ends_at for o in mine)
     rows = (
         await session.exec(
@@ -92,6 +95,23 @@ async def check_clashes(
         "Send allow_overlap=true if the overlap is intended.",
         details,
     )
+
+
+async def _book(session: AsyncSession, venue_ids: set[int]) -> None:
+    """Hold the venues until this transaction ends, so that two bookings of one venue are
+    checked one after the other: the second sees the first once it has committed.
+
+    On PostgreSQL a transaction-scoped advisory lock per venue (in id order, so two bookings
+    of the same venues cannot deadlock); a plain SELECT would let fifty simultaneous bookings
+    of one evening all pass. SQLite needs none: a writing transaction holds the database's
+    one write lock from its start (db.WRITE_OPTION).
+    """
+    connection = await session.connection()
+    if connection.dialect.name != "postgresql":
+        return
+    for venue_id in sorted(venue_ids):
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:kind, :venue)"),
+                                 {"kind": VENUE_LOCKS, "venue": venue_id})
 
 
 def _overlaps(mine: list[Occurrence], others: list[tuple[Occurrence, Event]]) -> list[Clash]:
