@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from litestar import MediaType, Request, Response
+from litestar.datastructures import FormMultiDict
 from litestar.exceptions import ClientException, HTTPException, ValidationException
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -21,17 +22,42 @@ from bolin_events.errors import DomainError
 log = logging.getLogger("bolin_events")
 
 
-class JsonRequest(Request[Any, Any, Any]):
-    """A request whose JSON nested too deeply to decode is a 400, like any malformed JSON.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+SECRETS = frozenset({"password", "new_password", "current_password"})  # hashed, never shown
 
-    msgspec raises RecursionError for it, which Litestar would let become a 500.
-    """
+
+def cleaned(value: Any, key: str | None = None) -> Any:
+    """Every text a client sends without control characters (tab and line breaks stay):
+    PostgreSQL refuses NUL outright where SQLite stores it, and calendar clients choke on
+    the rest, so both databases get the same text. Passwords are left as they are."""
+    if isinstance(value, str):
+        return value if key in SECRETS or not CONTROL.search(value) else CONTROL.sub("", value)
+    if isinstance(value, dict):
+        return {k: cleaned(v, k if isinstance(k, str) else None) for k, v in value.items()}
+    if isinstance(value, list):
+        return [cleaned(v, key) for v in value]
+    return value
+
+
+class JsonRequest(Request[Any, Any, Any]):
+    """The request every handler gets: its JSON and form texts cleaned of control characters
+    (``cleaned``), and JSON nested too deeply to decode a 400 like any malformed JSON (msgspec
+    raises RecursionError for it, which Litestar would let become a 500)."""
 
     async def json(self) -> Any:
+        media_type, _ = self.content_type
+        if media_type != "application/json" and not media_type.endswith("+json"):
+            sent = media_type or "no Content-Type"
+            raise ClientException(f"send the body as application/json, not {sent}",
+                                  status_code=415)
         try:
-            return await super().json()
+            return cleaned(await super().json())
         except RecursionError:
             raise ClientException("JSON is nested too deeply") from None
+
+    async def form(self) -> FormMultiDict:
+        form = await super().form()
+        return FormMultiDict([(k, cleaned(v, k)) for k, v in form.multi_items()])
 
 
 def problem(

@@ -62,10 +62,10 @@ async def test_json_that_is_not_an_object_is_400(client: Client, staff: Staff) -
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("capacity", "many", "Input should be a valid integer, unable to parse string as an "
-         "integer"),
+        ("capacity", "many", "Value error, must be a whole number such as 120, not text or "
+         "true/false / 应为整数，如 120"),
         ("capacity", -1, "Input should be greater than or equal to 0"),
-        ("all_day", "sometimes", "Input should be a valid boolean, unable to interpret input"),
+        ("all_day", "sometimes", "Value error, must be true or false / 应为 true 或 false"),
         ("title_zh", 42, "Input should be a valid string"),
         ("title_zh", "", "Value error, must not be empty / 不能为空"),
         ("title_zh", " \t\n", "Value error, must not be empty / 不能为空"),

@@ -233,3 +233,40 @@ async def test_sweep_removes_only_old_files_no_photo_names(
     assert listed == swept == ["2026/10/.upload-x1", "2026/10/orphan.jpg"]
     assert not orphan.exists() and not half_written.exists() and young.exists()
     assert (await client.get(kept.json()["url"], headers=staff.admin)).status_code == 200
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG that claims ``width``×``height`` RGBA pixels but holds a few bytes of them:
+    what a decompression bomb looks like before it is decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8-bit RGBA
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize(("width", "height", "shown"), [
+    (7000, 7000, "7000×7000"),  # 49 MP RGBA: 196 MB once decoded
+    (9000, 6000, "9000×6000"),  # 54 MP: more than any phone's photo
+    (20000, 20000, "超过 100 百万像素"),  # 400 MP: Pillow's own bomb guard
+])
+async def test_a_photo_with_too_many_pixels_is_413_before_it_is_decoded(
+    client: Client, staff: Staff, settings: Settings, width: int, height: int, shown: str
+) -> None:
+    occ = await reported(client, staff)
+
+    response = await client.post(
+        f"/api/v1/occurrences/{occ}/photos",
+        **upload(png_header_only(width, height), "bomb.png", "image/png"),
+        headers=staff.reporter,
+    )
+
+    assert response.status_code == 413, response.text
+    assert shown in response.json()["message"]
+    assert "百万像素以内" in response.json()["message"]
+    assert stored_files(settings) == []

@@ -247,3 +247,14 @@ async def test_sheet_without_a_start_column_is_refused(client: Client, staff: St
     assert messages(response.json()) == [
         "表格缺少「开始时间」列（英文模板为 “Start”）。请使用导入模板。"
     ]
+
+
+async def test_dry_run_in_the_query_is_honoured_like_everywhere_else(
+        client: Client, staff: Staff) -> None:
+    response = await client.post(
+        "/api/v1/import/sheet?dry_run=true", headers=staff.scheduler,
+        files={"file": ("season.xlsx", xlsx(SEASON), "application/octet-stream")})
+
+    assert response.status_code == 200, response.text
+    assert (response.json()["dry_run"], response.json()["written"]) == (True, False)
+    assert await stored(client, staff.scheduler) == []

@@ -451,3 +451,16 @@ async def test_pages_switch_to_english(client: Client, reporter: dict[str, str])
     assert "Dongsheng Ginkgo Night Market" in response.text  # the shared macros follow too
     pending = await client.get(PENDING)  # the choice sticks
     assert "Dongsheng Ginkgo Night Market" in pending.text and "东胜银杏夜市 ·" not in pending.text
+
+
+async def test_control_characters_in_the_forms_note_are_dropped_not_a_500(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
+) -> None:
+    night = await demo_night(client, reporter)
+    hidden = await open_form(client, night)
+
+    response = await submit(client, night, **hidden, total=120, note="下雨\x00\x1b人少")
+
+    assert response.status_code == 303, response.text
+    (filed,) = await revisions(client, admin, night)
+    assert filed["note"] == "下雨人少"

@@ -44,6 +44,11 @@ SlugList = Annotated[
     str | None, Parameter(max_length=1000, description="comma-separated slugs, e.g. a,b")
 ]
 
+# ?dry_run=true, the same on every endpoint that takes it (reports, imports)
+DryRun = Annotated[
+    bool, Parameter(description="check everything and answer what would be done; write nothing")
+]
+
 
 CategoryFilter = Annotated[
     str | None, Parameter(max_length=1000, description="category slugs, comma-separated")

@@ -10,6 +10,7 @@ from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.services.filters import Selection
+from bolin_events.services.heavy import off_loop
 from bolin_events.services.stats.charts import CHART_GROUPING, ChartKind, chart_svg
 from bolin_events.services.stats.files import to_csv, to_xlsx
 from bolin_events.services.stats.ledger import ledger
@@ -50,8 +51,8 @@ async def stats_download(
 ) -> Response[bytes]:
     """The statistics table as a CSV or XLSX download (the API and the reports page)."""
     table = stats_table(await statistics(db, settings, chosen, group_by, selection=selection))
-    return download(to_csv(table) if fmt == "csv" else to_xlsx(table), fmt,
-                    f"stats-{chosen.key}-{group_by}")
+    content = await off_loop(to_csv if fmt == "csv" else to_xlsx, table)
+    return download(content, fmt, f"stats-{chosen.key}-{group_by}")
 
 
 async def ledger_download(
@@ -63,7 +64,8 @@ async def ledger_download(
 ) -> Response[bytes]:
     """The ledger (台账) as a CSV or XLSX download (the API and the reports page)."""
     table = ledger_table(await ledger(db, settings, chosen, selection=selection))
-    return download(to_csv(table) if fmt == "csv" else to_xlsx(table), fmt, f"ledger-{chosen.key}")
+    content = await off_loop(to_csv if fmt == "csv" else to_xlsx, table)
+    return download(content, fmt, f"ledger-{chosen.key}")
 
 
 async def chart_response(
@@ -72,7 +74,7 @@ async def chart_response(
     """One chart as SVG, kept privately for five minutes."""
     stats = await statistics(db, settings, chosen, CHART_GROUPING[kind])
     return Response(
-        chart_svg(stats, kind, inline=inline),
+        await off_loop(chart_svg, stats, kind, inline=inline),
         media_type=SVG,
         headers={"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"},
     )

@@ -7,7 +7,7 @@ from datetime import datetime
 from pydantic import Field
 
 from bolin_events.models import CountingMethod
-from bolin_events.schemas.common import Schema, ShortText
+from bolin_events.schemas.common import Count, Schema, ShortText
 from bolin_events.schemas.events import OccurrenceOut
 
 FIGURE_RULES = """\
@@ -26,12 +26,12 @@ Figures are whole numbers of 人次 (attendances) from 0 to 1,000,000.
 
 
 class ReportIn(Schema):
-    total: int = Field(description="总人次: all attendances, on-site plus online")
-    residents: int | None = Field(default=None, description="本地居民 (on-site)")
-    visitors: int | None = Field(default=None, description="外地游客 (on-site)")
-    onsite: int | None = Field(default=None, description="现场人次")
-    online: int | None = Field(default=None, description="线上观看人次 (livestream)")
-    volunteers: int | None = Field(default=None, description="志愿者, not part of total")
+    total: Count = Field(description="总人次: all attendances, on-site plus online")
+    residents: Count | None = Field(default=None, description="本地居民 (on-site)")
+    visitors: Count | None = Field(default=None, description="外地游客 (on-site)")
+    onsite: Count | None = Field(default=None, description="现场人次")
+    online: Count | None = Field(default=None, description="线上观看人次 (livestream)")
+    volunteers: Count | None = Field(default=None, description="志愿者, not part of total")
     method: CountingMethod | None = Field(
         default=None, description="headcount, clicker, sign_in (sheet), tickets or estimate"
     )

@@ -46,14 +46,53 @@ HttpUrl = Annotated[
 ]
 
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # the years a date may fall in, everywhere
+
+
+def _not_a_number(value: object) -> object:
+    """A number is no date (pydantic would read 1700000000 as seconds since 1970)."""
+    if isinstance(value, int | float):
+        raise ValueError("write a date as text, e.g. 2027-07-02 or 2027-07-02T19:30 "
+                         "/ 日期请写成 2027-07-02 或 2027-07-02T19:30")
+    return value
+
+
 def _date_or_datetime(value: object) -> object:
     """Keep "2027-07-10" a date: pydantic would otherwise read it as midnight."""
+    value = _not_a_number(value)
     if isinstance(value, str) and len(value.strip()) == 10:
         return date.fromisoformat(value.strip())
     return value
 
 
+def _in_years(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"must fall between {FIRST_YEAR} and {LAST_YEAR} "
+                         f"/ 须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间")
+    return value
+
+
 When = Annotated[datetime | date, BeforeValidator(_date_or_datetime)]
+Day = Annotated[date, BeforeValidator(_not_a_number), AfterValidator(_in_years)]
+
+
+def _whole_number(value: object) -> object:
+    """JSON's own number, taken as it is: "100" is no count, nor is true."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("must be a whole number such as 120, not text or true/false "
+                         "/ 应为整数，如 120")
+    return value
+
+
+def _true_or_false(value: object) -> object:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false / 应为 true 或 false")
+    return value
+
+
+# Checked before pydantic's own conversion (which Litestar runs in its lenient mode).
+Count = Annotated[int, BeforeValidator(_whole_number)]
+Flag = Annotated[bool, BeforeValidator(_true_or_false)]
 
 
 class Schema(BaseModel):

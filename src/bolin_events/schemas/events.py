@@ -8,6 +8,8 @@ from pydantic import Field
 
 from bolin_events.models import EventStatus
 from bolin_events.schemas.common import (
+    Count,
+    Flag,
     HttpUrl,
     LongText,
     Reason,
@@ -34,7 +36,7 @@ class EventCreate(Schema):
     venue: Slug | None = None
     organizer: Slug | None = None
     programme: Slug | None = None
-    all_day: bool = False
+    all_day: Flag = False
     start: When = Field(description=WHEN_DOC)
     end: When = Field(description=WHEN_DOC)
     timezone: str = Field(default="Asia/Shanghai", max_length=64, description="IANA zone name")
@@ -45,11 +47,11 @@ class EventCreate(Schema):
         "BYMONTHDAY, WKST and COUNT or UNTIL, e.g. FREQ=WEEKLY;BYDAY=FR,SA;UNTIL=20270930",
     )
     status: EventStatus = Field(default=EventStatus.draft, description="draft or published")
-    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
+    capacity: Count | None = Field(default=None, ge=0, le=1_000_000)
     price: ShortText | None = Field(default=None, description="free text, e.g. 免费 / ¥20")
     image_url: HttpUrl | None = None
     contact: ShortText | None = None
-    allow_overlap: bool = Field(default=False, description="save even if the venue is taken")
+    allow_overlap: Flag = Field(default=False, description="save even if the venue is taken")
 
 
 class EventUpdate(Schema):
@@ -63,23 +65,23 @@ class EventUpdate(Schema):
     venue: Slug | None = None
     organizer: Slug | None = None
     programme: Slug | None = None
-    all_day: bool | None = None
+    all_day: Flag | None = None
     start: When | None = Field(default=None, description=WHEN_DOC)
     end: When | None = Field(default=None, description=WHEN_DOC)
     timezone: str | None = Field(default=None, max_length=64)
     rrule: str | None = Field(default=None, max_length=500)
-    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
+    capacity: Count | None = Field(default=None, ge=0, le=1_000_000)
     price: ShortText | None = None
     image_url: HttpUrl | None = None
     contact: ShortText | None = None
-    allow_overlap: bool = False
+    allow_overlap: Flag = False
 
 
 class StatusChange(Schema):
     reason: ShortText | None = Field(
         default=None, description="shown to visitors; required for cancel and postpone"
     )
-    allow_overlap: bool = False
+    allow_overlap: Flag = False
 
 
 class VenueRef(Ref):
@@ -167,11 +169,11 @@ class OccurrenceMove(Schema):
     end: When = Field(description=WHEN_DOC)
     venue: Slug | None = Field(default=None, description="a new venue; the series' when left out")
     reason: ShortText | None = None
-    allow_overlap: bool = False
+    allow_overlap: Flag = False
 
 
 class OccurrenceRestore(Schema):
-    allow_overlap: bool = Field(default=False, description="restore even if the venue is taken")
+    allow_overlap: Flag = Field(default=False, description="restore even if the venue is taken")
 
 
 class OccurrenceCancel(Schema):

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import Field
 
 from bolin_events.models import Counting
-from bolin_events.schemas.common import LongText, Name, Ref, Schema, ShortText, Slug
+from bolin_events.schemas.common import Count, Day, LongText, Name, Ref, Schema, ShortText, Slug
 
 
 class VillageIn(Schema):
@@ -36,7 +36,7 @@ class VenueIn(Schema):
     address: ShortText | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
+    capacity: Count | None = Field(default=None, ge=0, le=1_000_000)
 
 
 class VenueUpdate(Schema):
@@ -46,7 +46,7 @@ class VenueUpdate(Schema):
     address: ShortText | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    capacity: int | None = Field(default=None, ge=0, le=1_000_000)
+    capacity: Count | None = Field(default=None, ge=0, le=1_000_000)
 
 
 class VenueOut(Schema):
@@ -113,8 +113,8 @@ class ProgrammeIn(Schema):
     description_zh: LongText | None = None
     description_en: LongText | None = None
     parent: Slug | None = Field(default=None, description="slug of the programme this sits inside")
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
 
 
 class ProgrammeUpdate(Schema):
@@ -123,8 +123,8 @@ class ProgrammeUpdate(Schema):
     description_zh: LongText | None = None
     description_en: LongText | None = None
     parent: Slug | None = None
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
 
 
 class ProgrammeOut(Schema):

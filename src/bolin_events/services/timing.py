@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bolin_events.errors import InvalidInput
 
-# The years the service accepts: a town calendar needs no more, and it keeps every instant
-# (and every rule's expansion) inside what Python and both databases can hold.
-FIRST_YEAR, LAST_YEAR = 1900, 2199
+# The years the service accepts (schemas.common): a town calendar needs no more, and it keeps
+# every instant (and every rule's expansion) inside what Python and both databases can hold.
+from bolin_events.schemas.common import FIRST_YEAR, LAST_YEAR
+
+__all__ = ["FIRST_YEAR", "LAST_YEAR"]
 
 
 def check_year(day: date | int, field: str) -> None:
@@ -55,8 +57,27 @@ def instant(
             "whole-day event.",
             [{"field": field}],
         )
+    if value.tzinfo is None:
+        _check_exists(value, tz, field)
     local = value if value.tzinfo else value.replace(tzinfo=tz)
     return local.astimezone(UTC).replace(microsecond=0)
+
+
+def _check_exists(value: datetime, tz: ZoneInfo, field: str) -> None:
+    """A local time the clocks skip (daylight saving starting) names no moment: say so,
+    rather than letting it drift an hour and fail some later check."""
+    there_and_back = value.replace(tzinfo=tz).astimezone(UTC).astimezone(tz)
+    if there_and_back.replace(tzinfo=None) == value:
+        return
+    typed = value.strftime("%Y-%m-%d %H:%M")
+    after = there_and_back.strftime("%H:%M")
+    raise InvalidInput(
+        f"{field} {typed} 在时区 {tz.key} 中不存在（夏令时开始，时钟跳过了这段时间），"
+        f"请改为其他时间，例如 {after}。",
+        f"{field} {typed} does not exist in {tz.key}: the clocks skip it when daylight saving "
+        f"time starts. Choose another time, such as {after}.",
+        [{"field": field, "value": value.isoformat()}],
+    )
 
 
 def span(

@@ -9,12 +9,20 @@ from litestar import Controller, Response, Router, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.pagination import OffsetPagination
-from litestar.params import Body, HeaderParameter, Parameter
+from litestar.params import Body, HeaderParameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
 from bolin_events.models import utcnow
-from bolin_events.routes.deps import AnyRequest, Limit, Offset, SlugList, once, reporter_of
+from bolin_events.routes.deps import (
+    AnyRequest,
+    DryRun,
+    Limit,
+    Offset,
+    SlugList,
+    once,
+    reporter_of,
+)
 from bolin_events.schemas.attendance import (
     FIGURE_RULES,
     PhotoOut,
@@ -40,9 +48,6 @@ IdempotencyKey = Annotated[
         "first answer again (same status and body, header Idempotent-Replayed: true); the "
         "same key with a different body is a 409. Keys are kept per user.",
     ),
-]
-DryRun = Annotated[
-    bool, Parameter(description="check everything and answer what would be filed; write nothing")
 ]
 IDEMPOTENCY_DOC = (
     "\n\nSend an `Idempotency-Key` header so that a retry over a bad connection never counts "

@@ -7,6 +7,7 @@ from litestar.params import Parameter
 
 from bolin_events.schemas.feeds import FeedOut
 from bolin_events.services.feeds import links as feed_links
+from bolin_events.services.heavy import off_loop
 from bolin_events.services.refs import RefData
 from bolin_events.settings import Settings
 
@@ -18,8 +19,8 @@ async def list_feeds(refs: RefData, settings: Settings) -> list[FeedOut]:
     return feed_links.list_feeds(settings, refs)
 
 
-def _qr(settings: Settings, url: str, kind: str, media_type: str) -> Response[bytes]:
-    image = feed_links.qr_image(feed_links.check_qr_target(settings, url), kind)
+async def _qr(settings: Settings, url: str, kind: str, media_type: str) -> Response[bytes]:
+    image = await off_loop(feed_links.qr_image, feed_links.check_qr_target(settings, url), kind)
     return Response(
         image,
         media_type=media_type,
@@ -29,12 +30,12 @@ def _qr(settings: Settings, url: str, kind: str, media_type: str) -> Response[by
 
 @get("/qr.svg", summary="QR code (SVG) of an address on this site", tags=["feeds"])
 async def qr_svg(settings: Settings, url: str = QrUrl) -> Response[bytes]:
-    return _qr(settings, url, "svg", "image/svg+xml")
+    return await _qr(settings, url, "svg", "image/svg+xml")
 
 
 @get("/qr.png", summary="QR code (PNG) of an address on this site", tags=["feeds"])
 async def qr_png(settings: Settings, url: str = QrUrl) -> Response[bytes]:
-    return _qr(settings, url, "png", "image/png")
+    return await _qr(settings, url, "png", "image/png")
 
 
 FEED_LIST_ROUTES = [list_feeds, qr_svg, qr_png]

@@ -13,7 +13,9 @@ from litestar.params import Body, Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
+from bolin_events.routes.deps import DryRun
 from bolin_events.schemas.imports import ImportReport
+from bolin_events.services.heavy import off_loop
 from bolin_events.services.imports.sheet import import_sheet
 from bolin_events.services.imports.template import template_bytes
 from bolin_events.services.imports.writes import SHEET_SOURCE
@@ -49,7 +51,7 @@ class ImportController(Controller):
     ) -> Response[bytes]:
         name = "bolin-events-import.xlsx" if lang == "en" else "bolin-events-导入模板.xlsx"
         return Response(
-            template_bytes(refs, lang),
+            await off_loop(template_bytes, refs, lang),
             media_type=XLSX,
             headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
         )
@@ -59,7 +61,8 @@ class ImportController(Controller):
         guards=[allow("programme:write")],
         status_code=200,
         summary="Import a spreadsheet (XLSX or UTF-8 CSV)",
-        description="multipart/form-data: `file`, and optionally `dry_run` (true: a preview, "
+        description="multipart/form-data: `file`, and optionally `dry_run` (true, as a form "
+        "field or `?dry_run=true`: a preview, "
         "nothing saved) and `source` (`sheet`, or `sheet-<name>` to keep two sets of ids "
         "apart). Every row is matched on its 外部编号 (or one made from title, start and "
         "venue): new ones are created, changed ones updated, the rest left alone. Any "
@@ -72,6 +75,7 @@ class ImportController(Controller):
         db: AsyncSession,
         settings: Settings,
         data: Annotated[SheetUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        dry_run: DryRun = False,
     ) -> ImportReport:
         content = await data.file.read()
         return await import_sheet(
@@ -80,7 +84,7 @@ class ImportController(Controller):
             data.file.filename or "",
             settings,
             source=data.source,
-            dry_run=data.dry_run,
+            dry_run=data.dry_run or dry_run,  # the form field or ?dry_run=true
         )
 
 

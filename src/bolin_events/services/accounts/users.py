@@ -20,6 +20,7 @@ from bolin_events.schemas.accounts import (
     UserOut,
 )
 from bolin_events.services.accounts.passwords import hash_password, password_matches
+from bolin_events.services.heavy import off_loop
 from bolin_events.services.refs import load_refs
 from bolin_events.settings import Settings
 
@@ -48,7 +49,7 @@ async def create_user(session: AsyncSession, data: UserCreate, settings: Setting
         username=data.username,
         display_name=data.display_name,
         role=data.role,
-        password_hash=hash_password(settings, data.password),
+        password_hash=await off_loop(hash_password, settings, data.password),
     )
     session.add(user)
     await session.flush()
@@ -134,7 +135,7 @@ async def reset_password(
 ) -> User:
     """A new password; every log-in and token of the account ends with the old one."""
     user = await find_user(session, username)
-    user.password_hash = hash_password(settings, data.password)
+    user.password_hash = await off_loop(hash_password, settings, data.password)
     await _revoke_all(session, user)
     session.add(user)
     await session.flush()
@@ -146,7 +147,7 @@ async def check_password(
 ) -> User:
     user = await _by_username(session, username)
     known = user.password_hash if user and user.password_hash else None
-    if not password_matches(settings, known, password):
+    if not await off_loop(password_matches, settings, known, password):
         user = None
     if user is None or not user.is_active:
         raise NotAuthenticated(

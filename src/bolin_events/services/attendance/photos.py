@@ -11,6 +11,7 @@ import hashlib
 import io
 import re
 import time
+import warnings
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import uuid4
@@ -21,15 +22,23 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import Conflict, InvalidInput, TooLarge, UnsupportedMedia, not_found
 from bolin_events.models import Occurrence, ReportPhoto, utcnow
+from bolin_events.models.base import is_valid_id
 from bolin_events.schemas.attendance import PhotoOut
 from bolin_events.services.attendance.history import photo_out
 from bolin_events.services.attendance.reports import Reporter, check_village, latest_report
+from bolin_events.services.heavy import off_loop
 from bolin_events.services.refs import load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
 from bolin_events.storage import BlobStore, LocalStore
 
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "MPO": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+# Phones sold in China shoot up to 50 MP in their high-resolution modes (most save 12 MP);
+# beyond that no photo is a phone's, and decoding one would take hundreds of MB.
 MAX_PIXELS = 50_000_000
+MAX_DECODED_BYTES = 160_000_000  # one decode's pixels in memory: 50 MP RGB, 40 MP RGBA
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses far bigger ones before decoding
+# … and only warns about those up to twice as big, which clean_image refuses itself
+warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
 KEPT_INFO = ("icc_profile", "transparency", "dpi")
 _UNSAFE_NAME = re.compile(r"[^\w.\-() ]+")
 
@@ -52,7 +61,21 @@ def _not_an_image(detail: str) -> UnsupportedMedia:
     )
 
 
+def _too_many_pixels(size: str, pixels: int) -> TooLarge:
+    megapixels = f"{pixels / 1e6:.0f}" if size else f"over {pixels / 1e6:.0f}"
+    shown = f"{size}，{megapixels} 百万像素" if size else f"超过 {pixels / 1e6:.0f} 百万像素"
+    return TooLarge(
+        f"照片像素太多（{shown}）；请用手机相机的普通模式拍摄，或缩小到 "
+        f"{MAX_PIXELS // 1_000_000} 百万像素以内再传。",
+        f"The photo has too many pixels ({size + ', ' if size else ''}{megapixels} MP); take it "
+        f"in the camera's normal mode or shrink it to {MAX_PIXELS // 1_000_000} MP at most.",
+        [{"field": "photo", "limit_megapixels": MAX_PIXELS // 1_000_000}],
+    )
+
+
 def clean_image(raw: bytes, max_bytes: int) -> CleanImage:
+    """The photo re-encoded without metadata. CPU and memory heavy: run it off the event
+    loop (services.heavy); what it may decode is bounded before decoding starts."""
     if len(raw) > max_bytes:
         raise TooLarge(
             f"照片 {len(raw) / 1e6:.1f} MB，超过上限 {max_bytes / 1e6:.1f} MB；请压缩后再传。",
@@ -65,12 +88,10 @@ def clean_image(raw: bytes, max_bytes: int) -> CleanImage:
         with Image.open(io.BytesIO(raw)) as opened:
             if opened.format not in FORMATS:
                 raise _not_an_image(f"格式 {opened.format} / format {opened.format}")
-            if opened.width * opened.height > MAX_PIXELS:
-                raise TooLarge(
-                    f"照片像素过多（{opened.width}×{opened.height}）。",
-                    f"The photo has too many pixels ({opened.width}×{opened.height}).",
-                    [{"field": "photo"}],
-                )
+            pixels = opened.width * opened.height
+            decoded = pixels * len(opened.getbands())
+            if pixels > MAX_PIXELS or decoded > MAX_DECODED_BYTES:  # known from the header alone
+                raise _too_many_pixels(f"{opened.width}×{opened.height}", pixels)
             content_type, extension = FORMATS[opened.format]
             exif = opened.getexif()
             taken = exif.get_ifd(ExifTags.IFD.Exif).get(ExifTags.Base.DateTimeOriginal)
@@ -84,7 +105,9 @@ def clean_image(raw: bytes, max_bytes: int) -> CleanImage:
                 image.save(out, "JPEG", quality=90)
             else:
                 image.save(out, "PNG")
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
+    except Image.DecompressionBombError:
+        raise _too_many_pixels("", 2 * MAX_PIXELS) from None
+    except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise _not_an_image(type(exc).__name__) from None
     return CleanImage(
         data=out.getvalue(),
@@ -122,7 +145,7 @@ async def add_photo(
     report = await latest_report(session, occ.id)
     if report is None or report.id is None:
         raise Conflict("请先上报人次，再上传照片。", "Report the figures first, then add photos.")
-    image = clean_image(raw, max_bytes)
+    image = await off_loop(clean_image, raw, max_bytes)
     now = utcnow()
     photo = ReportPhoto(
         occurrence_id=occ.id,
@@ -149,7 +172,9 @@ async def read_photo(
 ) -> tuple[ReportPhoto, bytes]:
     """A stored photo for staff who may see it: photos can show people (DOMAIN.md, privacy),
     so a reporter sees only those of their own villages, like the nights they report."""
-    photo = (await session.exec(select(ReportPhoto).where(ReportPhoto.id == photo_id))).first()
+    photo = None
+    if is_valid_id(photo_id):  # beyond the column's range no photo can be (PostgreSQL: an error)
+        photo = (await session.exec(select(ReportPhoto).where(ReportPhoto.id == photo_id))).first()
     if photo is None:
         raise not_found("照片", "photo", photo_id)
     occ = await session.get(Occurrence, photo.occurrence_id)

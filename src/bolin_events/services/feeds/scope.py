@@ -16,6 +16,7 @@ from bolin_events.models import (
     Event,
     EventStatus,
 )
+from bolin_events.models.base import is_valid_id
 from bolin_events.services import filters
 from bolin_events.services.filters import split_slugs
 from bolin_events.services.refs import RefData
@@ -115,7 +116,8 @@ async def resolve(session: AsyncSession, refs: RefData, scope: FeedScope) -> Fee
     places = filters.Selection()
     if scope.kind == "events":
         key = scope.key
-        event = await session.get(Event, int(key)) if key.isdigit() and len(key) < 12 else None
+        digits = key.isascii() and key.isdigit() and len(key) <= 10
+        event = await session.get(Event, int(key)) if digits and is_valid_id(int(key)) else None
         if event is None or event.status == EventStatus.draft:
             raise NotFound(f"找不到活动：{key}", f"No event {key!r} exists.",
                            [{"field": "event", "value": key}])

@@ -16,6 +16,7 @@ from bolin_events.errors import DomainError, ImportRejected, TooLarge
 from bolin_events.models import Event, EventStatus
 from bolin_events.schemas.events import EventUpdate, StatusChange
 from bolin_events.schemas.imports import Action, ImportReport, RowResult
+from bolin_events.services.heavy import off_loop
 from bolin_events.services.imports.changes import differences
 from bolin_events.services.imports.reader import RowPlan
 from bolin_events.services.imports.rows import plan_rows
@@ -59,7 +60,8 @@ async def import_sheet(
             f"The file is over {settings.import_max_bytes // 1_000_000} MB; split it.",
         )
     refs = await load_refs(session)
-    plans, file_problems, notes = plan_rows(read_table(content, filename), refs, settings)
+    table = await off_loop(read_table, content, filename)
+    plans, file_problems, notes = await off_loop(plan_rows, table, refs, settings)
     existing = await events_of(session, source)
     writer = _Writer(session, refs, settings, source)
     results: list[RowResult] = []
