@@ -3,7 +3,7 @@
     python bench/heavy.py [--seconds 8] [--rounds 3] [--logins 5] [--uploads 2]
 
 `bolin-events serve` (1 worker, the demo season on a fresh SQLite file, passwords hashed at
-the default argon2 cost) answers `/feeds/all.ics`, warm, to wrk (4 connections) for
+the default argon2 cost) answers `/feeds/all.ics`, warm, to wrk (1 thread, 4 connections) for
 ``--seconds``: once idle, once while ``--logins`` clients log in over and over (argon2) and
 ``--uploads`` clients upload a 12-megapixel phone photo over and over (Pillow decodes and
 re-encodes it), in alternating rounds. Prints the feed's p50/p99 latency both ways, their
@@ -45,7 +45,7 @@ def phone_photo() -> bytes:
 
 
 def latency(url: str, seconds: int) -> tuple[float, float]:
-    output = subprocess.run(["wrk", "-t", "2", "-c", "4", "-d", f"{seconds}s", "--latency", url],
+    output = subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", f"{seconds}s", "--latency", url],
                             capture_output=True, text=True, timeout=seconds + 30,
                             check=True).stdout
     found = []
@@ -128,7 +128,7 @@ def main() -> None:
             feed = server.at("/feeds/all.ics")
             client.get(feed)
             load = Load(server.url, occurrence, tokens["reporter"], args.logins, args.uploads)
-            print(f"feed /feeds/all.ics, wrk 4 connections, {args.rounds} rounds of "
+            print(f"feed /feeds/all.ics, wrk 1 thread × 4 connections, {args.rounds} rounds of "
                   f"{args.seconds}s; busy: {args.logins} clients logging in, {args.uploads} "
                   f"uploading a {len(load.photo) / 1e6:.1f} MB 12-megapixel photo")
             idle, busy = [], []

@@ -21,7 +21,8 @@ from bolin_events.db import write_session
 from bolin_events.errors import Conflict
 from bolin_events.models import User
 from bolin_events.schemas.attendance import ReportIn, ReportOut
-from bolin_events.services.attendance.reports import Reporter, file_report
+from bolin_events.services.attendance.access import Reporter
+from bolin_events.services.attendance.reports import file_report
 from bolin_events.settings import Settings
 from tests.attendance.helpers import make_event, reports_url
 from tests.conftest import Client, Staff

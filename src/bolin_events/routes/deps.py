@@ -26,7 +26,7 @@ from bolin_events.models import Event, EventStatus
 from bolin_events.schemas.attendance import PhotoOut, ReportOut
 from bolin_events.services.accounts.users import Principal
 from bolin_events.services.attendance import idempotency
-from bolin_events.services.attendance.reports import Reporter
+from bolin_events.services.attendance.access import Reporter
 from bolin_events.services.filters import Filters
 from bolin_events.services.refs import RefData
 from bolin_events.services.timing import check_year

@@ -29,6 +29,7 @@ from bolin_events.schemas.attendance import ReportIn
 from bolin_events.schemas.events import EventCreate, OccurrenceCancel, OccurrenceMove, StatusChange
 from bolin_events.services import places
 from bolin_events.services.attendance import reports as attendance
+from bolin_events.services.attendance.access import Reporter
 from bolin_events.services.attendance.reports import latest_report
 from bolin_events.services.refs import load_refs
 from bolin_events.services.scheduling.events import change_status, create_event
@@ -176,7 +177,7 @@ async def _attendance(
         report.count("attendance", created=True)
 
 
-async def _demo_reporter(session: AsyncSession) -> attendance.Reporter:
+async def _demo_reporter(session: AsyncSession) -> Reporter:
     """A disabled account without a password: the demo's reports need someone who filed them."""
     user = (await session.exec(select(User).where(User.username == DEMO_REPORTER))).first()
     if user is None:
@@ -188,7 +189,7 @@ async def _demo_reporter(session: AsyncSession) -> attendance.Reporter:
         )
         session.add(user)
         await session.flush()
-    return attendance.Reporter(user.id or 0, user.username, None)
+    return Reporter(user.id or 0, user.username, None)
 
 
 async def _occurrence_at(session: AsyncSession, event: Event, night: datetime) -> str:

@@ -106,10 +106,13 @@ class ReportController(Controller):
         summary="Attendance ledger of an occurrence",
         description="Every revision, oldest first, with who filed it, when, why (corrections) "
         "and what changed from the one before; `current` is the latest, the one that counts. "
-        "Photos are listed with their staff-only download address.",
+        "Photos are listed with their staff-only download address. A reporter reads only "
+        "their own villages' nights (403 otherwise), as on the pages.",
     )
-    async def report_history(self, db: AsyncSession, occurrence_id: str) -> ReportHistory:
-        return await history.history(db, occurrence_id)
+    async def report_history(
+        self, db: AsyncSession, request: AnyRequest, occurrence_id: str
+    ) -> ReportHistory:
+        return await history.history(db, occurrence_id, reporter_of(request))
 
     @get(
         "/reports/pending",

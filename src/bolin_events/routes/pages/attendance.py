@@ -26,15 +26,11 @@ from bolin_events.models.base import is_valid_id
 from bolin_events.routes.deps import once, provide_store, reporter_of
 from bolin_events.schemas.attendance import PhotoOut, ReportOut
 from bolin_events.services.attendance import idempotency, photos
+from bolin_events.services.attendance.access import Reporter, check_village
 from bolin_events.services.attendance.figures import FIGURE_ZH
-from bolin_events.services.attendance.history import history
+from bolin_events.services.attendance.history import history, occurrence_only
 from bolin_events.services.attendance.pending import pending, recently_reported
-from bolin_events.services.attendance.reports import (
-    Reporter,
-    check_held,
-    check_village,
-    file_report,
-)
+from bolin_events.services.attendance.reports import check_held, file_report
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.settings import Settings
@@ -81,10 +77,11 @@ async def occurrence_page(
     status: int = 200,
     saved: Message | None = None,
 ) -> Template:
-    ledger = await history(db, key)
     event, occ = await get_occurrence(db, key)
     refs = await load_refs(db)
-    forbidden = _refusal(lambda: check_village(refs, occ, reporter_of(request)))
+    reader = reporter_of(request)
+    forbidden = _refusal(lambda: check_village(refs, occ, reader))
+    ledger = await (occurrence_only(db, key) if forbidden else history(db, key, reader))
     closed = _refusal(lambda: check_held(event, occ, settings, utcnow()))
     if forbidden is not None and status == 200:
         status = forbidden.status
@@ -199,7 +196,9 @@ async def report_page(
     saved: str = "",
     again: str = "",
 ) -> Template:
-    current = (await history(db, occurrence_id)).current
+    current = None
+    if saved or again:  # the confirmation after a report: for those who may read it
+        current = (await history(db, occurrence_id, reporter_of(request))).current
     message = saved_message(current, saved, again)
     return await occurrence_page(request, db, settings, occurrence_id, saved=message)
 
@@ -233,7 +232,7 @@ async def _submit(
             request, db, settings, key, entry=entry, problem=exc, status=status
         )
     if filed is None:
-        current = (await history(db, key)).current
+        current = (await history(db, key, reporter)).current
         assert current is not None  # photos are refused without a report
         return _done(key, current.revision, replayed=False)
     assert isinstance(filed.content, ReportOut)

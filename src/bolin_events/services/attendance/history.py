@@ -20,6 +20,7 @@ from bolin_events.schemas.attendance import (
     ReviewFlag,
 )
 from bolin_events.services.attendance import figures
+from bolin_events.services.attendance.access import Reporter, check_village
 from bolin_events.services.refs import load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
 from bolin_events.services.scheduling.queries import occurrence_out
@@ -73,8 +74,10 @@ async def usernames(session: AsyncSession, ids: set[int]) -> dict[int, str]:
     return {user_id or 0: name for user_id, name in rows}
 
 
-async def history(session: AsyncSession, key: str) -> ReportHistory:
+async def history(session: AsyncSession, key: str, reader: Reporter) -> ReportHistory:
+    """A night's ledger, for staff who may read it (a reporter: their own villages' nights)."""
     event, occ = await get_occurrence(session, key)
+    check_village(await load_refs(session), occ, reader)
     occ_key = occurrence_id(event, occ)
     reports = list(
         await session.exec(
@@ -106,3 +109,10 @@ async def history(session: AsyncSession, key: str) -> ReportHistory:
             photo_out(occ_key, p, revision_of[p.report_id], names[p.uploaded_by]) for p in photos
         ],
     )
+
+
+async def occurrence_only(session: AsyncSession, key: str) -> ReportHistory:
+    """The night without its figures: what a page shows someone it refuses the ledger."""
+    event, occ = await get_occurrence(session, key)
+    return ReportHistory(occurrence=occurrence_out(await load_refs(session), occ, event),
+                         current=None, revisions=[], photos=[])

@@ -24,8 +24,9 @@ from bolin_events.errors import Conflict, InvalidInput, TooLarge, UnsupportedMed
 from bolin_events.models import Occurrence, ReportPhoto, utcnow
 from bolin_events.models.base import is_valid_id
 from bolin_events.schemas.attendance import PhotoOut
+from bolin_events.services.attendance.access import Reporter, check_village
 from bolin_events.services.attendance.history import photo_out
-from bolin_events.services.attendance.reports import Reporter, check_village, latest_report
+from bolin_events.services.attendance.reports import latest_report
 from bolin_events.services.heavy import off_loop
 from bolin_events.services.refs import load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
@@ -51,6 +52,7 @@ class CleanImage:
     width: int
     height: int
     taken_at: str | None
+    sha256: str
 
 
 def _not_an_image(detail: str) -> UnsupportedMedia:
@@ -109,13 +111,15 @@ def clean_image(raw: bytes, max_bytes: int) -> CleanImage:
         raise _too_many_pixels("", 2 * MAX_PIXELS) from None
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise _not_an_image(type(exc).__name__) from None
+    data = out.getvalue()
     return CleanImage(
-        data=out.getvalue(),
+        data=data,
         content_type=content_type,
         extension=extension,
         width=image.width,
         height=image.height,
         taken_at=str(taken).strip("\x00 ")[:32] if taken else None,
+        sha256=digest(data),
     )
 
 
@@ -153,7 +157,7 @@ async def add_photo(
         storage_key=f"photos/{now:%Y/%m}/{uuid4().hex}.{image.extension}",
         content_type=image.content_type,
         size=len(image.data),
-        sha256=digest(image.data),
+        sha256=image.sha256,
         width=image.width,
         height=image.height,
         filename=safe_filename(filename),

@@ -1,4 +1,4 @@
-"""Filing attendance reports: who may report what, when, and how revisions are numbered.
+"""Filing attendance reports: when a night may be reported, and how revisions are numbered.
 
 A report is never changed: a correction is the next revision of the same occurrence, and the
 latest one counts. Two reporters filing at the same moment race for the next revision
@@ -9,14 +9,13 @@ again and takes the number after it.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.errors import Conflict, Forbidden, InvalidInput
+from bolin_events.errors import Conflict, InvalidInput
 from bolin_events.models import (
     AttendanceReport,
     Event,
@@ -27,6 +26,7 @@ from bolin_events.models import (
 )
 from bolin_events.schemas.attendance import ReportIn, ReportOut
 from bolin_events.services.attendance import figures
+from bolin_events.services.attendance.access import Reporter, check_village
 from bolin_events.services.attendance.history import COMPARED, report_out
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
@@ -37,15 +37,6 @@ log = logging.getLogger(__name__)
 RACE_ATTEMPTS = 50
 
 
-@dataclass(frozen=True)
-class Reporter:
-    """Who files: ``villages`` None means anywhere (schedulers and admins)."""
-
-    user_id: int
-    username: str
-    villages: frozenset[int] | None
-
-
 async def latest_report(session: AsyncSession, occ_id: int) -> AttendanceReport | None:
     query = (
         select(AttendanceReport)
@@ -54,28 +45,6 @@ async def latest_report(session: AsyncSession, occ_id: int) -> AttendanceReport 
         .limit(1)
     )
     return (await session.exec(query)).first()
-
-
-def check_village(refs: RefData, occ: Occurrence, reporter: Reporter) -> None:
-    if reporter.villages is None:
-        return
-    venue = refs.venues.by_id.get(occ.venue_id or -1)
-    if venue is None:
-        raise Forbidden(
-            "该场次没有场地，无法确定所属村；请由排期人员或管理员上报。",
-            "This occurrence has no venue, so no village: a scheduler or admin reports it.",
-        )
-    if venue.village_id in reporter.villages:
-        return
-    village = refs.villages.by_id[venue.village_id]
-    mine = "、".join(sorted(refs.villages.by_id[v].name_zh for v in reporter.villages)) or "无"
-    mine_en = ", ".join(sorted(refs.villages.by_id[v].slug for v in reporter.villages)) or "none"
-    raise Forbidden(
-        f"您只能为本村（{mine}）的场次上报；该场次在{village.name_zh}（{venue.name_zh}）。",
-        f"You report only for your villages ({mine_en}); this occurrence is at {venue.slug} "
-        f"in {village.slug}.",
-        [{"village": village.slug, "your_villages": mine_en}],
-    )
 
 
 def check_held(event: Event, occ: Occurrence, settings: Settings, now: datetime) -> None:
