@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -17,7 +20,20 @@ from bolin_events.notify import announce
 from bolin_events.settings import Settings
 
 
+def private_sqlite_file(settings: Settings) -> None:
+    """Make the SQLite file, if it is to be made, readable by its owner only (0600), as the
+    secret is; SQLite gives its -wal and -shm files the database file's mode."""
+    url = make_url(settings.resolved_database_url)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    path = Path(str(url.database))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
 def make_engine(settings: Settings) -> AsyncEngine:
+    private_sqlite_file(settings)
     url = settings.resolved_database_url
     kwargs: dict[str, Any] = {  # a short wait: a crowd gets a quick 503, not a stall
         "pool_size": settings.db_pool_size, "max_overflow": 0,

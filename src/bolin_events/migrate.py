@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
+import re
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from bolin_events.db import private_sqlite_file
 from bolin_events.settings import Settings
 
 
@@ -34,6 +38,7 @@ def alembic_config(settings: Settings) -> Config:
 
 
 def upgrade(settings: Settings, revision: str = "head") -> None:
+    private_sqlite_file(settings)  # made here, owner-only, before SQLite makes it
     command.upgrade(alembic_config(settings), revision)
 
 
@@ -62,3 +67,52 @@ def current(settings: Settings) -> str | None:
             await engine.dispose()
 
     return asyncio.run(read())
+
+
+_DROPS = re.compile(r"""op\.drop_table\(\s*["'](\w+)["']""")
+
+
+def tables_dropped(settings: Settings, revision: str) -> list[str]:
+    """The tables a downgrade from the current revision to ``revision`` drops, read from the
+    downgrade steps of the migrations it would undo."""
+    now = current(settings)
+    if now is None:
+        return []
+    scripts = ScriptDirectory.from_config(alembic_config(settings))
+    target = scripts.get_revision(revision) if revision not in ("base", "-1") else None
+    if revision == "-1":
+        undone = [scripts.get_revision(now)]
+    else:
+        stop = target.revision if target is not None else None
+        undone = [r for r in scripts.iterate_revisions(now, stop) if r.revision != stop]
+    dropped: list[str] = []
+    for step in undone:
+        if step is None or step.module is None:
+            continue
+        source = inspect.getsource(step.module.downgrade)
+        dropped += _DROPS.findall(source)
+    return dropped
+
+
+def rows_lost(settings: Settings, revision: str) -> dict[str, int]:
+    """How many rows each table a downgrade to ``revision`` drops holds now (only those
+    that hold any)."""
+    tables = tables_dropped(settings, revision)
+    if not tables:
+        return {}
+
+    async def count() -> dict[str, int]:
+        engine = create_async_engine(settings.resolved_database_url)
+        try:
+            async with engine.connect() as connection:
+                found = {}
+                for table in tables:
+                    rows = (await connection.execute(
+                        text(f'SELECT COUNT(*) FROM "{table}"'))).scalar_one()
+                    if rows:
+                        found[table] = int(rows)
+                return found
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(count())

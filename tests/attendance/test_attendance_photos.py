@@ -213,7 +213,7 @@ async def test_sweep_removes_only_old_files_no_photo_names(
     )
     assert kept.status_code == 201
     uploads = settings.data_dir / "uploads"
-    old = time.time() - 7200
+    old, hours_ago = time.time() - 2 * 86400, time.time() - 7200
     orphan, half_written, young = (uploads / "2026/10/orphan.jpg",
                                    uploads / "2026/10/.upload-x1", uploads / "2026/10/new.jpg")
     for path in (orphan, half_written, young):
@@ -222,6 +222,7 @@ async def test_sweep_removes_only_old_files_no_photo_names(
     for path in (orphan, half_written, *stored_files(settings)):
         if path != young:
             os.utime(path, (old, old))
+    os.utime(young, (hours_ago, hours_ago))  # asked for an hour, but younger than a day
 
     async with client.app.state.sessionmaker() as session:
         listed = await photos.sweep_orphans(session, LocalStore(uploads),

@@ -126,3 +126,23 @@ def test_postgresql_names_made_before_the_convention_are_renamed(
     assert {"pk_event", "uq_event_uid", "fk_occurrence_event_id_event"} <= names
     assert not {"event_pkey", "event_uid_key", "occurrence_event_id_fkey"} & names
     assert schema_differences(postgres_database) == []
+
+
+def test_a_downgrade_that_would_drop_data_refuses_without_yes(cli: Cli) -> None:
+    assert cli("seed").exit_code == 0  # the demo season with its attendance reports
+    head = migrate.head(cli.settings)
+    counts = row_counts(cli.url)
+
+    refused = cli("db", "downgrade", "0001")
+    after_refusal = row_counts(cli.url)
+    at = cli("db", "current")
+    done = cli("db", "downgrade", "0001", "--yes")
+
+    assert refused.exit_code == 1
+    assert f"attendance_report: {counts['attendance_report']} 行 / rows" in refused.output
+    assert "--yes" in refused.output
+    assert "login_failure" not in refused.output  # empty tables are not worth a word
+    assert after_refusal == counts
+    assert at.output.startswith(f"current: {head}\n")
+    assert done.exit_code == 0, done.output
+    assert "attendance_report" not in table_names(cli.url)

@@ -85,10 +85,20 @@ def phone(browser: Any) -> Iterator[Any]:
         accept_downloads=True, locale="zh-CN",
     )
     page = context.new_page()
+    blocked = watch_policy(page)
     try:
         yield page
     finally:
         context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something the page uses"
+
+
+def watch_policy(page: Any) -> list[str]:
+    """What the page's Content-Security-Policy refused, as the browser reports it."""
+    blocked: list[str] = []
+    page.on("console", lambda message: blocked.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text else None)
+    return blocked
 
 
 @pytest.fixture
@@ -98,10 +108,12 @@ def desktop(browser: Any) -> Iterator[Any]:
         viewport={"width": 1280, "height": 900}, accept_downloads=True, locale="zh-CN"
     )
     page = context.new_page()
+    blocked = watch_policy(page)
     try:
         yield page
     finally:
         context.close()
+    assert blocked == [], "the Content-Security-Policy blocked something the page uses"
 
 
 def screenshot(page: Any, name: str) -> Path:

@@ -61,7 +61,9 @@ async def test_event_poster_has_a_big_qr_code_and_a4_print_rules(
 
     html, tree = await page(client, f"/events/{market}/poster")
 
-    assert "@page { size: A4; margin: 15mm; }" in html
+    assert '<link rel="stylesheet" href="/static/poster.css">' in html
+    print_rules = await client.get("/static/poster.css")
+    assert "@page { size: A4; margin: 15mm; }" in print_rules.text
     assert tree.find(".//figure/{http://www.w3.org/2000/svg}svg") is not None or "<svg" in html
     assert "扫码查看最新安排、加入手机日历" in html
     assert f"https://events.example.test/events/{market}" in html
@@ -91,7 +93,7 @@ async def test_programme_poster_lists_its_events(client: Client, seeded: None) -
     assert lines[0].startswith("东胜银杏夜市（演示）：6月4日至9月25日，共")
     assert any(line.startswith("2027嗨夏季开幕式（演示）：7月3日") for line in lines)
     assert "6月4日 – 9月25日" in html  # the programme's own dates
-    assert "<svg" in html and "@page" in html
+    assert "<svg" in html and "/static/poster.css" in html
 
 
 async def test_subscribe_page_lists_every_feed_with_its_links(

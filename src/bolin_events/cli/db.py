@@ -23,8 +23,19 @@ def upgrade(revision: str) -> None:
 
 @db.command(help="回退 / Downgrade to a revision (default: one step back; 'base' for none).")
 @click.argument("revision", default="-1")
-def downgrade(revision: str) -> None:
-    migrate.downgrade(get_settings(), revision)
+@click.option("--yes", is_flag=True,
+              help="drop tables that hold data without asking (their rows are lost)")
+def downgrade(revision: str, yes: bool) -> None:
+    settings = get_settings()
+    lost = migrate.rows_lost(settings, revision)
+    if lost and not yes:
+        listing = "\n".join(f"  {table}: {rows} 行 / rows" for table, rows in lost.items())
+        raise click.ClickException(
+            f"回退会删除这些表及其中的数据 / this downgrade drops these tables and their "
+            f"data:\n{listing}\n先备份；确需回退请加 --yes / back up first; add --yes to "
+            "go ahead."
+        )
+    migrate.downgrade(settings, revision)
     click.echo(f"已回退 / downgraded: {migrate.current(get_settings()) or 'base'}")
 
 

@@ -13,7 +13,7 @@ from bolin_events.services.attendance import photos
 from bolin_events.settings import Settings, get_settings
 from bolin_events.storage import LocalStore
 
-ORPHAN_AGE = timedelta(hours=1)
+ORPHAN_AGE = timedelta(days=1)
 
 
 async def sweep_photos(
@@ -33,7 +33,8 @@ def photos_group() -> None:
     help="删除没有记录的照片文件（上报失败留下的） / Delete photo files no report names "
     "(left by reports that failed).",
 )
-@click.option("--older-than-hours", default=1.0, show_default=True, type=click.FloatRange(0))
+@click.option("--older-than-hours", default=24.0, show_default=True, type=click.FloatRange(24),
+              help="files younger than a day are never deleted")
 @click.option("--dry-run", is_flag=True, help="只列出，不删除 / list them, delete nothing")
 def photos_sweep(older_than_hours: float, dry_run: bool) -> None:
     settings = get_settings()

@@ -76,5 +76,5 @@ async def chart_response(
     return Response(
         await off_loop(chart_svg, stats, kind, inline=inline),
         media_type=SVG,
-        headers={"Cache-Control": "private, max-age=300", "X-Content-Type-Options": "nosniff"},
+        headers={"Cache-Control": "private, max-age=300"},
     )

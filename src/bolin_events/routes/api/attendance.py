@@ -210,7 +210,6 @@ class PhotoController(Controller):
             media_type=photo.content_type,
             headers={
                 "Cache-Control": "private, no-store",
-                "X-Content-Type-Options": "nosniff",
                 "Content-Disposition": f'inline; filename="photo-{photo.id}.{extension}"',
             },
         )

@@ -282,7 +282,7 @@ async def photo_file(
     return Response(
         content,
         media_type=photo.content_type,
-        headers={"Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff"},
+        headers={"Cache-Control": "private, no-store"},
     )
 
 

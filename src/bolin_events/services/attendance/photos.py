@@ -40,6 +40,7 @@ MAX_DECODED_BYTES = 160_000_000  # one decode's pixels in memory: 50 MP RGB, 40 
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses far bigger ones before decoding
 # … and only warns about those up to twice as big, which clean_image refuses itself
 warnings.filterwarnings("ignore", category=Image.DecompressionBombWarning)
+MIN_ORPHAN_AGE = timedelta(days=1)  # no sweep deletes a younger file, whatever it is asked
 KEPT_INFO = ("icc_profile", "transparency", "dpi")
 _UNSAFE_NAME = re.compile(r"[^\w.\-() ]+")
 
@@ -193,8 +194,10 @@ async def sweep_orphans(
 ) -> list[str]:
     """Files in the store that no photo row names, older than ``older_than``: left by a
     request whose transaction did not commit (or by a crash mid-write). Deleted unless
-    ``dry_run``; the list is what was (or would be) deleted. Younger files are left alone,
-    since their request may still be running."""
+    ``dry_run``; the list is what was (or would be) deleted. Files younger than a day are
+    always left alone: their request may still be running, and a photo whose row a mistake
+    removed (a database restored from an older backup, a downgrade) can still be saved."""
+    older_than = max(older_than, MIN_ORPHAN_AGE)
     cutoff = time.time() - older_than.total_seconds()
     known = set((await session.exec(select(ReportPhoto.storage_key))).all())
     orphans = [
