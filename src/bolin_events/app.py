@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 from typing import Any
 
 from litestar import Litestar
@@ -13,7 +12,7 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 
-from bolin_events import __version__
+from bolin_events import __version__, logs
 from bolin_events.auth import TokenAuthMiddleware
 from bolin_events.db import make_engine, make_sessionmaker, provide_db, written
 from bolin_events.http_errors import JsonRequest
@@ -23,7 +22,7 @@ from bolin_events.routes.api.accounts import AccountController
 from bolin_events.routes.api.attendance import attendance_routers
 from bolin_events.routes.api.events import EventController
 from bolin_events.routes.api.feeds import FEED_LIST_ROUTES
-from bolin_events.routes.api.health import healthz
+from bolin_events.routes.api.health import healthz, readyz
 from bolin_events.routes.api.imports import import_routers
 from bolin_events.routes.api.occurrences import OccurrenceController
 from bolin_events.routes.api.places import PLACE_ROUTERS
@@ -61,7 +60,7 @@ them with their subscribe links.
 
 
 CSRF_EXEMPT = [
-    "^/api/", "^/feeds/", "^/healthz", "^/schema", "^/qr\\.", "^/static/",
+    "^/api/", "^/feeds/", "^/healthz", "^/readyz", "^/schema", "^/qr\\.", "^/static/",
     # public pages have no form to protect, and a cookie would keep any cache from sharing them
     "^/$", "^/calendar$", "^/events", "^/programmes/", "^/subscribe$",
 ]
@@ -116,10 +115,11 @@ def fresh_state(settings: Settings) -> dict[str, Any]:
 def create_app(settings: Settings | None = None) -> Litestar:
     settings = settings or get_settings()
 
-    logging.basicConfig(level=settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
     app = Litestar(
         route_handlers=[
             healthz,
+            readyz,
             EventController,
             OccurrenceController,
             AccountController,

@@ -54,6 +54,21 @@ class UnsupportedMedia(DomainError):
     code = "unsupported_media_type"
 
 
+class StorageUnwritable(DomainError):
+    """The data directory (or the database's disk) takes no writes: full, read-only or not
+    ours. Nothing was saved; reads go on working."""
+
+    status = 503
+    code = "storage_unwritable"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            "服务器存储暂时无法写入，这次没有保存任何内容；请稍后再试，并告知管理员。",
+            f"The server's storage cannot be written to ({detail}); nothing was saved. "
+            "Try again later and tell the administrator.",
+        )
+
+
 class ImportRejected(InvalidInput):
     """A file with problems: nothing was written; ``details`` lists every problem."""
 

@@ -14,10 +14,10 @@ from typing import Any
 from litestar import MediaType, Request, Response
 from litestar.datastructures import FormMultiDict
 from litestar.exceptions import ClientException, HTTPException, ValidationException
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bolin_events.errors import DomainError
+from bolin_events.errors import DomainError, StorageUnwritable
 
 log = logging.getLogger("bolin_events")
 
@@ -189,6 +189,22 @@ BUSY_EN = "Too many visitors at this moment; try again in a few seconds."
 RETRY_AFTER_SECONDS = 2
 
 
+UNWRITABLE = ("readonly database", "read-only", "disk is full", "unable to open database",
+              "no space left")
+
+
+def operational_handler(
+    request: Request[Any, Any, Any], exc: OperationalError
+) -> Response[dict[str, Any]]:
+    """The database could not write for want of storage (SQLite's file read-only, a full
+    disk): 503 saying so; anything else the database raised stays a server error."""
+    text = str(exc.orig).lower()
+    if any(sign in text for sign in UNWRITABLE):
+        log.error("database storage not writable: %s", exc.orig)
+        return domain_error_handler(request, StorageUnwritable(str(exc.orig)))
+    return server_error_handler(request, exc)
+
+
 def busy_handler(_: Request[Any, Any, Any], exc: PoolTimeout) -> Response[dict[str, Any]]:
     """No database connection came free in time (BOLIN_DB_POOL_TIMEOUT_SECONDS): a crowd,
     not a fault — the client is told to come back shortly instead of waiting longer."""
@@ -204,5 +220,6 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     HTTPException: http_exception_handler,
     IntegrityError: integrity_handler,
     PoolTimeout: busy_handler,
+    OperationalError: operational_handler,
     Exception: server_error_handler,
 }

@@ -13,6 +13,8 @@ import tempfile
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from bolin_events.errors import StorageUnwritable
+
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9/_.-]{0,199}$")
 
 
@@ -37,7 +39,10 @@ class LocalStore:
         return self.root / key
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
-        await asyncio.to_thread(self._write, self._path(key), data)
+        try:
+            await asyncio.to_thread(self._write, self._path(key), data)
+        except OSError as exc:  # read-only, full, not ours: the server's trouble, not input
+            raise StorageUnwritable(exc.strerror or type(exc).__name__) from exc
 
     async def get(self, key: str) -> bytes:
         return await asyncio.to_thread(self._path(key).read_bytes)
@@ -76,3 +81,15 @@ class LocalStore:
         except BaseException:
             Path(temp).unlink(missing_ok=True)
             raise
+
+
+def writable(root: Path) -> str | None:
+    """None when a file can be made (and removed) under ``root``, else why not."""
+    try:
+        root.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, probe = tempfile.mkstemp(dir=root, prefix=".ready-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        return exc.strerror or type(exc).__name__
+    return None

@@ -7,12 +7,14 @@ needing one wait for the pool as they would behind a crowd.
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
 import pytest
 
+from bolin_events import logs
 from bolin_events.settings import Settings
 from tests.conftest import Client, Staff
 
@@ -74,3 +76,21 @@ async def test_a_visitor_who_cannot_get_a_connection_in_time_gets_503_not_500(
     again = await client.get("/", headers={"Accept": "text/html"})
     assert again.status_code == 200
     assert "cache-control" not in page.headers or "no-store" in page.headers["cache-control"]
+
+
+async def test_with_json_logs_the_refusal_is_logged_with_its_request_id(
+        client: Client, reference: None, capsys: pytest.CaptureFixture[str]) -> None:
+    logs.configure("INFO", "json")
+    try:
+        async with database_taken(client):
+            refused = await client.get("/api/v1/events", headers={"X-Request-ID": "crowd-7"})
+        written = capsys.readouterr().err
+    finally:
+        logs.configure("INFO", "text")
+
+    lines = [json.loads(line) for line in written.splitlines() if line.startswith("{")]
+    warned = [line for line in lines if line.get("logger") == "bolin_events"]
+    assert refused.status_code == 503
+    assert warned and warned[0]["level"] == "WARNING"
+    assert warned[0]["request_id"] == "crowd-7"
+    assert "pool exhausted" in warned[0]["message"]

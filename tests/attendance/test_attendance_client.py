@@ -141,7 +141,8 @@ def test_client_upload_cut_off_then_rerun_counts_every_row_once(
             raise httpx.ReadError("connection reset by peer", request=request)
         return answer
 
-    api = BolinClient(live.url, token, transport=httpx.MockTransport(flaky), retries=1, backoff=0)
+    api = BolinClient(live.url, token, transport=httpx.MockTransport(flaky), patience=0.5,
+                      backoff=0.1)
     cut = upload_rows(api, read_sheet(path), dry_run=False)
     rerun = cli(config, "upload", str(path))
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from openpyxl import Workbook
 
-from bolin_events.client.api import BolinClient, ClientError
+from bolin_events.client.api import BolinClient, ClientError, ConnectionLost
 from bolin_events.client.sheet import read_sheet
 
 
@@ -64,6 +64,52 @@ def test_client_retries_a_busy_server_with_the_same_key() -> None:
 
     assert (answer.status, answer.body["revision"]) == (201, 1)
     assert len(seen) == 3 and len(set(seen)) == 1
+
+
+class Clock:
+    """Time that passes only when the client sleeps."""
+
+    def __init__(self) -> None:
+        self.now: float = 0.0
+        self.pauses: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+        self.now += seconds
+
+
+def test_client_waits_out_a_restart_of_over_thirty_seconds_with_one_key() -> None:
+    clock, seen = Clock(), []
+
+    def server(request: httpx.Request) -> httpx.Response:
+        seen.append(request.headers["idempotency-key"])
+        if clock.now < 32:  # restarting: no one listens, then a proxy says 502, then busy
+            if clock.now < 10:
+                raise httpx.ConnectError("connection refused", request=request)
+            return httpx.Response(502 if clock.now < 20 else 503, headers={"Retry-After": "2"})
+        return httpx.Response(201, json={"revision": 1, "total": 5})
+
+    api = BolinClient("http://s", "t", transport=httpx.MockTransport(server),
+                      sleep=clock.sleep, clock=lambda: clock.now)
+    answer = api.report("1-20261003T190000", {"total": 5})
+
+    assert answer.status == 201
+    assert clock.now >= 32 and len(set(seen)) == 1
+    assert max(clock.pauses) <= 5  # never a long silence in between
+
+
+def test_client_gives_up_after_its_patience_and_says_the_report_may_have_arrived() -> None:
+    clock = Clock()
+
+    def server(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    api = BolinClient("http://s", "t", transport=httpx.MockTransport(server),
+                      sleep=clock.sleep, clock=lambda: clock.now)
+
+    with pytest.raises(ConnectionLost):
+        api.report("1-20261003T190000", {"total": 5})
+    assert 40 <= clock.now <= 45
 
 
 def test_client_error_carries_the_servers_words() -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from openpyxl import load_workbook
 
+from bolin_events.services.imports import table as table_module
 from tests.conftest import Client, Staff
 from tests.imports.helpers import (
     FESTIVAL,
@@ -257,4 +259,18 @@ async def test_dry_run_in_the_query_is_honoured_like_everywhere_else(
 
     assert response.status_code == 200, response.text
     assert (response.json()["dry_run"], response.json()["written"]) == (True, False)
+    assert await stored(client, staff.scheduler) == []
+
+
+async def test_blank_rows_count_toward_the_row_limit(
+        client: Client, staff: Staff, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(table_module, "MAX_ROWS", 50)
+    header = ",".join(SEASON[0].keys())
+    row = ",".join(str(v) for v in SEASON[0].values())
+    blank_tail = (header + "\n" + row + "\n" + ",\n" * 60).encode()
+
+    response = await upload(client, staff.scheduler, blank_tail, filename="season.csv")
+
+    assert response.status_code == 422, response.text
+    assert "空行也算在内" in response.json()["message"]
     assert await stored(client, staff.scheduler) == []

@@ -25,6 +25,7 @@ from bolin_events.settings import Settings, get_settings
 
 APP = "bolin_events.app:create_app_from_env"
 EVERYWHERE = ("0.0.0.0", "::", "")
+WORKER_PING_SECONDS = 60
 
 
 @click.command(
@@ -117,6 +118,10 @@ def run(listener: socket.socket, host: str, workers: int, settings: Settings) ->
         log_level=settings.log_level.lower(),
         access_log=False,  # the app writes its own, cheaper lines (routes.access_log)
         loop=settings.event_loop,
+        # uvicorn kills a worker that does not answer its supervisor's ping within this many
+        # seconds; 5 (its default) killed busy workers under load (a ping waits its turn on
+        # a worker busy with a crowd or a long import)
+        timeout_worker_healthcheck=WORKER_PING_SECONDS,
         proxy_headers=True,
     )
     if workers > 1:

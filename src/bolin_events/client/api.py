@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,14 @@ from typing import Any
 import httpx
 
 RETRY_STATUSES = frozenset({502, 503, 504})
+PATIENCE_SECONDS = 45.0  # longer than a restart of the server (6–8 s) with room to spare
+MAX_WAIT = 5.0
+
+
+def _retry_after(response: httpx.Response, default: float) -> float:
+    """The pause a busy server asked for (seconds), within reason; else ``default``."""
+    value = response.headers.get("retry-after", "")
+    return min(float(value), MAX_WAIT * 2) if value.isdigit() else default
 
 
 class ClientError(Exception):
@@ -89,13 +98,16 @@ class BolinClient:
         *,
         http: httpx.Client | None = None,
         transport: httpx.BaseTransport | None = None,
-        retries: int = 3,
+        patience: float = PATIENCE_SECONDS,
         backoff: float = 0.5,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.url = url.rstrip("/")
         self.token = token
         self.http = http or httpx.Client(transport=transport, timeout=30.0)
-        self.retries, self.backoff = retries, backoff
+        self.patience, self.backoff = patience, backoff
+        self.sleep, self.clock = sleep, clock
 
     def close(self) -> None:
         self.http.close()
@@ -104,16 +116,24 @@ class BolinClient:
         headers = dict(kwargs.pop("headers", {}))
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
-        for attempt in range(self.retries + 1):
+        # Sent again (the same request, so the same Idempotency-Key) while the server is
+        # unreachable or answers 502/503/504 — a restart takes seconds — for `patience`
+        # seconds, waiting longer each time (at most MAX_WAIT, or what Retry-After asks).
+        give_up = self.clock() + self.patience
+        wait = self.backoff
+        while True:
             try:
                 response = self.http.request(method, self.url + path, headers=headers, **kwargs)
             except httpx.TransportError as exc:
-                if attempt == self.retries:
+                if self.clock() + wait > give_up:
                     raise ConnectionLost(f"{type(exc).__name__}: {exc}") from exc
+                pause = wait
             else:
-                if response.status_code not in RETRY_STATUSES or attempt == self.retries:
+                pause = _retry_after(response, wait)
+                if response.status_code not in RETRY_STATUSES or self.clock() + pause > give_up:
                     break
-            time.sleep(self.backoff * 2**attempt)
+            self.sleep(pause)
+            wait = min(wait * 2, MAX_WAIT)
         if response.status_code >= 400:
             raise _error(response)
         return response

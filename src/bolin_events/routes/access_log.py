@@ -33,6 +33,8 @@ import msgspec
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from bolin_events.logs import REQUEST_ID
+
 REQUEST_ID_HEADER = b"x-request-id"
 SENSIBLE_ID = re.compile(rb"^[A-Za-z0-9._:-]{1,64}$")
 BATCH = 256  # lines written together at most
@@ -161,6 +163,7 @@ class AccessLog:
         if not scope["path"].startswith("/schema"):
             added += SECURITY_HEADERS
         scope["state"]["request_id"] = request_id
+        REQUEST_ID.set(request_id)  # for the log lines written while it runs (logs.py)
         started = perf_counter()
         status, sent = 500, 0
 

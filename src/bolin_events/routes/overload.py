@@ -39,7 +39,8 @@ class ConcurrencyLimitMiddleware(ASGIMiddleware):
     """At most ``max_concurrent_requests`` requests in the app at once per process."""
 
     scopes = (ScopeType.HTTP,)
-    exclude_path_pattern = ("^/healthz$", "^/static/", "^/feeds/")  # feeds: from memory
+    # health checks must answer under load; feeds come from memory
+    exclude_path_pattern = ("^/healthz$", "^/readyz$", "^/static/", "^/feeds/")
 
     def __init__(self) -> None:
         self.running = 0

@@ -14,7 +14,7 @@ from bolin_events.errors import DomainError
 from bolin_events.http_errors import EXCEPTION_HANDLERS
 from bolin_events.web.render import render
 
-NOT_PAGES = ("/api/", "/feeds/", "/schema", "/healthz", "/qr.", "/static/")
+NOT_PAGES = ("/api/", "/feeds/", "/schema", "/healthz", "/readyz", "/qr.", "/static/")
 
 
 def is_page(request: Request[Any, Any, Any]) -> bool:

@@ -55,6 +55,7 @@ def _xlsx(content: bytes) -> Table:
         sheet = book[names[0]] if names else book.worksheets[0]
         table: Table | None = None
         for number, row in enumerate(sheet.iter_rows(), start=1):
+            _within_limit(number)
             cells = [Cell(c.value, bool(getattr(c, "is_date", False)) and _no_time(c)) for c in row]
             if table is None:
                 if any(_filled(c.value) for c in cells):
@@ -92,6 +93,7 @@ def _csv(content: bytes) -> Table:
     table: Table | None = None
     try:
         for number, values in enumerate(reader, start=1):
+            _within_limit(number)
             if table is None:
                 if any(v.strip() for v in values):
                     table = Table([v.strip() for v in values])
@@ -106,12 +108,17 @@ def _filled(value: object) -> bool:
     return value is not None and str(value).strip() != ""
 
 
-def _add(table: Table, number: int, cells: list[Cell]) -> None:
-    if not any(_filled(c.value) for c in cells):
-        return
-    if len(table.rows) >= MAX_ROWS:
+def _within_limit(number: int) -> None:
+    """Every row counts, blank ones too: a sheet of 300,000 empty rows costs as much to read
+    as a full one (one header row above the limit is allowed)."""
+    if number > MAX_ROWS + 1:
         raise unreadable(
-            f"表格超过 {MAX_ROWS} 行，请分成几个文件导入。",
-            f"The sheet has more than {MAX_ROWS} rows; split it into several files.",
+            f"表格超过 {MAX_ROWS} 行（空行也算在内），请删去多余的行或分成几个文件导入。",
+            f"The sheet has more than {MAX_ROWS} rows (blank ones count too); delete the "
+            "extra rows or split it into several files.",
         )
-    table.rows.append((number, cells))
+
+
+def _add(table: Table, number: int, cells: list[Cell]) -> None:
+    if any(_filled(c.value) for c in cells):
+        table.rows.append((number, cells))
