@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import click
 
+from bolin_events.cli.backup import backup, restore
 from bolin_events.cli.client import client
 from bolin_events.cli.db import db
 from bolin_events.cli.feeds import feeds_group
@@ -25,5 +26,6 @@ def main() -> None:
 
 
 for command in (serve, db, seed, users, tokens, import_group, report, feeds_group, photos_group,
+                backup, restore,
                 client):
     main.add_command(command)

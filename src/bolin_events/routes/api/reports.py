@@ -261,6 +261,8 @@ async def chart(
     from_: FromParam = None,
     to: ToParam = None,
 ) -> Response[bytes]:
+    if not signature:  # who is asking comes before what they ask for (401/403, then 422)
+        allow("reports:read")(request, request.route_handler)
     chosen = resolve(period, from_, to)
     _chart_access(request, settings, kind, chosen, expires, signature)
     return await chart_response(db, settings, kind, chosen, inline=inline)

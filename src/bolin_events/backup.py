@@ -1,0 +1,176 @@
+"""One file that holds everything the service keeps: `bolin-events backup` and `restore`.
+
+The archive (a .tar.gz) holds
+
+- ``database.sqlite`` — SQLite's own online backup of the database (consistent while the
+  server runs and writes), or ``database.pgdump`` — ``pg_dump --format=custom`` of the
+  PostgreSQL database;
+- ``uploads/…`` — the evidence photos, as stored;
+- ``secret_key`` — the data directory's generated secret, when there is one;
+- ``manifest.json`` — when, from which schema revision, and the row count of every table.
+
+``restore`` writes them back into an empty data directory and an empty database, then
+checks every table's row count against the manifest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlmodel import SQLModel
+
+from bolin_events import migrate
+from bolin_events.settings import SECRET_FILE, Settings
+
+Say = Callable[[str], None]
+FORMAT = 1
+
+
+class BackupError(Exception):
+    """Something the operator must fix (said in Chinese and English)."""
+
+
+def _sqlite_path(settings: Settings) -> Path:
+    return Path(str(make_url(settings.resolved_database_url).database))
+
+
+def _pg_url(settings: Settings) -> str:
+    """The database as libpq names it (pg_dump and pg_restore take it as is)."""
+    return make_url(settings.resolved_database_url).set(drivername="postgresql").render_as_string(
+        hide_password=False)
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise BackupError(f"找不到 {name}：请安装 PostgreSQL 客户端 / {name} is missing: install "
+                          "the PostgreSQL client tools (apt-get install postgresql-client)")
+    return found
+
+
+def row_counts(settings: Settings) -> dict[str, int]:
+    async def count() -> dict[str, int]:
+        engine = create_async_engine(settings.resolved_database_url)
+        try:
+            async with engine.connect() as connection:
+                present = set(await connection.run_sync(
+                    lambda sync: inspect(sync).get_table_names()))
+                # the tables this version knows that the database has (an older backup
+                # may lack the newest)
+                return {table.name: int((await connection.execute(
+                    text(f'SELECT COUNT(*) FROM "{table.name}"'))).scalar_one())
+                    for table in SQLModel.metadata.sorted_tables if table.name in present}
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(count())
+
+
+def backup(settings: Settings, target: Path, say: Say) -> dict[str, Any]:
+    """Writes the archive to ``target``; gives its manifest."""
+    revision = migrate.current(settings)
+    if revision is None:
+        raise BackupError("数据库是空的，没有可备份的内容 / the database is empty: "
+                          "nothing to back up")
+    manifest: dict[str, Any] = {
+        "format": FORMAT, "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "revision": revision, "database": "sqlite" if settings.is_sqlite else "postgresql",
+        "rows": row_counts(settings),
+    }
+    with tempfile.TemporaryDirectory(prefix="bolin-backup-") as scratch_name:
+        scratch = Path(scratch_name)
+        if settings.is_sqlite:
+            say("数据库（SQLite 在线备份）/ database (SQLite online backup)")
+            dump = scratch / "database.sqlite"
+            with sqlite3.connect(_sqlite_path(settings)) as source, sqlite3.connect(dump) as copy:
+                source.backup(copy)
+        else:
+            say("数据库（pg_dump）/ database (pg_dump)")
+            dump = scratch / "database.pgdump"
+            subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file",
+                            str(dump), _pg_url(settings)], check=True, capture_output=True)
+        uploads = settings.data_dir / "uploads"
+        photos = sorted(p for p in uploads.rglob("*") if p.is_file()) if uploads.is_dir() else []
+        manifest["files"] = len(photos)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        with tarfile.open(partial, "w:gz") as archive:
+            archive.add(dump, arcname=dump.name)
+            for number, path in enumerate(photos, start=1):
+                archive.add(path, arcname=f"uploads/{path.relative_to(uploads).as_posix()}")
+                if number % 100 == 0 or number == len(photos):
+                    say(f"照片 / photos: {number}/{len(photos)}")
+            secret = settings.data_dir / SECRET_FILE
+            if secret.is_file():
+                archive.add(secret, arcname=SECRET_FILE)
+            data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+            info = tarfile.TarInfo("manifest.json")
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+        partial.chmod(0o600)  # it holds people's figures and phone photos
+        partial.replace(target)
+    return manifest
+
+
+def restore(settings: Settings, source: Path, say: Say) -> dict[str, Any]:
+    """Writes the archive back into an empty data directory and database; gives the
+    manifest after checking every table's row count against it."""
+    if migrate.current(settings) is not None:
+        raise BackupError("数据库不是空的：只能恢复到空数据库 / the database is not empty: "
+                          "restore only into an empty one")
+    uploads = settings.data_dir / "uploads"
+    if uploads.is_dir() and any(uploads.iterdir()):
+        raise BackupError("数据目录里已有照片：请换一个空的数据目录 / the data directory "
+                          "already holds photos: restore into an empty one")
+    with tarfile.open(source, "r:gz") as archive:
+        member = archive.extractfile("manifest.json")
+        if member is None:
+            raise BackupError("不是本服务的备份文件 / not a bolin-events backup")
+        manifest: dict[str, Any] = json.loads(member.read())
+        kind = "sqlite" if settings.is_sqlite else "postgresql"
+        if manifest["database"] != kind:
+            raise BackupError(f"备份来自 {manifest['database']}，而目标是 {kind} / the backup is "
+                              f"of a {manifest['database']} database, the target is {kind}")
+        with tempfile.TemporaryDirectory(prefix="bolin-restore-") as scratch_name:
+            safe = {"filter": "data"} if hasattr(tarfile, "data_filter") else {}
+            archive.extractall(scratch_name, **safe)  # type: ignore[arg-type]
+            scratch = Path(scratch_name)
+            say("数据库 / database")
+            if kind == "sqlite":
+                path = _sqlite_path(settings)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                with sqlite3.connect(scratch / "database.sqlite") as dump, \
+                        sqlite3.connect(path) as target:
+                    dump.backup(target)
+                path.chmod(0o600)
+            else:
+                subprocess.run([_tool("pg_restore"), "--no-owner", "--exit-on-error",
+                                "--dbname", _pg_url(settings), str(scratch / "database.pgdump")],
+                               check=True, capture_output=True)
+            if (scratch / "uploads").is_dir():
+                say(f"照片 / photos: {manifest.get('files', 0)}")
+                shutil.copytree(scratch / "uploads", uploads, dirs_exist_ok=True)
+            if (scratch / SECRET_FILE).is_file() and not settings.secret_key:
+                settings.data_dir.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(scratch / SECRET_FILE, settings.data_dir / SECRET_FILE)
+                (settings.data_dir / SECRET_FILE).chmod(0o600)
+    counts = row_counts(settings)
+    if counts != manifest["rows"]:
+        differ = {t: (manifest["rows"].get(t), counts.get(t)) for t in counts
+                  if counts.get(t) != manifest["rows"].get(t)}
+        raise BackupError(f"恢复后行数不符 / row counts differ after restoring: {differ}")
+    return manifest
