@@ -161,7 +161,7 @@ async def test_feeds_only_answer_get_and_head(client: Client, seeded: None, meth
     response = await client.request(method, "/feeds/all.ics")
 
     assert response.status_code == 405
-    assert response.headers["allow"] == "GET, HEAD"
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS"  # OPTIONS: a CORS preflight
     assert response.json()["message"]
 
 
@@ -269,3 +269,17 @@ async def test_a_client_that_takes_gzip_gets_the_feed_compressed(
     assert int(packed.headers["content-length"]) * 4 < int(plain.headers["content-length"])
     assert packed.headers["etag"] == plain.headers["etag"][:-1] + '-gz"'
     assert again.status_code == 304
+
+
+async def test_a_browsers_cors_preflight_for_a_feed_is_answered(client: Client) -> None:
+    preflight = await client.options("/feeds/all.ics", headers={
+        "Origin": "https://calendar.example.org", "Access-Control-Request-Method": "GET",
+        "Access-Control-Request-Headers": "if-none-match"})
+    other = await client.post("/feeds/all.ics")
+
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "*"
+    assert "GET" in preflight.headers["access-control-allow-methods"]
+    assert "If-None-Match" in preflight.headers["access-control-allow-headers"]
+    assert other.status_code == 405
+    assert other.headers["allow"] == "GET, HEAD, OPTIONS"

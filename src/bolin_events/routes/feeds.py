@@ -52,6 +52,15 @@ async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], bod
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
+PREFLIGHT = [
+    (b"allow", b"GET, HEAD, OPTIONS"),
+    (b"access-control-allow-origin", b"*"),
+    (b"access-control-allow-methods", b"GET, HEAD"),
+    (b"access-control-allow-headers", b"If-None-Match, If-Modified-Since"),
+    (b"access-control-max-age", b"86400"),
+]
+
+
 @asgi(
     "/feeds",
     is_mount=True,
@@ -69,8 +78,11 @@ async def feeds(scope: Scope, receive: Receive, send: Send) -> None:
     If-Modified-Since, and a match is a 304 without a body.
     """
     method = scope.get("method")
+    if method == "OPTIONS":  # a browser's CORS preflight (If-None-Match is not "simple")
+        await _send(send, 204, PREFLIGHT, b"")
+        return
     if method not in ("GET", "HEAD"):
-        raise MethodNotAllowedException(headers={"Allow": "GET, HEAD"})
+        raise MethodNotAllowedException(headers={"Allow": "GET, HEAD, OPTIONS"})
     state = scope["app"].state
     settings: Settings = state.settings
     cache: FeedCache = state.feed_cache
