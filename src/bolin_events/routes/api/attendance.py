@@ -35,6 +35,7 @@ from bolin_events.services.attendance import history, idempotency, photos
 from bolin_events.services.attendance import pending as pending_lists
 from bolin_events.services.attendance import reports as attendance
 from bolin_events.services.filters import split_slugs
+from bolin_events.services.heavy import off_loop
 from bolin_events.services.refs import RefData
 from bolin_events.settings import Settings
 from bolin_events.storage import BlobStore
@@ -172,8 +173,8 @@ class PhotoController(Controller):
     ) -> Response[PhotoOut]:
         reporter = reporter_of(request)
         raw = await data.photo.read()
-        wanted = idempotency.fingerprint(
-            "POST", f"/occurrences/{occurrence_id}/photos", photos.digest(raw)
+        wanted = idempotency.fingerprint(  # hashing megabytes: off the event loop
+            "POST", f"/occurrences/{occurrence_id}/photos", await off_loop(photos.digest, raw)
         )
         return await once(
             db,

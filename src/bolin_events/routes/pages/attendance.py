@@ -31,6 +31,7 @@ from bolin_events.services.attendance.figures import FIGURE_ZH
 from bolin_events.services.attendance.history import history, occurrence_only
 from bolin_events.services.attendance.pending import pending, recently_reported
 from bolin_events.services.attendance.reports import check_held, file_report
+from bolin_events.services.heavy import off_loop
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.settings import Settings
@@ -135,7 +136,8 @@ async def _add_photos(
     store = provide_store(settings)
     for n, upload in enumerate(entry.photos, 1):
         raw = await upload.read()
-        wanted = idempotency.fingerprint("POST", f"/occurrences/{key}/photos", photos.digest(raw))
+        digest = await off_loop(photos.digest, raw)  # megabytes: off the event loop
+        wanted = idempotency.fingerprint("POST", f"/occurrences/{key}/photos", digest)
         work = partial(
             photos.add_photo,
             db,
