@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import random
-import re
 import shutil
 import statistics
 import subprocess
@@ -25,14 +24,12 @@ from pathlib import Path
 
 import httpx
 from PIL import Image
-from season import ROOT  # noqa: F401  (puts src/ and the project on the path)
+from season import percentile_ms  # (also puts src/ and the project on the path)
 from tests.support.db import PASSWORD, Person, prepare
 from tests.support.servers import serve
 
 from bolin_events.models import Role
 from bolin_events.settings import Settings
-
-UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
 
 
 def phone_photo() -> bytes:
@@ -48,11 +45,7 @@ def latency(url: str, seconds: int) -> tuple[float, float]:
     output = subprocess.run(["wrk", "-t", "1", "-c", "4", "-d", f"{seconds}s", "--latency", url],
                             capture_output=True, text=True, timeout=seconds + 30,
                             check=True).stdout
-    found = []
-    for label in ("50", "99"):
-        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
-        found.append(float(match.group(1)) * UNITS[match.group(2)] if match else float("nan"))
-    return found[0], found[1]
+    return percentile_ms(output, "50"), percentile_ms(output, "99")
 
 
 class Load:

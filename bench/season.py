@@ -154,6 +154,15 @@ def wrk(url: str, seconds: int, connections: int, headers: dict[str, str]) -> fl
 
 
 
+WRK_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1000.0}
+
+
+def percentile_ms(output: str, percent: str) -> float:
+    """A latency percentile ("50", "99" …) from wrk --latency's output, in milliseconds."""
+    match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+    return float(match.group(1)) * WRK_UNITS[match.group(2)] if match else float("nan")
+
+
 def peak_rss_mb(pid: int) -> float:
     status = Path(f"/proc/{pid}/status").read_text()
     found = re.search(r"VmHWM:\s+(\d+) kB", status)

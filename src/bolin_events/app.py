@@ -17,7 +17,7 @@ from bolin_events.auth import TokenAuthMiddleware
 from bolin_events.db import make_engine, make_sessionmaker, provide_db, written
 from bolin_events.http_errors import JsonRequest
 from bolin_events.notify import Listener
-from bolin_events.routes.access_log import AccessLog, make_writer, stop_writer
+from bolin_events.routes.access_log import AccessLog, Writer
 from bolin_events.routes.api.accounts import AccountController
 from bolin_events.routes.api.attendance import attendance_routers
 from bolin_events.routes.api.events import EventController
@@ -94,7 +94,9 @@ async def stop_listening(app: Litestar) -> None:
 
 
 def flush_access_log(app: Litestar) -> None:
-    stop_writer(app.state)
+    writer: Writer | None = app.state.get("access_log")
+    if writer is not None:
+        writer.flush()
 
 
 def fresh_state(settings: Settings) -> dict[str, Any]:
@@ -108,7 +110,7 @@ def fresh_state(settings: Settings) -> dict[str, Any]:
         "public_cache": public_cache,
         "refs_cache": RefsCache(),
         "after_write": [feed_cache.forget_recent, public_cache.forget_recent],
-        "access_log": make_writer(settings.access_log, json=settings.log_format == "json"),
+        "access_log": Writer(settings.log_format == "json") if settings.access_log else None,
     }
 
 

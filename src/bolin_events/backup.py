@@ -15,7 +15,6 @@ checks every table's row count against the manifest.
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
 import shutil
@@ -28,9 +27,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import inspect, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import create_async_engine
 from sqlmodel import SQLModel
 
 from bolin_events import migrate
@@ -44,14 +40,11 @@ class BackupError(Exception):
     """Something the operator must fix (said in Chinese and English)."""
 
 
-def _sqlite_path(settings: Settings) -> Path:
-    return Path(str(make_url(settings.resolved_database_url).database))
-
-
-def _pg_url(settings: Settings) -> str:
-    """The database as libpq names it (pg_dump and pg_restore take it as is)."""
-    return make_url(settings.resolved_database_url).set(drivername="postgresql").render_as_string(
-        hide_password=False)
+def _sqlite_file(settings: Settings) -> Path:
+    path = settings.sqlite_file
+    if path is None:
+        raise BackupError("内存数据库无法备份 / an in-memory database cannot be backed up")
+    return path
 
 
 def _tool(name: str) -> str:
@@ -63,21 +56,8 @@ def _tool(name: str) -> str:
 
 
 def row_counts(settings: Settings) -> dict[str, int]:
-    async def count() -> dict[str, int]:
-        engine = create_async_engine(settings.resolved_database_url)
-        try:
-            async with engine.connect() as connection:
-                present = set(await connection.run_sync(
-                    lambda sync: inspect(sync).get_table_names()))
-                # the tables this version knows that the database has (an older backup
-                # may lack the newest)
-                return {table.name: int((await connection.execute(
-                    text(f'SELECT COUNT(*) FROM "{table.name}"'))).scalar_one())
-                    for table in SQLModel.metadata.sorted_tables if table.name in present}
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(count())
+    """Every table this version knows, as the database holds it."""
+    return migrate.count_rows(settings, [t.name for t in SQLModel.metadata.sorted_tables])
 
 
 def backup(settings: Settings, target: Path, say: Say) -> dict[str, Any]:
@@ -96,14 +76,14 @@ def backup(settings: Settings, target: Path, say: Say) -> dict[str, Any]:
         if settings.is_sqlite:
             say("数据库（SQLite 在线备份）/ database (SQLite online backup)")
             dump = scratch / "database.sqlite"
-            with sqlite3.connect(_sqlite_path(settings)) as source, sqlite3.connect(dump) as copy:
+            with sqlite3.connect(_sqlite_file(settings)) as source, sqlite3.connect(dump) as copy:
                 source.backup(copy)
         else:
             say("数据库（pg_dump）/ database (pg_dump)")
             dump = scratch / "database.pgdump"
             subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file",
-                            str(dump), _pg_url(settings)], check=True, capture_output=True)
-        uploads = settings.data_dir / "uploads"
+                            str(dump), settings.libpq_url], check=True, capture_output=True)
+        uploads = settings.uploads_dir
         photos = sorted(p for p in uploads.rglob("*") if p.is_file()) if uploads.is_dir() else []
         manifest["files"] = len(photos)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -132,7 +112,7 @@ def restore(settings: Settings, source: Path, say: Say) -> dict[str, Any]:
     if migrate.current(settings) is not None:
         raise BackupError("数据库不是空的：只能恢复到空数据库 / the database is not empty: "
                           "restore only into an empty one")
-    uploads = settings.data_dir / "uploads"
+    uploads = settings.uploads_dir
     if uploads.is_dir() and any(uploads.iterdir()):
         raise BackupError("数据目录里已有照片：请换一个空的数据目录 / the data directory "
                           "already holds photos: restore into an empty one")
@@ -151,7 +131,7 @@ def restore(settings: Settings, source: Path, say: Say) -> dict[str, Any]:
             scratch = Path(scratch_name)
             say("数据库 / database")
             if kind == "sqlite":
-                path = _sqlite_path(settings)
+                path = _sqlite_file(settings)
                 path.parent.mkdir(parents=True, exist_ok=True)
                 with sqlite3.connect(scratch / "database.sqlite") as dump, \
                         sqlite3.connect(path) as target:
@@ -159,7 +139,7 @@ def restore(settings: Settings, source: Path, say: Say) -> dict[str, Any]:
                 path.chmod(0o600)
             else:
                 subprocess.run([_tool("pg_restore"), "--no-owner", "--exit-on-error",
-                                "--dbname", _pg_url(settings), str(scratch / "database.pgdump")],
+                                "--dbname", settings.libpq_url, str(scratch / "database.pgdump")],
                                check=True, capture_output=True)
             if (scratch / "uploads").is_dir():
                 say(f"照片 / photos: {manifest.get('files', 0)}")

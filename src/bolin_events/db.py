@@ -6,13 +6,11 @@ import logging
 import os
 from collections.abc import AsyncGenerator, AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
 
 from litestar import Request
 from litestar.datastructures import State
 from sqlalchemy import event
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -23,10 +21,9 @@ from bolin_events.settings import Settings
 def private_sqlite_file(settings: Settings) -> None:
     """Make the SQLite file, if it is to be made, readable by its owner only (0600), as the
     secret is; SQLite gives its -wal and -shm files the database file's mode."""
-    url = make_url(settings.resolved_database_url)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+    path = settings.sqlite_file
+    if path is None:
         return
-    path = Path(str(url.database))
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))

@@ -18,11 +18,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bolin_events.errors import DomainError, StorageUnwritable
+from bolin_events.schemas.common import CONTROL
 
 log = logging.getLogger("bolin_events")
 
 
-CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 SECRETS = frozenset({"password", "new_password", "current_password"})  # hashed, never shown
 
 

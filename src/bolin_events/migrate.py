@@ -11,8 +11,8 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import inspect as inspect_database
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bolin_events.db import private_sqlite_file
@@ -52,8 +52,8 @@ def head(settings: Settings) -> str | None:
 
 def current(settings: Settings) -> str | None:
     """The revision the database is at (None when it has never been migrated)."""
-    url = make_url(settings.resolved_database_url)
-    if url.get_backend_name() == "sqlite" and not Path(url.database or "").exists():
+    sqlite_file = settings.sqlite_file
+    if sqlite_file is not None and not sqlite_file.exists():
         return None  # reading must not create the file (nor fail on a missing data directory)
 
     async def read() -> str | None:
@@ -97,7 +97,13 @@ def tables_dropped(settings: Settings, revision: str) -> list[str]:
 def rows_lost(settings: Settings, revision: str) -> dict[str, int]:
     """How many rows each table a downgrade to ``revision`` drops holds now (only those
     that hold any)."""
-    tables = tables_dropped(settings, revision)
+    counts = count_rows(settings, tables_dropped(settings, revision))
+    return {table: rows for table, rows in counts.items() if rows}
+
+
+def count_rows(settings: Settings, tables: list[str]) -> dict[str, int]:
+    """How many rows each of ``tables`` holds, those the database has (an older schema may
+    lack the newest)."""
     if not tables:
         return {}
 
@@ -105,13 +111,11 @@ def rows_lost(settings: Settings, revision: str) -> dict[str, int]:
         engine = create_async_engine(settings.resolved_database_url)
         try:
             async with engine.connect() as connection:
-                found = {}
-                for table in tables:
-                    rows = (await connection.execute(
-                        text(f'SELECT COUNT(*) FROM "{table}"'))).scalar_one()
-                    if rows:
-                        found[table] = int(rows)
-                return found
+                present = set(await connection.run_sync(
+                    lambda sync: inspect_database(sync).get_table_names()))
+                return {table: int((await connection.execute(
+                    text(f'SELECT COUNT(*) FROM "{table}"'))).scalar_one())
+                    for table in tables if table in present}
         finally:
             await engine.dispose()
 

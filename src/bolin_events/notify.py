@@ -17,7 +17,6 @@ from collections.abc import Callable
 from typing import Any
 
 import asyncpg
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from bolin_events.settings import Settings
@@ -57,10 +56,9 @@ class Listener:
         self.on_write()
 
     async def _run(self) -> None:
-        url = make_url(self.settings.resolved_database_url).set(drivername="postgresql")
         while True:
             try:
-                connection = await asyncpg.connect(url.render_as_string(hide_password=False))
+                connection = await asyncpg.connect(self.settings.libpq_url)
             except (OSError, asyncpg.PostgresError) as exc:
                 log.warning("cannot listen for writes (%s); retrying", exc)
                 await asyncio.sleep(RETRY_SECONDS)

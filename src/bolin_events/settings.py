@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 SECRET_FILE = "secret_key"
 OWASP_MIN_KIB = 19456  # argon2id: 19 MiB with 2 passes is OWASP's lowest recommendation
@@ -158,6 +159,25 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The SQLite database's file (None on PostgreSQL or for an in-memory database)."""
+        url = make_url(self.resolved_database_url)
+        if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+            return None
+        return Path(str(url.database))
+
+    @property
+    def libpq_url(self) -> str:
+        """The PostgreSQL database as libpq names it (asyncpg.connect, pg_dump, pg_restore)."""
+        url = make_url(self.resolved_database_url).set(drivername="postgresql")
+        return url.render_as_string(hide_password=False)
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where uploaded photos are stored (storage.LocalStore's root)."""
+        return self.data_dir / "uploads"
 
     def resolved_secret_key(self) -> str:
         """The configured secret, or one generated once into the data directory."""

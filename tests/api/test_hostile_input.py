@@ -69,6 +69,7 @@ async def test_ids_beyond_the_columns_range_are_a_404(
                                   json={} if method in ("PATCH", "POST") else None)
 
     assert answer.status_code == 404, answer.text
+    assert "找不到" in answer.text  # said as for any id that names nothing, page or JSON
 
 
 async def test_json_sent_as_plain_text_is_a_415_and_changes_nothing(

@@ -19,7 +19,7 @@ ORPHAN_AGE = timedelta(days=1)
 async def sweep_photos(
     session: Any, settings: Settings, older_than: timedelta, *, dry_run: bool = False
 ) -> list[str]:
-    store = LocalStore(settings.data_dir / "uploads")
+    store = LocalStore(settings.uploads_dir)
     return await photos.sweep_orphans(session, store, older_than=older_than, dry_run=dry_run)
 
 

@@ -27,7 +27,7 @@ import sys
 import time
 from datetime import datetime
 from time import perf_counter
-from typing import IO, Any
+from typing import IO
 
 import msgspec
 from litestar.enums import ScopeType
@@ -162,7 +162,6 @@ class AccessLog:
         added = [(REQUEST_ID_HEADER, request_id.encode("ascii"))]
         if not scope["path"].startswith("/schema"):
             added += SECURITY_HEADERS
-        scope["state"]["request_id"] = request_id
         REQUEST_ID.set(request_id)  # for the log lines written while it runs (logs.py)
         started = perf_counter()
         status, sent = 500, 0
@@ -185,12 +184,3 @@ class AccessLog:
                             scope["path"], scope["query_string"], status, sent,
                             (perf_counter() - started) * 1000, request_id))
 
-
-def make_writer(enabled: bool, json: bool) -> Writer | None:
-    return Writer(json) if enabled else None
-
-
-def stop_writer(state: Any) -> None:
-    writer: Writer | None = state.get("access_log")
-    if writer is not None:
-        writer.flush()

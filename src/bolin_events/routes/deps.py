@@ -102,7 +102,7 @@ async def provide_refs(db: AsyncSession, state: State, request: AnyRequest) -> R
 
 
 def provide_store(settings: Settings) -> BlobStore:
-    return LocalStore(settings.data_dir / "uploads")
+    return LocalStore(settings.uploads_dir)
 
 
 def principal(request: AnyRequest) -> Principal:

@@ -17,12 +17,14 @@ from pydantic import (
 
 from bolin_events.slugs import SLUG_PATTERN
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters other than tab and line breaks: calendar clients choke on them, and
+# PostgreSQL refuses NUL in text where SQLite stores it.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def clean_text(value: str) -> str:
     """Strip control characters (they break calendar clients) and outer white space."""
-    return _CONTROL.sub("", value).strip()
+    return CONTROL.sub("", value).strip()
 
 
 def _not_blank(value: str) -> str:

@@ -40,7 +40,7 @@ async def healthz(db: AsyncSession) -> dict[str, str]:
 )
 async def readyz(state: State, settings: Settings) -> Response[dict[str, str]]:
     checks = {"database": await _database_writes(state), "storage": await asyncio.to_thread(
-        writable, settings.data_dir / "uploads") or "ok"}
+        writable, settings.uploads_dir) or "ok"}
     ready = all(value == "ok" for value in checks.values())
     return Response({"status": "ready" if ready else "not ready", **checks},
                     status_code=200 if ready else 503,
