@@ -6,6 +6,9 @@ Generates an XLSX (the template's Chinese headers; one row in ten a weekly serie
 nights; no clashes), then times `import_sheet` — what `bolin-events import sheet` and the
 API run — on a fresh, seeded SQLite file each run: the dry run (everything checked, then
 rolled back), the real import, and importing the same file again (every row unchanged).
+Beside each, another writer takes the database's write lock every 50 ms, as a reporter
+filing a count would: the longest it waited shows how long the import kept others out
+(staging.run_import rehearses on a copy and applies in one short transaction).
 Prints each run, then the medians and rows per second — of wall time, and of this process's
 CPU time (less swayed by whatever else the machine is doing).
 """
@@ -17,10 +20,13 @@ import asyncio
 import io
 import os
 import shutil
+import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
+from contextlib import closing
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -33,6 +39,7 @@ from bolin_events.db import make_engine, make_sessionmaker
 from bolin_events.services import seeding
 from bolin_events.services.imports.sheet import import_sheet
 from bolin_events.settings import Settings
+from bolin_events.staging import run_import
 
 HEADERS = ["活动名称", "类别", "场地", "开始时间", "结束时间", "重复", "状态", "外部编号"]
 VENUES = ["东胜银杏夜市", "嘉悦农场研学基地", "qingqing-park", None]
@@ -81,22 +88,53 @@ def seeded_database(folder: Path) -> Path:
     return folder / "bolin.db"
 
 
+class WriterProbe:
+    """Another writer beside the import (as a reporter filing a count would be): takes the
+    live database's write lock every 50 ms and notes the longest it had to wait."""
+
+    def __init__(self, database: Path) -> None:
+        self.database, self.longest, self.stop = database, 0.0, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        with closing(sqlite3.connect(self.database, timeout=120, isolation_level=None)) as db:
+            while not self.stop.wait(0.05):
+                started = time.perf_counter()
+                db.execute("BEGIN IMMEDIATE")
+                db.execute("COMMIT")
+                self.longest = max(self.longest, time.perf_counter() - started)
+
+    def __enter__(self) -> WriterProbe:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+
 def timed(settings: Settings, content: bytes, *, dry_run: bool) -> tuple[float, float, str]:
-    """(wall seconds, CPU seconds of this process — both threads — and what it did)."""
+    """(wall seconds, CPU seconds of this process — all its threads — and what it did, with
+    the longest another writer waited meanwhile)."""
 
     async def run() -> tuple[float, float, str]:
         engine = make_engine(settings)
         try:
             started, cpu = time.perf_counter(), time.process_time()
-            async with make_sessionmaker(engine)() as session, session.begin():
-                report = await import_sheet(
-                    session, content, "season.xlsx", settings, dry_run=dry_run
+            assert settings.sqlite_file is not None
+            with WriterProbe(settings.sqlite_file) as probe:
+                report = await run_import(
+                    settings, make_sessionmaker(engine),
+                    lambda session: import_sheet(session, content, "season.xlsx", settings,
+                                                 dry_run=dry_run),
+                    dry_run=dry_run,
                 )
             seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         finally:
             await engine.dispose()
         counts = report.counts
-        return seconds, cpu, f"create {counts.create}, unchanged {counts.unchanged}"
+        return seconds, cpu, (f"create {counts.create}, unchanged {counts.unchanged}; another "
+                              f"writer waited at most {probe.longest * 1000:.0f} ms")
 
     return asyncio.run(run())
 

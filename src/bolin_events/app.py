@@ -29,6 +29,7 @@ from bolin_events.routes.api.places import PLACE_ROUTERS
 from bolin_events.routes.api.reports import REPORT_ROUTERS
 from bolin_events.routes.deps import DEPENDENCIES
 from bolin_events.routes.feeds import FEED_ROUTES
+from bolin_events.routes.multipart import parse_off_loop
 from bolin_events.routes.overload import ConcurrencyLimitMiddleware
 from bolin_events.routes.pages.attendance import ATTENDANCE_PAGES
 from bolin_events.routes.pages.events import EVENT_PAGES
@@ -147,8 +148,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         # outermost first: cached answers skip the concurrency bound
         middleware=[PublicCacheMiddleware(), ConcurrencyLimitMiddleware(), TokenAuthMiddleware()],
-        exception_handlers=PAGE_EXCEPTION_HANDLERS,
+        exception_handlers=PAGE_EXCEPTION_HANDLERS,  # they log what they answer 5xx
+        logging_config=None,  # logs.configure set the handlers; Litestar's would replace them
         request_class=JsonRequest,
+        before_request=parse_off_loop,  # multipart bodies split in the worker pool
         on_startup=[open_database, start_listening],
         on_shutdown=[stop_listening, close_database, flush_access_log],
         state=State(fresh_state(settings)),

@@ -20,6 +20,18 @@ class DomainError(Exception):
         self.en = en
         self.details = details or []
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its texts, whatever the subclass's own arguments (an error raised in a
+        worker process reaches the request as itself)."""
+        return (_rebuilt, (type(self), self.zh, self.en, self.details))
+
+
+def _rebuilt(kind: type[DomainError], zh: str, en: str,
+             details: list[dict[str, Any]]) -> DomainError:
+    error = kind.__new__(kind)
+    DomainError.__init__(error, zh, en, details)
+    return error
+
 
 class InvalidInput(DomainError):
     status = 422
@@ -66,6 +78,19 @@ class StorageUnwritable(DomainError):
             "服务器存储暂时无法写入，这次没有保存任何内容；请稍后再试，并告知管理员。",
             f"The server's storage cannot be written to ({detail}); nothing was saved. "
             "Try again later and tell the administrator.",
+        )
+
+
+class WorkerLost(DomainError):
+    """A worker process died under the job twice (killed, out of memory); nothing was saved."""
+
+    status = 503
+    code = "worker_lost"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "服务器处理时出错，这次没有保存任何内容；请稍后再试。",
+            "The server failed while working on this; nothing was saved. Try again shortly.",
         )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from bolin_events.settings import Settings
 from tests.attendance.helpers import make_event, reports_url
 from tests.conftest import PASSWORD, Client, Staff
 
@@ -131,3 +132,35 @@ async def test_a_local_time_the_clocks_skip_is_named_as_such(
     assert sent.status_code == 422, sent.text  # like every other time that cannot be
     assert "2027-03-28 02:30 does not exist in Europe/Berlin" in sent.json()["message_en"]
     assert "夏令时" in sent.json()["message"]
+
+
+@pytest.mark.parametrize(("body", "said"), [
+    (b"--edge\r\nContent-Disposition: form-data; name=\"photo\"; filename=\"a.jpg\"\r\n\r\n"
+     b"\xff\xd8 no closing boundary", "multipart"),
+    (b"--edge\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n\xff\xfe\xfa\r\n"
+     b"--edge--\r\n", "not valid text"),
+    (b"not a multipart body at all", "multipart"),
+])
+async def test_a_broken_multipart_body_is_a_400_that_says_so(
+        client: Client, staff: Staff, settings: Settings, body: bytes, said: str) -> None:
+    _, night = await make_event(client, staff.scheduler)
+    await client.post(reports_url(night), headers=staff.reporter, json={"total": 40})
+
+    sent = await client.post(f"/api/v1/occurrences/{night}/photos", content=body, headers={
+        **staff.reporter, "Content-Type": "multipart/form-data; boundary=edge"})
+
+    assert sent.status_code == 400, sent.text
+    assert said in sent.json()["message_en"]
+    uploads = settings.data_dir / "uploads"
+    assert not uploads.exists() or not any(p.is_file() for p in uploads.rglob("*"))
+
+
+async def test_a_multipart_body_without_a_boundary_is_a_400(
+        client: Client, staff: Staff) -> None:
+    _, night = await make_event(client, staff.scheduler)
+
+    sent = await client.post(f"/api/v1/occurrences/{night}/photos", content=b"--x--", headers={
+        **staff.reporter, "Content-Type": "multipart/form-data"})
+
+    assert sent.status_code == 400, sent.text
+    assert "boundary" in sent.json()["message_en"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
+import signal
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 from PIL import ExifTags, Image
 
 from bolin_events.models import Role
+from bolin_events.services import heavy
 from bolin_events.services.attendance import photos
 from bolin_events.settings import Settings
 from bolin_events.storage import LocalStore
@@ -271,3 +274,26 @@ async def test_a_photo_with_too_many_pixels_is_413_before_it_is_decoded(
     assert shown in response.json()["message"]
     assert "百万像素以内" in response.json()["message"]
     assert stored_files(settings) == []
+
+
+async def test_a_photo_worker_that_died_is_replaced_and_the_next_upload_is_saved(
+    client: Client, staff: Staff, settings: Settings
+) -> None:
+    """Photos are worked on in worker processes (Pillow holds the interpreter lock at times);
+    one killed (out of memory, an operator) must not leave every later upload a 500."""
+    occ = await reported(client, staff)
+    first = await client.post(f"/api/v1/occurrences/{occ}/photos", **upload(photo()),
+                              headers=staff.reporter)
+    assert first.status_code == 201, first.text
+    pool = heavy._processes
+    assert pool is not None
+    for pid in [p.pid for p in pool._processes.values()]:  # type: ignore[attr-defined]
+        os.kill(pid, signal.SIGKILL)
+    await asyncio.sleep(0.5)  # the pool notices its worker is gone
+
+    again = await client.post(f"/api/v1/occurrences/{occ}/photos", **upload(photo()),
+                              headers=staff.reporter)
+
+    assert again.status_code == 201, again.text
+    assert heavy._processes is not pool  # a fresh pool took over
+    assert len(stored_files(settings)) == 2

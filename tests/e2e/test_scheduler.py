@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import icalendar
 import recurring_ical_events
+from playwright.sync_api import expect
 
 from tests.e2e.conftest import Site, log_in, screenshot
 
@@ -39,7 +40,8 @@ def test_scheduler_makes_a_series_and_cancels_one_night(site: Site, desktop: Any
     page.get_by_label("开始日期").fill("2027-10-01")
     page.get_by_label("开始时间").fill("19:30")
     page.get_by_label("结束时间").fill("21:30")
-    assert not page.get_by_label("周五").is_visible()  # weekdays show for weekly only
+    # Weekdays show for weekly only (the form's script is deferred: wait for it to have run).
+    expect(page.get_by_label("周五")).to_be_hidden()
     page.get_by_label("每周", exact=True).check()
     page.get_by_label("周五").check()
     page.get_by_label("周六").check()

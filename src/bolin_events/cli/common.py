@@ -14,6 +14,7 @@ import click
 from bolin_events.db import make_engine, make_sessionmaker, write_session
 from bolin_events.errors import DomainError
 from bolin_events.settings import Settings
+from bolin_events.staging import run_import
 
 T = TypeVar("T")
 
@@ -30,6 +31,21 @@ def in_transaction(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T
         try:
             async with write_session(make_sessionmaker(engine)) as session:
                 return await work(session)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def staged_import(settings: Settings, work: Callable[[Any], Awaitable[T]], *,
+                  dry_run: bool) -> T:
+    """An import: on SQLite rehearsed on a copy and applied in one short transaction
+    (staging.run_import), so a server on the same database keeps taking writes."""
+
+    async def run() -> T:
+        engine = make_engine(settings)
+        try:
+            return await run_import(settings, make_sessionmaker(engine), work, dry_run=dry_run)
         finally:
             await engine.dispose()
 

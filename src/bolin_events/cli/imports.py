@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from bolin_events.cli.common import Progress, fail, in_transaction, run_domain
+from bolin_events.cli.common import Progress, fail, in_transaction, run_domain, staged_import
 from bolin_events.errors import DomainError
 from bolin_events.services.imports import ics, sheet
 from bolin_events.services.imports.fetch import fetch_calendar, make_client
@@ -50,11 +50,12 @@ def import_sheet_command(file: Path, dry_run: bool, source: str, show_all: bool)
     settings, bar = get_settings(), Progress("导入 / importing")
     content = file.read_bytes()
     try:
-        report = in_transaction(
+        report = staged_import(
             settings,
             lambda s: sheet.import_sheet(
                 s, content, file.name, settings, source=source, dry_run=dry_run, progress=bar
             ),
+            dry_run=dry_run,
         )
     except sheet.SheetRejected as exc:
         report = exc.report
@@ -91,10 +92,14 @@ def import_ics_command(url: str, source: str, rules_file: Path | None, dry_run: 
             return await fetch_calendar(client, url, settings)
 
     content = asyncio.run(run_domain(fetch()))
-    report = in_transaction(
-        settings,
-        lambda s: run_domain(
-            ics.import_feed(s, content, settings, source=source, rules=rules, dry_run=dry_run)
-        ),
-    )
+    try:
+        report = staged_import(
+            settings,
+            lambda s: ics.import_feed(s, content, settings, source=source, rules=rules,
+                                      dry_run=dry_run),
+            dry_run=dry_run,
+        )
+    except DomainError as exc:
+        fail(f"{exc.zh}\n{exc.en}")
+        return
     click.echo("\n".join(report_lines(report)))

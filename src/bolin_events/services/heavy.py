@@ -9,6 +9,11 @@ event loop — run at a lower scheduling priority (nice 10), so the loop's short
 first when both want a core. Pillow and argon2 let go of the interpreter while they work;
 pure-Python work such as openpyxl still shares it, but in slices instead of one long stall.
 More jobs than workers wait their turn in the pool rather than piling onto the CPU.
+
+Photos go further, to ``off_process``: a pool of as many worker *processes*, started on the
+first photo. Pillow's JPEG decoder and encoder hold the interpreter lock in stretches of
+5–8 ms, and a feed request that needs the lock a few times while a photo is worked on in a
+thread waited for it each time (p99 23× idle, bench/heavy.py); a process shares no lock.
 """
 
 from __future__ import annotations
@@ -16,11 +21,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import multiprocessing
 import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import ParamSpec, TypeVar
+
+from bolin_events.errors import WorkerLost
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -42,3 +51,49 @@ async def off_loop(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) 
     """``function(*args, **kwargs)`` in the bounded pool; the caller awaits its result."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_pool, functools.partial(function, *args, **kwargs))
+
+
+def _lower_process_priority() -> None:
+    with contextlib.suppress(AttributeError, OSError):
+        os.nice(NICENESS)
+
+
+_processes: ProcessPoolExecutor | None = None
+_processes_lock = threading.Lock()
+
+
+def _process_pool() -> ProcessPoolExecutor:
+    global _processes
+    with _processes_lock:
+        if _processes is None:  # spawned, not forked: this process has threads and a loop
+            _processes = ProcessPoolExecutor(
+                max_workers=WORKERS, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_process_priority)
+        return _processes
+
+
+async def off_process(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """``function(*args, **kwargs)`` in the bounded pool of worker processes (``function``, its
+    arguments, result and errors cross by pickling: module-level functions and plain data).
+    The pool lives as long as this process; concurrent.futures stops it at exit. A worker that
+    dies takes the pool with it: the job is tried once more in a fresh pool, then 503."""
+    loop = asyncio.get_running_loop()
+    job = functools.partial(function, *args, **kwargs)
+    for attempt in range(2):
+        pool = _process_pool()
+        try:
+            return await loop.run_in_executor(pool, job)
+        except BrokenProcessPool:  # a worker died (killed, out of memory): a fresh pool
+            _forget(pool)
+            if attempt:
+                raise WorkerLost() from None
+    raise AssertionError("unreachable")
+
+
+def _forget(pool: ProcessPoolExecutor) -> None:
+    global _processes
+    with _processes_lock:
+        if _processes is pool:
+            _processes = None
+    pool.shutdown(wait=False, cancel_futures=True)
+

@@ -7,12 +7,13 @@ from typing import Annotated, Literal
 from urllib.parse import quote
 
 from litestar import Controller, Response, Router, get, post
-from litestar.datastructures import UploadFile
+from litestar.datastructures import State, UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
+from bolin_events.db import written
 from bolin_events.routes.deps import DryRun
 from bolin_events.schemas.imports import ImportReport
 from bolin_events.services.heavy import off_loop
@@ -21,6 +22,7 @@ from bolin_events.services.imports.template import template_bytes
 from bolin_events.services.imports.writes import SHEET_SOURCE
 from bolin_events.services.refs import RefData
 from bolin_events.settings import Settings
+from bolin_events.staging import run_import
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -72,20 +74,25 @@ class ImportController(Controller):
     )
     async def import_sheet(
         self,
-        db: AsyncSession,
+        state: State,
         settings: Settings,
         data: Annotated[SheetUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
         dry_run: DryRun = False,
     ) -> ImportReport:
+        # No request transaction (no ``db``): on SQLite it would hold the write lock for the
+        # whole import; staging.run_import keeps it for the apply alone.
         content = await data.file.read()
-        return await import_sheet(
-            db,
-            content,
-            data.file.filename or "",
+        dry = data.dry_run or dry_run  # the form field or ?dry_run=true
+        report = await run_import(
             settings,
-            source=data.source,
-            dry_run=data.dry_run or dry_run,  # the form field or ?dry_run=true
+            state.sessionmaker,
+            lambda session: import_sheet(session, content, data.file.filename or "", settings,
+                                         source=data.source, dry_run=dry),
+            dry_run=dry,
         )
+        if not dry:
+            written(state)
+        return report
 
 
 def import_routers(settings: Settings) -> list[Router]:

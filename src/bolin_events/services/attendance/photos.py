@@ -27,7 +27,7 @@ from bolin_events.schemas.attendance import PhotoOut
 from bolin_events.services.attendance.access import Reporter, check_village
 from bolin_events.services.attendance.history import photo_out
 from bolin_events.services.attendance.reports import latest_report
-from bolin_events.services.heavy import off_loop
+from bolin_events.services.heavy import off_process
 from bolin_events.services.refs import load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
 from bolin_events.storage import BlobStore, LocalStore
@@ -150,7 +150,7 @@ async def add_photo(
     report = await latest_report(session, occ.id)
     if report is None or report.id is None:
         raise Conflict("请先上报人次，再上传照片。", "Report the figures first, then add photos.")
-    image = await off_loop(clean_image, raw, max_bytes)
+    image = await off_process(clean_image, raw, max_bytes)  # Pillow holds the GIL at times
     now = utcnow()
     photo = ReportPhoto(
         occurrence_id=occ.id,
