@@ -20,6 +20,7 @@ from bolin_events.notify import Listener
 from bolin_events.routes.access_log import AccessLog, Writer
 from bolin_events.routes.api.accounts import AccountController
 from bolin_events.routes.api.attendance import attendance_routers
+from bolin_events.routes.api.audit import AuditController
 from bolin_events.routes.api.events import EventController
 from bolin_events.routes.api.feeds import FEED_LIST_ROUTES
 from bolin_events.routes.api.health import healthz, readyz
@@ -32,6 +33,7 @@ from bolin_events.routes.feeds import FEED_ROUTES
 from bolin_events.routes.multipart import parse_off_loop
 from bolin_events.routes.overload import ConcurrencyLimitMiddleware
 from bolin_events.routes.pages.attendance import ATTENDANCE_PAGES
+from bolin_events.routes.pages.audit import AUDIT_PAGES
 from bolin_events.routes.pages.events import EVENT_PAGES
 from bolin_events.routes.pages.nights import NIGHT_PAGES
 from bolin_events.routes.pages.public import PUBLIC_PAGES
@@ -126,6 +128,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             EventController,
             OccurrenceController,
             AccountController,
+            AuditController,
             *PLACE_ROUTERS,
             *import_routers(settings),
             *attendance_routers(settings),
@@ -135,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *PUBLIC_PAGES,
             *STAFF_PAGES,
             *USER_PAGES,
+            *AUDIT_PAGES,
             *EVENT_PAGES,
             *NIGHT_PAGES,
             *ATTENDANCE_PAGES,

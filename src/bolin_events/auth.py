@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "attendance:all_villages": frozenset({Role.admin, Role.scheduler}),
     "staff:read": frozenset({Role.admin, Role.scheduler, Role.reporter}),
     "reports:read": frozenset({Role.admin, Role.scheduler}),
+    "audit:read": frozenset({Role.admin}),
 }
 PERMISSION_ZH = {
     "programme:write": "编排活动（管理员或排期人员）",
@@ -42,6 +43,7 @@ PERMISSION_ZH = {
     "attendance:all_villages": "为任何村的场次上报（报告员只能报本村）",
     "staff:read": "查看工作人员数据",
     "reports:read": "查看统计报表、台账和图表（管理员或排期人员）",
+    "audit:read": "查看操作记录（仅管理员）",
 }
 
 

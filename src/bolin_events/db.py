@@ -14,7 +14,9 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bolin_events.logs import REQUEST_ID
 from bolin_events.notify import announce
+from bolin_events.services.audit import ACTOR_KEY, Actor
 from bolin_events.settings import Settings
 
 
@@ -86,10 +88,26 @@ async def provide_db(
 ) -> AsyncGenerator[AsyncSession, None]:
     """One transaction per request: committed when the handler returns, rolled back if it raises."""
     writes = request.method not in READ_METHODS
-    async with write_session(state.sessionmaker, writes=writes) as s:
+    # The actor rides on the session: Litestar may resolve this in a task of its own.
+    actor = request_actor(request) if writes else None
+    async with write_session(state.sessionmaker, writes=writes, actor=actor) as s:
         yield s
     if writes:  # committed: tell in-process caches (e.g. feeds) to look again
         written(state)
+
+
+def request_actor(request: Request[Any, Any, Any]) -> Actor:
+    """Who is writing (for the audit trail): the logged-in user, their address and browser."""
+    principal = request.scope.get("user")
+    path = request.scope.get("raw_path", b"").decode("latin-1") or request.url.path
+    return Actor(
+        user_id=getattr(principal, "user_id", None),
+        username=getattr(principal, "username", None),
+        via="api" if path.startswith("/api/") else "page",
+        ip=request.client.host if request.client else None,
+        user_agent=(request.headers.get("user-agent") or "")[:300] or None,
+        request_id=REQUEST_ID.get(),
+    )
 
 
 def written(state: State) -> None:
@@ -100,11 +118,14 @@ def written(state: State) -> None:
 
 @asynccontextmanager
 async def write_session(
-    sessionmaker: async_sessionmaker[AsyncSession], *, writes: bool = True
+    sessionmaker: async_sessionmaker[AsyncSession], *, writes: bool = True,
+    actor: Actor | None = None,
 ) -> AsyncIterator[AsyncSession]:
     """A session in one transaction, flagged so SQLite takes its write lock when it begins;
     a writing one tells every app process when it commits (notify.announce)."""
     async with sessionmaker() as session, session.begin():
+        if actor is not None:  # whose changes the audit trail enters them as
+            session.info[ACTOR_KEY] = actor
         connection = await session.connection(execution_options={WRITE_OPTION: writes})
         yield session
         if writes:

@@ -40,6 +40,7 @@ WHO: dict[str, str] = {
     "POST /api/v1/occurrences/{occurrence_id}/restore": PLANNERS,
     "POST /api/v1/occurrences/{occurrence_id}/skip": PLANNERS,
     "GET /api/v1/users": ADMIN,
+    "GET /api/v1/audit": ADMIN,
     "POST /api/v1/users": ADMIN,
     "POST /api/v1/users/{username}/disable": ADMIN,
     "POST /api/v1/auth/token": ANYONE,

@@ -88,7 +88,7 @@ def test_constraint_migration_keeps_every_row_both_ways(cli: Cli) -> None:
 
     assert down.exit_code == 0 and up.exit_code == 0
     assert counts["occurrence"] > 0 and counts["attendance_report"] > 0
-    assert after_down == counts
+    assert after_down == {t: n for t, n in counts.items() if t != "audit_entry"}  # 0006's table
     assert row_counts(cli.url) == counts
     assert schema_differences(cli.url) == []
 

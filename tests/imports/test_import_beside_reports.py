@@ -58,10 +58,11 @@ async def reports_while(server: LiveServer, importing: asyncio.Task[httpx.Respon
     async with httpx.AsyncClient(base_url=server.url, timeout=60,
                                  headers=server.headers("reporter-00")) as client:
         while not importing.done():
-            night = nights.pop()
+            night = nights[len(answers) % len(nights)]
             started = time.perf_counter()
             answer = await client.post(f"/api/v1/occurrences/{night}/reports",
-                                       json={"total": 100 + len(answers), "method": "clicker"})
+                                       json={"total": 100 + len(answers), "method": "clicker",
+                                             "reason": "复核计数器"})  # a night's 2nd count
             answers.append((answer.status_code, time.perf_counter() - started))
             await asyncio.sleep(0.3)
     return answers
@@ -83,7 +84,7 @@ async def import_beside_reports(server: LiveServer, content: bytes, *, dry_run: 
 
 async def test_reports_are_saved_within_two_seconds_while_a_season_is_imported(
         one_worker: LiveServer) -> None:
-    nights = past_series(one_worker, 600, days_ago=610, hour=18)  # a night for each report
+    nights = past_series(one_worker, 50, days_ago=60, hour=18)
     content = season_csv(ROWS)
 
     for dry_run in (True, False):

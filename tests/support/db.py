@@ -65,8 +65,9 @@ def table_names(url: str) -> set[str]:
 
 
 def row_counts(url: str) -> dict[str, int]:
-    """Rows in every table of the models."""
-    tables = [t.name for t in SQLModel.metadata.sorted_tables]
+    """Rows in every table of the models that the database has (at an older revision, fewer)."""
+    present = table_names(url)
+    tables = [t.name for t in SQLModel.metadata.sorted_tables if t.name in present]
     union = " UNION ALL ".join(f"SELECT '{name}', COUNT(*) FROM \"{name}\"" for name in tables)
     return {str(name): int(str(count)) for name, count in run_sql(url, union)}
 

@@ -5,6 +5,8 @@ plainly with exit code 1, and a progress bar for long runs.
 from __future__ import annotations
 
 import asyncio
+import getpass
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -13,20 +15,33 @@ import click
 
 from bolin_events.db import make_engine, make_sessionmaker, write_session
 from bolin_events.errors import DomainError
+from bolin_events.services.audit import ACTOR, Actor
 from bolin_events.settings import Settings
 from bolin_events.staging import run_import
 
 T = TypeVar("T")
 
 
-def in_transaction(settings: Settings, work: Callable[[Any], Awaitable[T]]) -> T:
-    """Run ``work(session)`` in one transaction on a short-lived engine.
+def operator() -> Actor:
+    """The audit trail's "who" for a command: the account on this machine that ran it."""
+    try:
+        name = getpass.getuser()
+    except (KeyError, OSError):  # no such user in this container's passwd
+        name = str(os.getuid())
+    return Actor(user_id=None, username=f"cli:{name}"[:100], via="cli")
+
+
+def in_transaction(settings: Settings, work: Callable[[Any], Awaitable[T]], *,
+                   audited: bool = True) -> T:
+    """Run ``work(session)`` in one transaction on a short-lived engine; what it changes goes
+    into the audit trail as the operator's (``audited=False``: the system's own, e.g. seeding).
 
     It takes SQLite's write lock when it begins (as a request does): a long import that read
     first would otherwise fail at its first write if the server wrote in between.
     """
 
     async def run() -> T:
+        ACTOR.set(operator() if audited else None)  # this run's own context (asyncio.run)
         engine = make_engine(settings)
         try:
             async with write_session(make_sessionmaker(engine)) as session:
@@ -43,6 +58,7 @@ def staged_import(settings: Settings, work: Callable[[Any], Awaitable[T]], *,
     (staging.run_import), so a server on the same database keeps taking writes."""
 
     async def run() -> T:
+        ACTOR.set(operator())
         engine = make_engine(settings)
         try:
             return await run_import(settings, make_sessionmaker(engine), work, dry_run=dry_run)

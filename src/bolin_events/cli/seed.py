@@ -20,7 +20,8 @@ from bolin_events.settings import get_settings
 def seed(demo: bool) -> None:
     settings = get_settings()
     migrate.upgrade(settings)
-    report = in_transaction(settings, lambda s: seeding.seed(s, settings, demo=demo))
+    report = in_transaction(settings, lambda s: seeding.seed(s, settings, demo=demo),
+                            audited=False)
     for kind in sorted(set(report.created) | set(report.skipped)):
         click.echo(
             f"{kind:12} 新建 created {report.created.get(kind, 0):3}   "

@@ -54,9 +54,10 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
         await seeding.seed(session, settings, demo=demo)
         return True
 
-    if in_transaction(settings, seed_if_empty):
+    if in_transaction(settings, seed_if_empty, audited=False):
         click.echo("空数据库，已载入种子数据 / empty database: seed loaded")
-    swept = in_transaction(settings, lambda s: sweep_photos(s, settings, ORPHAN_AGE))
+    swept = in_transaction(settings, lambda s: sweep_photos(s, settings, ORPHAN_AGE),
+                           audited=False)
     if swept:
         click.echo(f"已清理未入库的照片文件 {len(swept)} 个 / removed {len(swept)} orphan photos")
     settings.resolved_secret_key()  # made once here, not raced by several workers

@@ -7,6 +7,7 @@ from bolin_events.models.attendance import (
     IdempotencyKey,
     ReportPhoto,
 )
+from bolin_events.models.audit import AuditEntry
 from bolin_events.models.base import UTCDateTime, utcnow
 from bolin_events.models.events import (
     PUBLIC_STATUSES,
@@ -21,6 +22,7 @@ __all__ = [
     "PUBLIC_STATUSES",
     "ApiToken",
     "AttendanceReport",
+    "AuditEntry",
     "Category",
     "Counting",
     "CountingMethod",

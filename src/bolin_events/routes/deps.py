@@ -27,9 +27,11 @@ from bolin_events.schemas.attendance import PhotoOut, ReportOut
 from bolin_events.services.accounts.users import Principal
 from bolin_events.services.attendance import idempotency
 from bolin_events.services.attendance.access import Reporter
+from bolin_events.services.audit import AuditQuery
 from bolin_events.services.filters import Filters
 from bolin_events.services.refs import RefData
-from bolin_events.services.timing import check_year
+from bolin_events.services.stats.periods import resolve as resolve_period
+from bolin_events.services.timing import check_year, zone
 from bolin_events.services.versions import RefsCache
 from bolin_events.settings import Settings
 from bolin_events.storage import BlobStore, LocalStore
@@ -197,3 +199,13 @@ DEPENDENCIES = {
     "refs": Provide(provide_refs),
     "store": Provide(provide_store, sync_to_thread=False),
 }
+
+
+def audit_query(settings: Settings, user: str | None, object_type: str | None,
+                object_id: str | None, period: str | None, first: str | None,
+                last: str | None) -> AuditQuery:
+    """The audit trail's filters as the API and the staff page take them (local days)."""
+    start = end = None
+    if period or first or last:
+        start, end = resolve_period(period, first, last).bounds(zone(settings.timezone))
+    return AuditQuery(user or None, object_type or None, object_id or None, start, end)

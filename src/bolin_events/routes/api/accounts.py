@@ -9,7 +9,7 @@ from litestar.datastructures import State
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
-from bolin_events.db import write_session
+from bolin_events.db import request_actor, write_session
 from bolin_events.errors import Forbidden
 from bolin_events.models import User
 from bolin_events.routes.deps import client_address
@@ -37,7 +37,7 @@ class AccountController(Controller):
         self, state: State, settings: Settings, request: AnyRequest, data: TokenRequest
     ) -> TokenOut:
         # Its own transaction: a wrong password must stay counted although the request fails.
-        async with write_session(state.sessionmaker) as db:
+        async with write_session(state.sessionmaker, actor=request_actor(request)) as db:
             user = await limits.log_in(
                 db, settings, data.username, data.password, client_address(request)
             )

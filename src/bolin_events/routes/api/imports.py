@@ -13,9 +13,10 @@ from litestar.params import Body, Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
-from bolin_events.db import written
-from bolin_events.routes.deps import DryRun
+from bolin_events.db import request_actor, written
+from bolin_events.routes.deps import AnyRequest, DryRun
 from bolin_events.schemas.imports import ImportReport
+from bolin_events.services.audit import ACTOR
 from bolin_events.services.heavy import off_loop
 from bolin_events.services.imports.sheet import import_sheet
 from bolin_events.services.imports.template import template_bytes
@@ -76,6 +77,7 @@ class ImportController(Controller):
         self,
         state: State,
         settings: Settings,
+        request: AnyRequest,
         data: Annotated[SheetUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
         dry_run: DryRun = False,
     ) -> ImportReport:
@@ -83,6 +85,7 @@ class ImportController(Controller):
         # whole import; staging.run_import keeps it for the apply alone.
         content = await data.file.read()
         dry = data.dry_run or dry_run  # the form field or ?dry_run=true
+        ACTOR.set(request_actor(request))  # the import's sessions are its own (staging)
         report = await run_import(
             settings,
             state.sessionmaker,

@@ -28,6 +28,7 @@ from bolin_events.services.imports.writes import (
     events_of,
     explain,
     in_savepoint,
+    record_import,
 )
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.events import (
@@ -85,7 +86,7 @@ async def import_feed(
         problem = Problem(message=f"{at.zh}：{skipped.zh}", message_en=f"{at.en}: {skipped.en}")
         rows.append(_result(skipped.uid, skipped.title, Action.skip, problems=[problem]))
     await (savepoint.rollback() if dry_run else savepoint.commit())
-    return ImportReport(
+    report = ImportReport(
         kind="ics",
         source=source,
         dry_run=dry_run,
@@ -95,6 +96,9 @@ async def import_feed(
         notes=notes,
         rows=rows,
     )
+    if not dry_run:
+        await record_import(session, report, source)
+    return report
 
 
 def _where(title: str, uid: str) -> Where:

@@ -29,6 +29,7 @@ from bolin_events.services.imports.writes import (
     events_of,
     explain,
     in_savepoint,
+    record_import,
 )
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.events import (
@@ -89,6 +90,8 @@ async def import_sheet(
     )
     if problems and not dry_run:
         raise SheetRejected(report)
+    if write:
+        await record_import(session, report, filename)
     return report
 
 

@@ -12,7 +12,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import DomainError, InvalidInput, VenueClash
 from bolin_events.models import Event
-from bolin_events.schemas.imports import ImportCounts, Problem, RowResult
+from bolin_events.schemas.imports import ImportCounts, ImportReport, Problem, RowResult
+from bolin_events.services import audit
 from bolin_events.services.refs import RefData
 
 SHEET_SOURCE = "sheet"
@@ -109,3 +110,10 @@ def _span(start: datetime, end: datetime) -> str:
     if end.date() == start.date():
         return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
     return f"{start:%Y-%m-%d %H:%M}–{end:%Y-%m-%d %H:%M}"
+
+
+async def record_import(session: AsyncSession, report: ImportReport, what: str) -> None:
+    """One audit entry for the import as a whole (each event it wrote has its own)."""
+    counts = report.counts.model_dump()
+    await audit.record(session, "import", f"{report.kind}:{report.source}", what,
+                       {name: [None, number] for name, number in counts.items() if number})
