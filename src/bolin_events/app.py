@@ -28,6 +28,7 @@ from bolin_events.routes.api.imports import import_routers
 from bolin_events.routes.api.occurrences import OccurrenceController
 from bolin_events.routes.api.places import PLACE_ROUTERS
 from bolin_events.routes.api.reports import REPORT_ROUTERS
+from bolin_events.routes.contract import complete_contract
 from bolin_events.routes.deps import DEPENDENCIES
 from bolin_events.routes.feeds import FEED_ROUTES
 from bolin_events.routes.multipart import parse_off_loop
@@ -178,6 +179,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         ),
         debug=False,
     )
+    complete_contract(app)
     # around everything, so that requests no route matches are logged too
     app.asgi_handler = AccessLog(app.asgi_handler)
     return app

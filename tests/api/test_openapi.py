@@ -58,3 +58,51 @@ async def test_healthz_answers_ok(client: Client) -> None:
     response = await client.get("/healthz")
 
     assert (response.status_code, response.json()) == (200, {"status": "ok"})
+
+
+async def test_every_error_an_operation_can_answer_is_documented_in_one_shape(
+        client: Client) -> None:
+    schema = (await client.get("/schema/openapi.json")).json()
+    described = await operations(client)
+    problem = {"$ref": "#/components/schemas/Problem"}
+
+    assert set(schema["components"]["schemas"]["Problem"]["required"]) == {
+        "status", "code", "message", "message_en", "details"}
+    assert schema["components"]["securitySchemes"]["bearer"] == {
+        "type": "http", "scheme": "bearer", "description": schema["components"][
+            "securitySchemes"]["bearer"]["description"]}
+    for name, op in described.items():
+        errors = {code: r for code, r in op["responses"].items() if code >= "400"}
+        assert {"400", "422", "503"} <= set(errors), name
+        assert all(r["content"]["application/json"]["schema"] == problem
+                   for r in errors.values()), name
+    guarded = described["POST /api/v1/events"]
+    assert guarded["security"] == [{"bearer": []}]
+    assert {"401", "403", "409", "413", "415"} <= set(guarded["responses"])
+    assert "security" not in described["GET /api/v1/events"]  # open to read
+    assert "404" in described["GET /api/v1/events/{event_id}"]["responses"]
+    assert "429" in described["POST /api/v1/auth/token"]["responses"]
+    assert not any(path.startswith(("/staff", "/events/", "/calendar")) for path in
+                   schema["paths"])  # pages are for browsers, not part of the API
+
+
+async def test_an_error_body_is_the_documented_problem(client: Client) -> None:
+    missing = await client.get("/api/v1/events/999999")
+    refused = await client.post("/api/v1/events", json={})
+
+    for answer in (missing, refused):
+        assert set(answer.json()) == {"status", "code", "message", "message_en", "details"}
+        assert answer.json()["status"] == answer.status_code
+
+
+async def test_options_and_unsupported_methods_say_what_the_address_takes(
+        client: Client) -> None:
+    options = await client.options("/api/v1/events/1")
+    trace = await client.request("TRACE", "/api/v1/events/1")
+    listing = await client.options("/api/v1/events")
+
+    assert options.status_code == 204
+    assert sorted(options.headers["allow"].split(", ")) == ["DELETE", "GET", "OPTIONS", "PATCH"]
+    assert trace.status_code == 405
+    assert sorted(trace.headers["allow"].split(", ")) == ["DELETE", "GET", "OPTIONS", "PATCH"]
+    assert sorted(listing.headers["allow"].split(", ")) == ["GET", "OPTIONS", "POST"]

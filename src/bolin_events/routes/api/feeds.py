@@ -28,12 +28,14 @@ async def _qr(settings: Settings, url: str, kind: str, media_type: str) -> Respo
     )
 
 
-@get("/qr.svg", summary="QR code (SVG) of an address on this site", tags=["feeds"])
+@get("/qr.svg", summary="QR code (SVG) of an address on this site", tags=["feeds"],
+     media_type="image/svg+xml")
 async def qr_svg(settings: Settings, url: str = QrUrl) -> Response[bytes]:
     return await _qr(settings, url, "svg", "image/svg+xml")
 
 
-@get("/qr.png", summary="QR code (PNG) of an address on this site", tags=["feeds"])
+@get("/qr.png", summary="QR code (PNG) of an address on this site", tags=["feeds"],
+     media_type="image/png")
 async def qr_png(settings: Settings, url: str = QrUrl) -> Response[bytes]:
     return await _qr(settings, url, "png", "image/png")
 
