@@ -59,7 +59,9 @@ def main() -> int:
                 if caller != "anonymous":
                     command += ["--header", f"Authorization: Bearer {tokens[caller]}"]
                 print(f"\n===== schemathesis as {caller} =====", flush=True)
-                outcome = subprocess.run(command, env={**os.environ, "NO_COLOR": "1"})
+                # in the scratch folder: schemathesis keeps a cache of past failures where it
+                # runs, and would replay them instead of starting from this code
+                outcome = subprocess.run(command, cwd=tmp, env={**os.environ, "NO_COLOR": "1"})
                 print(f"----- {caller}: exit {outcome.returncode} in "
                       f"{time.monotonic() - started:.0f}s", flush=True)
                 if outcome.returncode != 0:
