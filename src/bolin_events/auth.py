@@ -83,7 +83,14 @@ def allow(permission: str) -> Any:
             )
 
     guard.__name__ = f"allow_{permission.replace(':', '_')}"
+    guard.permission = permission  # type: ignore[attr-defined]  # (the OpenAPI reads it)
     return guard
+
+
+def guard_permission(guard: Any) -> str | None:
+    """The permission an `allow` guard asks for (Litestar keeps guards wrapped)."""
+    permission: str | None = getattr(getattr(guard, "func", guard), "permission", None)
+    return permission
 
 
 def page_allow(permission: str) -> Any:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import io
 import json
 import shutil
-import sqlite3
 import subprocess
 import tarfile
 import tempfile
@@ -30,6 +29,7 @@ from typing import Any
 from sqlmodel import SQLModel
 
 from bolin_events import migrate
+from bolin_events.db import copy_sqlite
 from bolin_events.settings import SECRET_FILE, Settings
 
 Say = Callable[[str], None]
@@ -76,8 +76,7 @@ def backup(settings: Settings, target: Path, say: Say) -> dict[str, Any]:
         if settings.is_sqlite:
             say("数据库（SQLite 在线备份）/ database (SQLite online backup)")
             dump = scratch / "database.sqlite"
-            with sqlite3.connect(_sqlite_file(settings)) as source, sqlite3.connect(dump) as copy:
-                source.backup(copy)
+            copy_sqlite(_sqlite_file(settings), dump)
         else:
             say("数据库（pg_dump）/ database (pg_dump)")
             dump = scratch / "database.pgdump"
@@ -131,12 +130,7 @@ def restore(settings: Settings, source: Path, say: Say) -> dict[str, Any]:
             scratch = Path(scratch_name)
             say("数据库 / database")
             if kind == "sqlite":
-                path = _sqlite_file(settings)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                with sqlite3.connect(scratch / "database.sqlite") as dump, \
-                        sqlite3.connect(path) as target:
-                    dump.backup(target)
-                path.chmod(0o600)
+                copy_sqlite(scratch / "database.sqlite", _sqlite_file(settings))
             else:
                 subprocess.run([_tool("pg_restore"), "--no-owner", "--exit-on-error",
                                 "--dbname", settings.libpq_url, str(scratch / "database.pgdump")],

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncGenerator, AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+import sqlite3
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager, closing
+from pathlib import Path
+from typing import Any, TypeVar
 
 from litestar import Request
 from litestar.datastructures import State
@@ -29,6 +31,17 @@ def private_sqlite_file(settings: Settings) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+
+
+def copy_sqlite(source: Path, target: Path) -> None:
+    """A consistent copy of a SQLite database while others go on writing (SQLite's online
+    backup), readable by its owner only."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
+    target.chmod(0o600)
+    with closing(sqlite3.connect(source, timeout=30)) as src, \
+            closing(sqlite3.connect(target)) as dst:
+        src.backup(dst)
 
 
 def make_engine(settings: Settings) -> AsyncEngine:
@@ -130,3 +143,18 @@ async def write_session(
         yield session
         if writes:
             await announce(connection)
+
+
+T = TypeVar("T")
+
+
+async def in_transaction(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]], *,
+                         actor: Actor | None = None) -> T:
+    """``work(session)`` in one writing transaction on an engine of its own, disposed after
+    (a command, an import's rehearsal on its copy); ``actor``: whose changes these are."""
+    engine = make_engine(settings)
+    try:
+        async with write_session(make_sessionmaker(engine), actor=actor) as session:
+            return await work(session)
+    finally:
+        await engine.dispose()

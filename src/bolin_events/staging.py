@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
 import sqlite3
 import threading
 import time
@@ -47,8 +46,10 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.db import make_engine, make_sessionmaker, write_session
+from bolin_events.db import copy_sqlite, in_transaction, write_session
 from bolin_events.errors import Conflict
+from bolin_events.services.audit import Actor
+from bolin_events.services.heavy import lower_priority
 from bolin_events.settings import Settings
 
 T = TypeVar("T")
@@ -56,7 +57,6 @@ Work = Callable[[AsyncSession], Awaitable[T]]
 
 STAGING_DIR = "staging"
 ATTEMPTS = 2
-NICENESS = 10
 LEFT_BEHIND_SECONDS = 24 * 3600
 APPEND_ONLY = frozenset({"audit_entry"})  # others add entries while an import rehearses
 _one_at_a_time = threading.Lock()  # two rehearsals at once would only share the CPU
@@ -83,45 +83,42 @@ async def run_import(
     work: Work[T],
     *,
     dry_run: bool,
+    actor: Actor | None = None,
 ) -> T:
     """``work(session)`` as one all-or-nothing transaction that keeps SQLite's write lock for a
     fraction of a second (see the module's docstring); ``sessionmaker`` is the live one (used
-    as is on PostgreSQL). On a dry run ``work`` itself leaves nothing behind."""
+    as is on PostgreSQL). On a dry run ``work`` itself leaves nothing behind. ``actor``: whose
+    changes these are, for the audit trail."""
     live = settings.sqlite_file
     if live is None:  # PostgreSQL, or an in-memory SQLite database (no copy to make)
-        async with write_session(sessionmaker) as session:
+        async with write_session(sessionmaker, actor=actor) as session:
             return await work(session)
     for _ in range(ATTEMPTS):
         try:
-            return await asyncio.to_thread(_rehearse_and_apply, settings, live, work, dry_run)
+            return await asyncio.to_thread(_rehearse_and_apply, settings, live, work, dry_run,
+                                           actor)
         except _Changed:
             continue
     raise ScheduleChanged()
 
 
 def _rehearse_and_apply(
-    settings: Settings, live: Path, work: Work[T], dry_run: bool
+    settings: Settings, live: Path, work: Work[T], dry_run: bool, actor: Actor | None
 ) -> T:
-    with contextlib.suppress(AttributeError, OSError):  # Linux: this thread only
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
+    lower_priority()  # this thread only: the server's loop goes first
     with _one_at_a_time, _copies(settings.data_dir / STAGING_DIR) as (before, after):
-        _copy(live, before)
+        copy_sqlite(live, before)
         if dry_run:
-            return asyncio.run(_run(settings, before, work))
-        _copy(before, after)
-        result = asyncio.run(_run(settings, after, work))
+            return asyncio.run(_on_copy(settings, before, work, actor))
+        copy_sqlite(before, after)
+        result = asyncio.run(_on_copy(settings, after, work, actor))
         apply_changes(live, before, after)
         return result
 
 
-async def _run(settings: Settings, database: Path, work: Work[T]) -> T:
+async def _on_copy(settings: Settings, database: Path, work: Work[T], actor: Actor | None) -> T:
     private = settings.model_copy(update={"database_url": f"sqlite+aiosqlite:///{database}"})
-    engine = make_engine(private)
-    try:
-        async with write_session(make_sessionmaker(engine)) as session:
-            return await work(session)
-    finally:
-        await engine.dispose()
+    return await in_transaction(private, work, actor=actor)
 
 
 @contextlib.contextmanager
@@ -141,14 +138,6 @@ def _copies(folder: Path) -> Iterator[tuple[Path, Path]]:
         for path in paths:
             for file in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
                 file.unlink(missing_ok=True)
-
-
-def _copy(source: Path, target: Path) -> None:
-    """A consistent copy while others go on writing (readable by the owner only)."""
-    os.close(os.open(target, os.O_CREAT | os.O_WRONLY, 0o600))
-    with closing(sqlite3.connect(source, timeout=30)) as src, \
-            closing(sqlite3.connect(target)) as dst:
-        src.backup(dst)
 
 
 def apply_changes(live: Path, before: Path, after: Path) -> None:

@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 
 import click
 
-from bolin_events.db import make_engine, make_sessionmaker, write_session
+from bolin_events import db
+from bolin_events.db import make_engine, make_sessionmaker
 from bolin_events.errors import DomainError
-from bolin_events.services.audit import ACTOR, Actor
+from bolin_events.services.audit import Actor
 from bolin_events.settings import Settings
 from bolin_events.staging import run_import
 
@@ -40,16 +41,8 @@ def in_transaction(settings: Settings, work: Callable[[Any], Awaitable[T]], *,
     first would otherwise fail at its first write if the server wrote in between.
     """
 
-    async def run() -> T:
-        ACTOR.set(operator() if audited else None)  # this run's own context (asyncio.run)
-        engine = make_engine(settings)
-        try:
-            async with write_session(make_sessionmaker(engine)) as session:
-                return await work(session)
-        finally:
-            await engine.dispose()
-
-    return asyncio.run(run())
+    return asyncio.run(db.in_transaction(settings, work,
+                                         actor=operator() if audited else None))
 
 
 def staged_import(settings: Settings, work: Callable[[Any], Awaitable[T]], *,
@@ -58,10 +51,10 @@ def staged_import(settings: Settings, work: Callable[[Any], Awaitable[T]], *,
     (staging.run_import), so a server on the same database keeps taking writes."""
 
     async def run() -> T:
-        ACTOR.set(operator())
         engine = make_engine(settings)
         try:
-            return await run_import(settings, make_sessionmaker(engine), work, dry_run=dry_run)
+            return await run_import(settings, make_sessionmaker(engine), work, dry_run=dry_run,
+                                    actor=operator())
         finally:
             await engine.dispose()
 

@@ -21,6 +21,8 @@ from litestar.openapi.spec import (
 )
 from litestar.routes import HTTPRoute
 
+from bolin_events.auth import guard_permission
+
 PROBLEM = Schema(
     type=OpenAPIType.OBJECT,
     required=["status", "code", "message", "message_en", "details"],
@@ -63,9 +65,7 @@ def _handlers(app: Litestar) -> dict[tuple[str, str], HTTPRouteHandler]:
 
 
 def _guarded(handler: HTTPRouteHandler) -> bool:
-    names = [getattr(getattr(g, "func", g), "__name__", "")  # Litestar wraps them
-             for g in handler.resolve_guards()]
-    return any(name.startswith("allow_") for name in names)
+    return any(guard_permission(g) for g in handler.resolve_guards())
 
 
 def _optional_body(handler: HTTPRouteHandler) -> bool:
@@ -76,14 +76,15 @@ def _optional_body(handler: HTTPRouteHandler) -> bool:
 def _statuses(method: str, path: str, guarded: bool) -> set[int]:
     codes = {400, 422, 503}
     if path.startswith("/api/"):
-        codes |= {401, 404}  # a bad token is refused wherever it is sent; an unknown slug
-        # in a filter (?village=nowhere) is a 404 too
-    if guarded:
-        codes |= {401, 403}
-    if "{" in path:
+        # a bad token is refused wherever it is sent; an unknown slug in a filter
+        # (?village=nowhere) is a 404 as much as an unknown id in the path
+        codes |= {401, 404}
+    elif "{" in path:
         codes.add(404)
+    if guarded:
+        codes.add(403)
     if method != "get":
-        codes |= {404, 409, 413, 415}
+        codes |= {409, 413, 415}
     if path == "/api/v1/auth/token":
         codes.add(429)
     return codes
@@ -101,8 +102,8 @@ def complete_contract(app: Litestar) -> None:
     the API, its feeds and QR codes."""
     _true_allow(app)
     openapi = app.openapi_schema
-    openapi.paths = {path: item for path, item in (openapi.paths or {}).items()
-                     if path.startswith(API)}
+    openapi.paths = paths = {path: item for path, item in (openapi.paths or {}).items()
+                             if path.startswith(API)}
     components = openapi.components
     components.schemas = {**(components.schemas or {}), "Problem": PROBLEM}
     components.security_schemes = {BEARER: SecurityScheme(
@@ -111,7 +112,7 @@ def complete_contract(app: Litestar) -> None:
     handlers = _handlers(app)
     problem = {"application/json": OpenAPIMediaType(
         schema=Reference(ref="#/components/schemas/Problem"))}
-    for path, item in (openapi.paths or {}).items():
+    for path, item in paths.items():
         for method in ("get", "put", "post", "patch", "delete"):
             operation = getattr(item, method, None)
             if operation is None:

@@ -189,6 +189,13 @@ def next_page(request: AnyRequest, offset: int) -> str:
     return f"{request.url.path}?{urlencode(params)}"
 
 
+def next_link(request: AnyRequest, offset: int, shown: int, total: int) -> dict[str, str]:
+    """``Link: <…>; rel="next"`` while a list has a next page (else no header)."""
+    if offset + shown >= total:
+        return {}
+    return {"Link": f'<{next_page(request, offset + shown)}>; rel="next"'}
+
+
 def client_address(request: Request[Any, Any, Any]) -> str:
     """Who is calling, for counting wrong passwords (behind a proxy: its forwarded address)."""
     return request.client.host if request.client else "unknown"

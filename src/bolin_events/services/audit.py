@@ -3,10 +3,9 @@
 A listener on every ORM session (``after_flush``) sees each new, changed and deleted row of
 the tables in ``WATCHED`` and adds one AuditEntry per row in the same transaction, so the
 entry commits with the change or not at all, whichever handler, page, command or import made
-it. Who and from where come from the session (a writing request's: db.provide_db) or from
-``ACTOR``, set per command (cli) and by the import route for its rehearsal (staging); writes
-with no actor are the system's own (seeding, a token's last-use time, the photo sweep) and
-are not entered.
+it. Who and from where ride on the session (``Session.info[ACTOR_KEY]``: db.write_session's
+``actor``, given by a writing request, a command or an import); a session without one writes
+the system's own changes (seeding, a token's last-use time, the photo sweep), not entered.
 
 Nights made or removed by a series' rule are the event's change (its rule), not entries of
 their own; a night moved, cancelled or brought back is. Passwords and token hashes are never
@@ -17,11 +16,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import event, func, insert, inspect
 from sqlalchemy.orm import Session
@@ -61,19 +59,15 @@ class Actor:
     request_id: str | None = None
 
 
-ACTOR: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
-ACTOR_KEY = "audit_actor"  # in Session.info, where a request's session carries its actor
-
-
-def actor_of(session: Session | AsyncSession) -> Actor | None:
-    """The session's own actor (a request's), else this context's (a command, an import)."""
-    actor: Actor | None = session.info.get(ACTOR_KEY)
-    return actor or ACTOR.get()
+ACTOR_KEY = "audit_actor"  # in Session.info: whose changes the session writes
+ObjectType = Literal["event", "occurrence", "report", "photo", "user", "user_village", "token",
+                     "village", "venue", "category", "organizer", "programme", "import"]
+KINDS: tuple[str, ...] = get_args(ObjectType)
 
 
 @dataclass(frozen=True)
 class Watched:
-    kind: str
+    kind: ObjectType
     label: Callable[[Any], object]
     ignored: frozenset[str] = frozenset({"created_at", "updated_at"})
     secret: frozenset[str] = frozenset()
@@ -102,7 +96,6 @@ WATCHED: dict[type, Watched] = {
     Organizer: Watched("organizer", _name),
     Programme: Watched("programme", _name),
 }
-KINDS = tuple(sorted(w.kind for w in WATCHED.values()))
 
 
 def _plain(value: object) -> object:
@@ -111,13 +104,6 @@ def _plain(value: object) -> object:
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
-
-
-@dataclass
-class _Row:
-    action: str
-    obj: Any
-    changes: dict[str, list[object]] = field(default_factory=dict)
 
 
 def _changes(obj: Any, action: str, watched: Watched) -> dict[str, list[object]]:
@@ -157,56 +143,49 @@ def _who(session: Session, obj: Any, actor: Actor) -> tuple[int | None, str | No
     return None, actor.username
 
 
+def _entry(actor: Actor, action: str, object_type: str, object_id: str, label: object,
+           changes: dict[str, list[object]], who: tuple[int | None, str | None]) -> dict[str, Any]:
+    """One AuditEntry's columns."""
+    return {
+        "at": utcnow(), "user_id": who[0], "username": who[1], "action": action,
+        "object_type": object_type, "object_id": object_id[:64], "label": str(label)[:300],
+        "changes": json.dumps(changes, ensure_ascii=False, default=str), "via": actor.via,
+        "ip": actor.ip, "user_agent": actor.user_agent, "request_id": actor.request_id,
+    }
+
+
 def _after_flush(session: Session, _: Any) -> None:
-    actor = actor_of(session)
-    if actor is None:  # the system's own writes: seeding, a token's last-use time
+    actor: Actor | None = session.info.get(ACTOR_KEY)
+    if actor is None:  # the system's own writes
         return
-    found: list[_Row] = []
+    rows = []
     for action, objects in (("create", session.new), ("update", session.dirty),
                             ("delete", session.deleted)):
         for obj in objects:
             watched = WATCHED.get(type(obj))
-            if watched is None:
-                continue
-            if (action == "create" and not watched.on_create) or (
+            if watched is None or (action == "create" and not watched.on_create) or (
                     action == "delete" and not watched.on_delete):
                 continue
             changes = _changes(obj, action, watched)
             if changes:
-                found.append(_Row(action, obj, changes))
-    if not found:
-        return
-    now, rows = utcnow(), []
-    for row in found:
-        watched = WATCHED[type(row.obj)]
-        user_id, username = _who(session, row.obj, actor)
-        key = inspect(row.obj).mapper.primary_key_from_instance(row.obj)  # new rows too
-        rows.append({
-            "at": now, "user_id": user_id, "username": username, "action": row.action,
-            "object_type": watched.kind,
-            "object_id": "-".join(str(part) for part in key),
-            "label": str(watched.label(row.obj))[:300],
-            "changes": json.dumps(row.changes, ensure_ascii=False, default=str),
-            "via": actor.via, "ip": actor.ip, "user_agent": actor.user_agent,
-            "request_id": actor.request_id,
-        })
-    session.connection().execute(insert(AuditEntry), rows)
+                key = inspect(obj).mapper.primary_key_from_instance(obj)  # new rows too
+                rows.append(_entry(actor, action, watched.kind, "-".join(map(str, key)),
+                                   watched.label(obj), changes, _who(session, obj, actor)))
+    if rows:
+        session.connection().execute(insert(AuditEntry), rows)
 
 
 event.listen(Session, "after_flush", _after_flush)
 
 
-async def record(session: AsyncSession, object_type: str, object_id: str, label: str,
-                 changes: dict[str, list[object]], action: str = "create") -> None:
-    """An entry for something that is not one row (an import as a whole)."""
-    actor = actor_of(session)
-    session.add(AuditEntry(
-        user_id=actor.user_id if actor else None, username=actor.username if actor else None,
-        action=action, object_type=object_type, object_id=object_id[:64], label=label[:300],
-        changes=json.dumps(changes, ensure_ascii=False, default=str),
-        via=actor.via if actor else "system", ip=actor.ip if actor else None,
-        user_agent=actor.user_agent if actor else None,
-        request_id=actor.request_id if actor else None))
+async def record(session: AsyncSession, object_type: ObjectType, object_id: str, label: str,
+                 changes: dict[str, list[object]]) -> None:
+    """An entry for something that is not one row (an import as a whole); none for the
+    system's own writes, like the entries of rows."""
+    actor: Actor | None = session.info.get(ACTOR_KEY)
+    if actor is not None:
+        session.add(AuditEntry(**_entry(actor, "create", object_type, object_id, label, changes,
+                                        (actor.user_id, actor.username))))
 
 
 @dataclass(frozen=True)

@@ -37,14 +37,14 @@ WORKERS = max(1, (os.cpu_count() or 2) - 1)
 NICENESS = 10
 
 
-def _lower_priority() -> None:
+def lower_priority() -> None:
     """This worker thread yields the CPU to the event loop's thread (Linux: per thread)."""
     with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), NICENESS)
 
 
 _pool = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="bolin-heavy",
-                           initializer=_lower_priority)
+                           initializer=lower_priority)
 
 
 async def off_loop(function: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
@@ -77,17 +77,23 @@ async def off_process(function: Callable[P, T], *args: P.args, **kwargs: P.kwarg
     arguments, result and errors cross by pickling: module-level functions and plain data).
     The pool lives as long as this process; concurrent.futures stops it at exit. A worker that
     dies takes the pool with it: the job is tried once more in a fresh pool, then 503."""
-    loop = asyncio.get_running_loop()
     job = functools.partial(function, *args, **kwargs)
-    for attempt in range(2):
-        pool = _process_pool()
+    try:
+        return await _in_processes(job)
+    except BrokenProcessPool:  # a worker died (killed, out of memory): once more, fresh
         try:
-            return await loop.run_in_executor(pool, job)
-        except BrokenProcessPool:  # a worker died (killed, out of memory): a fresh pool
-            _forget(pool)
-            if attempt:
-                raise WorkerLost() from None
-    raise AssertionError("unreachable")
+            return await _in_processes(job)
+        except BrokenProcessPool:
+            raise WorkerLost() from None
+
+
+async def _in_processes(job: Callable[[], T]) -> T:
+    pool = _process_pool()
+    try:
+        return await asyncio.get_running_loop().run_in_executor(pool, job)
+    except BrokenProcessPool:
+        _forget(pool)
+        raise
 
 
 def _forget(pool: ProcessPoolExecutor) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from litestar import Controller, Response, get
 from litestar.pagination import OffsetPagination
@@ -18,14 +18,11 @@ from bolin_events.routes.deps import (
     PeriodParam,
     ToParam,
     audit_query,
-    next_page,
+    next_link,
 )
 from bolin_events.schemas.audit import AuditEntryOut
-from bolin_events.services.audit import entries, entry_out
+from bolin_events.services.audit import ObjectType, entries, entry_out
 from bolin_events.settings import Settings
-
-ObjectType = Literal["event", "occurrence", "report", "photo", "user", "user_village", "token",
-                     "village", "venue", "category", "organizer", "programme", "import"]
 
 
 class AuditController(Controller):
@@ -60,6 +57,4 @@ class AuditController(Controller):
         rows, total = await entries(db, query, limit, offset)
         page = OffsetPagination[AuditEntryOut](
             items=[entry_out(r) for r in rows], total=total, limit=limit, offset=offset)
-        more = offset + len(rows) < total
-        link = {"Link": f'<{next_page(request, offset + len(rows))}>; rel="next"'}
-        return Response(page, headers=link if more else {})
+        return Response(page, headers=next_link(request, offset, len(rows), total))

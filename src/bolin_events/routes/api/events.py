@@ -14,7 +14,7 @@ from bolin_events.routes.deps import (
     Limit,
     Offset,
     check_visible,
-    next_page,
+    next_link,
     sees_drafts,
 )
 from bolin_events.schemas.events import (
@@ -72,9 +72,7 @@ class EventController(Controller):
         items, total = await list_events(db, refs, statuses, filters, limit, offset)
         items = [with_calendar(settings, item) for item in items]
         page = OffsetPagination[EventOut](items=items, total=total, limit=limit, offset=offset)
-        more = offset + len(items) < total
-        link = {"Link": f'<{next_page(request, offset + len(items))}>; rel="next"'}
-        return Response(page, headers=link if more else {})
+        return Response(page, headers=next_link(request, offset, len(items), total))
 
     @get("/{event_id:int}", summary="Get one event", description="Drafts only for staff.")
     async def get_event(

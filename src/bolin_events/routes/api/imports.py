@@ -16,7 +16,6 @@ from bolin_events.auth import allow
 from bolin_events.db import request_actor, written
 from bolin_events.routes.deps import AnyRequest, DryRun
 from bolin_events.schemas.imports import ImportReport
-from bolin_events.services.audit import ACTOR
 from bolin_events.services.heavy import off_loop
 from bolin_events.services.imports.sheet import import_sheet
 from bolin_events.services.imports.template import template_bytes
@@ -85,13 +84,13 @@ class ImportController(Controller):
         # whole import; staging.run_import keeps it for the apply alone.
         content = await data.file.read()
         dry = data.dry_run or dry_run  # the form field or ?dry_run=true
-        ACTOR.set(request_actor(request))  # the import's sessions are its own (staging)
         report = await run_import(
             settings,
             state.sessionmaker,
             lambda session: import_sheet(session, content, data.file.filename or "", settings,
                                          source=data.source, dry_run=dry),
             dry_run=dry,
+            actor=request_actor(request),
         )
         if not dry:
             written(state)

@@ -15,7 +15,7 @@ from bolin_events.routes.deps import (
     Offset,
     check_visible,
     moment,
-    next_page,
+    next_link,
 )
 from bolin_events.schemas.events import (
     OccurrenceCancel,
@@ -73,9 +73,7 @@ class OccurrenceController(Controller):
         tz = zone(settings.timezone)
         window = (moment(start, tz, "start"), moment(end, tz, "end"))
         rows, total = await visible_occurrences_page(db, refs, *window, filters, limit, offset)
-        headers = {"X-Total-Count": str(total)}
-        if offset + len(rows) < total:
-            headers["Link"] = f'<{next_page(request, offset + len(rows))}>; rel="next"'
+        headers = {"X-Total-Count": str(total), **next_link(request, offset, len(rows), total)}
         return Response([night_out(refs, night) for night in rows], headers=headers)
 
     @get("/{occurrence_id:str}", summary="One occurrence")

@@ -43,7 +43,7 @@ async def audit_page(request: AnyRequest, db: AsyncSession, settings: Settings) 
              "next": _link(kept, page + 1) if (page + 1) * PAGE_SIZE < total else None}
     return render(request, "staff/audit.html", status_code=422 if error else 200,
                   entries=shown, when=when, total=total, asked=asked, pages=pages,
-                  kinds=(*KINDS, "import"), error=error)
+                  kinds=KINDS, error=error)
 
 
 def _link(kept: dict[str, str], page: int) -> str:
