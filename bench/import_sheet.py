@@ -43,7 +43,7 @@ from bolin_events.staging import run_import
 
 HEADERS = ["活动名称", "类别", "场地", "开始时间", "结束时间", "重复", "状态", "外部编号"]
 VENUES = ["东胜银杏夜市", "嘉悦农场研学基地", "qingqing-park", None]
-CATEGORIES = ["夜市", "农耕体验", "文艺演出", "讲座", "培训"]
+CATEGORIES = ["夜市", "农耕体验", "文艺表演", "讲座", "文化培训"]
 
 
 def season(rows: int) -> bytes:

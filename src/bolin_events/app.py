@@ -21,6 +21,7 @@ from bolin_events.routes.access_log import AccessLog, Writer
 from bolin_events.routes.api.accounts import AccountController
 from bolin_events.routes.api.attendance import attendance_routers
 from bolin_events.routes.api.audit import AuditController
+from bolin_events.routes.api.baselines import BASELINE_ROUTERS
 from bolin_events.routes.api.events import EventController
 from bolin_events.routes.api.feeds import FEED_LIST_ROUTES
 from bolin_events.routes.api.health import healthz, readyz
@@ -28,19 +29,24 @@ from bolin_events.routes.api.imports import import_routers
 from bolin_events.routes.api.occurrences import OccurrenceController
 from bolin_events.routes.api.places import PLACE_ROUTERS
 from bolin_events.routes.api.reports import REPORT_ROUTERS
+from bolin_events.routes.api.years import YEAR_ROUTERS
 from bolin_events.routes.contract import complete_contract
 from bolin_events.routes.deps import DEPENDENCIES
 from bolin_events.routes.feeds import FEED_ROUTES
 from bolin_events.routes.multipart import parse_off_loop
 from bolin_events.routes.overload import ConcurrencyLimitMiddleware
+from bolin_events.routes.pages.annual import ANNUAL_PAGES
 from bolin_events.routes.pages.attendance import ATTENDANCE_PAGES
 from bolin_events.routes.pages.audit import AUDIT_PAGES
+from bolin_events.routes.pages.baselines import BASELINE_PAGES
 from bolin_events.routes.pages.events import EVENT_PAGES
 from bolin_events.routes.pages.nights import NIGHT_PAGES
 from bolin_events.routes.pages.public import PUBLIC_PAGES
+from bolin_events.routes.pages.records import RECORD_PAGES
 from bolin_events.routes.pages.reports import REPORTS_PAGES
 from bolin_events.routes.pages.staff import STAFF_PAGES
 from bolin_events.routes.pages.users import USER_PAGES
+from bolin_events.routes.pages.years import YEAR_PAGES
 from bolin_events.routes.public_cache import PublicCache, PublicCacheMiddleware
 from bolin_events.services.feeds.cache import FeedCache
 from bolin_events.services.versions import RefsCache
@@ -134,16 +140,22 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *import_routers(settings),
             *attendance_routers(settings),
             *REPORT_ROUTERS,
+            *BASELINE_ROUTERS,
+            *YEAR_ROUTERS,
             *FEED_LIST_ROUTES,
             *FEED_ROUTES,
             *PUBLIC_PAGES,
             *STAFF_PAGES,
             *USER_PAGES,
             *AUDIT_PAGES,
+            *BASELINE_PAGES,
             *EVENT_PAGES,
             *NIGHT_PAGES,
             *ATTENDANCE_PAGES,
             *REPORTS_PAGES,
+            *ANNUAL_PAGES,
+            *YEAR_PAGES,
+            *RECORD_PAGES,
             static_router(),
         ],
         dependencies={

@@ -35,16 +35,29 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "staff:read": frozenset({Role.admin, Role.scheduler, Role.reporter}),
     "reports:read": frozenset({Role.admin, Role.scheduler}),
     "audit:read": frozenset({Role.admin}),
+    "reports:keep": frozenset({Role.admin, Role.scheduler}),
+    "years:close": frozenset({Role.admin}),
 }
 PERMISSION_ZH = {
     "programme:write": "编排活动（管理员或排期人员）",
     "users:manage": "管理账号（仅管理员）",
     "attendance:write": "上报参与人次",
-    "attendance:all_villages": "为任何村的场次上报（报告员只能报本村）",
+    "attendance:all_villages": "为任何村的场次上报（信息员只能报本村）",
     "staff:read": "查看工作人员数据",
     "reports:read": "查看统计报表、台账和图表（管理员或排期人员）",
     "audit:read": "查看操作记录（仅管理员）",
+    "reports:keep": "填写年度基数和年报手填项目（管理员或排期人员）",
+    "years:close": "封账和重新开放年度（仅管理员）",
 }
+
+# What a village cadre calls each role (the API keeps the English values).
+ROLE_ZH: dict[str, str] = {
+    Role.admin: "管理员", Role.scheduler: "排期人员", Role.reporter: "信息员",
+}
+
+
+def role_zh(role: str) -> str:
+    return ROLE_ZH.get(role, role)
 
 
 SESSION_COOKIE = "bolin_session"
@@ -77,7 +90,7 @@ def allow(permission: str) -> Any:
             )
         if principal.role not in PERMISSIONS[permission]:
             raise Forbidden(
-                f"角色「{principal.role}」无权{PERMISSION_ZH[permission]}。",
+                f"角色「{role_zh(principal.role)}」无权{PERMISSION_ZH[permission]}。",
                 f"The role '{principal.role}' may not do this ({permission}).",
                 [{"role": principal.role, "needs": sorted(PERMISSIONS[permission])}],
             )
@@ -104,7 +117,7 @@ def page_allow(permission: str) -> Any:
             raise LoginRequired("请先登录。", "Please log in first.")
         if principal.role not in PERMISSIONS[permission]:
             raise PageForbidden(
-                f"角色「{principal.role}」无权{PERMISSION_ZH[permission]}。",
+                f"角色「{role_zh(principal.role)}」无权{PERMISSION_ZH[permission]}。",
                 f"The role '{principal.role}' may not do this ({permission}).",
             )
 

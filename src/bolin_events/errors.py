@@ -126,3 +126,25 @@ class TooManyRequests(DomainError):
 
 def not_found(kind_zh: str, kind_en: str, key: object) -> NotFound:
     return NotFound(f"找不到{kind_zh}：{key}", f"No {kind_en} {key!r} exists.")
+
+
+# What a person calls the fields a Chinese message names (the English message and the details
+# keep the field's own name, for programs).
+FIELD_ZH = {
+    "start": "开始时间",
+    "end": "结束时间",
+    "from": "起始日期",
+    "to": "截止日期",
+    "period": "统计期",
+    "title_zh": "标题",
+    "category": "类别",
+    "all_day": "全天",
+    "reason": "原因",
+    "slug": "标识",
+    "status": "状态",
+    "year": "年份",
+}
+
+
+def field_zh(name: str) -> str:
+    return FIELD_ZH.get(name, name)

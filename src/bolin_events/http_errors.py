@@ -103,6 +103,7 @@ def domain_error_handler(_: Request[Any, Any, Any], exc: DomainError) -> Respons
 
 
 # Pydantic/msgspec say what is wrong in English; these say it in Chinese for the zh message.
+UNSUPPORTED = "不支持的字段"  # said before the field: "不支持的字段：colour"
 _ZH_HINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"Field required|Missing required"), "必填"),
     (re.compile(r"at most (\d+) characters?"), r"最多 \1 个字符"),
@@ -111,14 +112,14 @@ _ZH_HINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"less than or equal to (\S+)|<= (\S+)"), r"应不大于 \1\2"),
     (re.compile(r"valid integer|Expected `int`"), "应为整数"),
     (re.compile(r"valid boolean|Expected `bool`"), "应为 true 或 false"),
-    (re.compile(r"valid (date|datetime)|Invalid isoformat|isoformat"), "日期或时间格式不对"),
-    (re.compile(r"should match pattern|Expected `str` matching"), "格式不对"),
-    (re.compile(r"Extra inputs are not permitted"), "不认识的字段"),
+    (re.compile(r"valid (date|datetime)|Invalid isoformat|isoformat"), "日期或时间格式有误"),
+    (re.compile(r"should match pattern|Expected `str` matching"), "格式有误"),
+    (re.compile(r"Extra inputs are not permitted"), UNSUPPORTED),
     (re.compile(r"valid dictionary|Expected `object`"), "应为 JSON 对象 {…}"),
     (re.compile(r"Value error, (.+)"), r"\1"),
     (re.compile(r"Input should be (.+)"), r"应为 \1"),
     (re.compile(r"valid string|Expected `str`"), "应为文字"),
-    (re.compile(r"JSON|decode", re.IGNORECASE), "JSON 格式不对"),
+    (re.compile(r"JSON|decode", re.IGNORECASE), "格式有误，无法读取（应为 JSON）"),
 ]
 
 
@@ -130,14 +131,17 @@ def zh_hint(message: str) -> str:
     return message
 
 
+def _zh_part(key: str, message: str) -> str:
+    hint = zh_hint(message)
+    return f"{UNSUPPORTED}：{key}" if hint == UNSUPPORTED else f"{key}：{hint}"
+
+
 def validation_handler(
     _: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[dict[str, Any]]:
     details = _validation_details(exc)
     if details:
-        zh_parts = [
-            f"{d.get('key') or '请求体'}：{zh_hint(str(d.get('message', '')))}" for d in details
-        ]
+        zh_parts = [_zh_part(d.get("key") or "请求体", str(d.get("message", ""))) for d in details]
         en_parts = [f"{d.get('key') or 'body'}: {d.get('message', '')}" for d in details]
     else:
         zh_parts, en_parts = [zh_hint(str(exc.detail))], [str(exc.detail)]

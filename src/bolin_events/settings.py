@@ -78,6 +78,13 @@ class Settings(BaseSettings):
         description="Significant figures a review keeps when it writes people: "
         "5,316 is 5300余 with 2, 5000余 with 1.",
     )
+    yoy_min_sessions: int = Field(
+        default=10,
+        ge=1,
+        le=10_000,
+        description="同比 is written only when the year before had at least this many sessions "
+        "(of a counting group); a smaller base gives a warning instead.",
+    )
     session_idle_hours: float = Field(
         default=12, gt=0, le=24 * 30,
         description="A staff page log-in ends this many hours after it was last used.",

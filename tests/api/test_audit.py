@@ -147,8 +147,8 @@ async def test_the_trail_filters_by_period_in_local_days(client: Client, staff: 
 async def test_a_sheet_import_is_entered_as_a_whole_and_event_by_event(
         client: Client, staff: Staff) -> None:
     sheet = ("活动名称,类别,开始时间,结束时间,外部编号\n"
-             "沙河村坝坝电影,文艺演出,2028-07-01 20:00,22:00,film-1\n"
-             "沙河村坝坝电影,文艺演出,2028-07-08 20:00,22:00,film-2\n").encode()
+             "沙河村坝坝电影,文艺表演,2028-07-01 20:00,22:00,film-1\n"
+             "沙河村坝坝电影,文艺表演,2028-07-08 20:00,22:00,film-2\n").encode()
     imported = await client.post("/api/v1/import/sheet", headers=staff.scheduler,
                                  files={"file": ("夏季电影.csv", sheet, "text/csv")})
     assert imported.status_code == 200, imported.text

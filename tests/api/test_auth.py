@@ -76,7 +76,7 @@ async def test_reporter_creating_an_event_is_403_and_nothing_stored(client: Clie
     assert response.status_code == 403
     body = problem(response)
     assert (body["message"], body["message_en"]) == (
-        "角色「reporter」无权编排活动（管理员或排期人员）。",
+        "角色「信息员」无权编排活动（管理员或排期人员）。",
         "The role 'reporter' may not do this (programme:write).")
     assert body["details"] == [{"role": "reporter", "needs": ["admin", "scheduler"]}]
     listed = await client.get(EVENTS, params={"status": "draft"}, headers=staff.scheduler)
@@ -87,7 +87,7 @@ async def test_reporter_creating_a_venue_is_403(client: Client, staff: Staff) ->
     response = await client.post("/api/v1/venues", json=NEW_VENUE, headers=staff.reporter)
 
     assert response.status_code == 403
-    assert (await client.get("/api/v1/venues")).json()["total"] == 3
+    assert (await client.get("/api/v1/venues")).json()["total"] == 4  # the culture station too
 
 
 async def test_admin_may_schedule(client: Client, staff: Staff) -> None:
@@ -104,7 +104,7 @@ async def test_scheduler_managing_users_is_403(client: Client, staff: Staff) -> 
     disabled = await client.post("/api/v1/users/reporter/disable", headers=staff.scheduler)
 
     assert [r.status_code for r in (added, listed, disabled)] == [403, 403, 403]
-    assert problem(added)["message"] == "角色「scheduler」无权管理账号（仅管理员）。"
+    assert problem(added)["message"] == "角色「排期人员」无权管理账号（仅管理员）。"
     users = await client.get("/api/v1/users", headers=staff.admin)
     assert [(u["username"], u["is_active"]) for u in users.json()] == [
         ("admin", True), ("reporter", True), ("scheduler", True)]

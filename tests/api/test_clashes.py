@@ -30,8 +30,8 @@ async def test_clash_on_create_is_refused_naming_the_other_event(client: Client,
     assert response.status_code == 409
     body = problem(response)
     assert (body["code"], body["message_en"]) == ("venue_clash", GALA_CLASH_EN)
-    assert body["message"] == ('场地冲突：清溪沟"清青乐园" 在 2027-05-01 19:30 已有「华盖村村晚」。'
-                               "如确需同时进行，请设置 allow_overlap=true。")
+    assert body["message"] == ('场地冲突：清溪沟“清青乐园” 在 2027-05-01 19:30 已有「华盖村村晚」。'
+                               "如确需同时使用该场地，请确认重叠后再保存。")
     assert body["details"] == [{
         "occurrence_id": f"{gala['id']}-20270501T193000", "event_id": gala["id"],
         "title": "华盖村村晚", "venue": "qingqing-park",

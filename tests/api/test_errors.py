@@ -99,10 +99,12 @@ async def test_missing_title_is_400(client: Client, staff: Staff) -> None:
     ("field", "slug", "en"),
     [
         ("category", "opera", "No category with slug 'opera'. Known: culture, exhibition, "
-         "farming, lecture, legal, market, performance, sports, training"),
-        ("venue", "town-hall", "No venue with slug 'town-hall'. Known: ginkgo-night-market, "
-         "jiayue-farm, qingqing-park"),
-        ("organizer", "nobody", "No organizer with slug 'nobody'. Known: culture-station"),
+         "farming, lecture, legal, market, opera-tour, performance, public-lecture, reading, "
+         "sports, study-tour, training"),
+        ("venue", "town-hall", "No venue with slug 'town-hall'. Known: culture-station, "
+         "ginkgo-night-market, jiayue-farm, qingqing-park"),
+        ("organizer", "nobody",
+         "No organizer with slug 'nobody'. Known: culture-station, jiayue-farm"),
         ("programme", "winter", "No programme with slug 'winter'. Known: cunwan, "
          "farming-festival, ginkgo-night-market, haixiaji, heritage, legal-awareness, "
          "yunling-cuihu-cup"),

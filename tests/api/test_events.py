@@ -28,7 +28,7 @@ async def test_create_event_answers_what_was_scheduled(client: Client, staff: St
         "image_url": "https://example.test/gala.jpg", "contact": "文化站", "occurrence_count": 1,
     }
     assert event["venue"] == {
-        "slug": "qingqing-park", "name_zh": '清溪沟"清青乐园"',
+        "slug": "qingqing-park", "name_zh": '清溪沟“清青乐园”',
         "name_en": "Qingxigou Qingqing Park",
         "village": {"slug": "huagai", "name_zh": "华盖村", "name_en": "Huagai Village"},
     }

@@ -47,13 +47,13 @@ WHO: dict[str, str] = {
     "GET /api/v1/me": STAFF,
     "DELETE /api/v1/tokens/{token_id}": STAFF,
     **{f"GET /api/v1/{kind}": ANYONE for kind in (
-        "villages", "venues", "categories", "organizers", "programmes")},
+        "villages", "venues", "counting-groups", "categories", "organizers", "programmes")},
     **{f"GET /api/v1/{kind}/{{slug}}": ANYONE for kind in (
-        "villages", "venues", "categories", "organizers", "programmes")},
+        "villages", "venues", "counting-groups", "categories", "organizers", "programmes")},
     **{f"POST /api/v1/{kind}": PLANNERS for kind in (
-        "villages", "venues", "categories", "organizers", "programmes")},
+        "villages", "venues", "counting-groups", "categories", "organizers", "programmes")},
     **{f"PATCH /api/v1/{kind}/{{slug}}": PLANNERS for kind in (
-        "villages", "venues", "categories", "organizers", "programmes")},
+        "villages", "venues", "counting-groups", "categories", "organizers", "programmes")},
     "POST /api/v1/import/sheet": PLANNERS,
     "GET /api/v1/import/template.xlsx": ANYONE,
     "GET /api/v1/occurrences/{occurrence_id}/reports": STAFF,
@@ -62,6 +62,12 @@ WHO: dict[str, str] = {
     "POST /api/v1/occurrences/{occurrence_id}/photos": STAFF,
     "GET /api/v1/photos/{photo_id}": STAFF,
     "GET /api/v1/reports/annual-return": PLANNERS,
+    "GET /api/v1/reports/baselines": PLANNERS,
+    "PUT /api/v1/reports/baselines/{year}/{group}": PLANNERS,
+    "DELETE /api/v1/reports/baselines/{year}/{group}": PLANNERS,
+    "GET /api/v1/reports/annual-return/file": PLANNERS,
+    "GET /api/v1/reports/annual-items": PLANNERS,
+    "PUT /api/v1/reports/annual-items/{year}": PLANNERS,
     "GET /api/v1/reports/charts": PLANNERS,
     "GET /api/v1/reports/charts/{kind}": PLANNERS,
     "GET /api/v1/reports/ledger": PLANNERS,
@@ -69,6 +75,9 @@ WHO: dict[str, str] = {
     "GET /api/v1/reports/review": PLANNERS,
     "GET /api/v1/reports/stats": PLANNERS,
     "GET /api/v1/reports/stats/file": PLANNERS,
+    "GET /api/v1/years": PLANNERS,
+    "POST /api/v1/years/{year}/close": ADMIN,
+    "POST /api/v1/years/{year}/reopen": ADMIN,
     "GET /api/v1/feeds": ANYONE,
     "GET /qr.svg": ANYONE,
     "GET /qr.png": ANYONE,
@@ -76,7 +85,8 @@ WHO: dict[str, str] = {
 # Stand-ins for path parameters: names that exist where that matters, else nothing at all.
 PATH_VALUES = {"event_id": "999999", "occurrence_id": "999999-20270101T190000",
                "slug": "dongsheng", "token_id": "999999", "username": "nobody",
-               "photo_id": "999999", "action": "publish", "kind": "trend"}
+               "photo_id": "999999", "action": "publish", "kind": "trend",
+               "year": "2025", "group": "culture"}
 
 
 def api_operations(schema: dict[str, Any]) -> list[str]:

@@ -60,8 +60,8 @@ async def test_occurrences_filter_by_category(client: Client, seeded: None) -> N
 async def test_occurrences_filter_by_village(client: Client, seeded: None) -> None:
     occurrences = await calendar(client, *SUMMER, village="huagai")
 
-    assert titles(occurrences) == ['"云岭翠湖"杯 决赛（演示）', '"云岭翠湖"杯 小组赛第一轮（演示）',
-                                   "2027嗨夏季开幕式（演示）"]
+    assert titles(occurrences) == ["2027嗨夏季开幕式（演示）", "“云岭翠湖”杯 决赛（演示）",
+                                   "“云岭翠湖”杯 小组赛第一轮（演示）"]
     assert {o["venue"]["village"]["slug"] for o in occurrences} == {"huagai"}
 
 
@@ -82,9 +82,9 @@ async def test_occurrences_filter_by_programme_includes_sub_programmes(client: C
     cup = await calendar(client, *SUMMER, programme="yunling-cuihu-cup-2027")
     festival = await calendar(client, *SUMMER, programme="haixiaji")
 
-    assert titles(cup) == ['"云岭翠湖"杯 决赛（演示）', '"云岭翠湖"杯 小组赛第一轮（演示）']
-    assert titles(festival) == ['"云岭翠湖"杯 决赛（演示）', '"云岭翠湖"杯 小组赛第一轮（演示）',
-                                "2027嗨夏季开幕式（演示）", "东胜银杏夜市（演示）",
+    assert titles(cup) == ['“云岭翠湖”杯 决赛（演示）', '“云岭翠湖”杯 小组赛第一轮（演示）']
+    assert titles(festival) == ["2027嗨夏季开幕式（演示）", "“云岭翠湖”杯 决赛（演示）",
+                                "“云岭翠湖”杯 小组赛第一轮（演示）", "东胜银杏夜市（演示）",
                                 "农耕文化体验节（演示）"]
 
 
@@ -98,11 +98,12 @@ async def test_occurrences_filters_combine(client: Client, seeded: None) -> None
     ("name", "slug", "en"),
     [
         ("category", "market,opera", "No category with slug 'opera'. Known: culture, "
-         "exhibition, farming, lecture, legal, market, performance, sports, training"),
+         "exhibition, farming, lecture, legal, market, opera-tour, performance, public-lecture, "
+         "reading, sports, study-tour, training"),
         ("village", "bolin", "No village with slug 'bolin'. Known: dongsheng, fuxing, huagai, "
          "shahe, xingnong"),
-        ("venue", "nowhere", "No venue with slug 'nowhere'. Known: ginkgo-night-market, "
-         "jiayue-farm, qingqing-park, shahe-centre, xingnong-centre"),
+        ("venue", "nowhere", "No venue with slug 'nowhere'. Known: culture-station, "
+         "ginkgo-night-market, jiayue-farm, qingqing-park, shahe-centre, xingnong-centre"),
         ("programme", "winter", "No programme with slug 'winter'. Known: cunwan, "
          "farming-festival, ginkgo-night-market, haixiaji, haixiaji-2027, heritage, "
          "legal-awareness, yunling-cuihu-cup, yunling-cuihu-cup-2027"),

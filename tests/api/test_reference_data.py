@@ -33,7 +33,8 @@ async def test_venue_sits_in_a_village(client: Client, staff: Staff) -> None:
         "address": None, "latitude": None, "longitude": None, "capacity": 500}
     listed = await client.get(f"{API}/venues")
     assert [v["slug"] for v in listed.json()["items"]] == [
-        "ginkgo-night-market", "jiayue-farm", "qingqing-park", "shahecunwenhuaguangchang"]
+        "culture-station", "ginkgo-night-market", "jiayue-farm", "qingqing-park",
+        "shahecunwenhuaguangchang"]
 
 
 async def test_venue_moves_to_another_village(client: Client, staff: Staff) -> None:
@@ -52,7 +53,7 @@ async def test_venue_in_an_unknown_village_is_404_and_not_stored(client: Client,
     assert response.status_code == 404
     assert problem(response)["message"] == (
         "找不到村「bolin」。现有：dongsheng, fuxing, huagai, shahe, xingnong")
-    assert (await client.get(f"{API}/venues")).json()["total"] == 3
+    assert (await client.get(f"{API}/venues")).json()["total"] == 4
 
 
 async def test_category_and_organizer_are_created(client: Client, staff: Staff) -> None:
@@ -148,5 +149,5 @@ async def test_list_is_paged(client: Client, reference: None) -> None:
     response = await client.get(f"{API}/categories", params={"limit": 2, "offset": 3})
 
     assert {k: v for k, v in response.json().items() if k != "items"} == {
-        "total": 9, "limit": 2, "offset": 3}
+        "total": 13, "limit": 2, "offset": 3}
     assert [c["slug"] for c in response.json()["items"]] == ["lecture", "legal"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 from sqlmodel import select
 
 from bolin_events.models import Venue
@@ -138,7 +139,7 @@ async def test_report_second_without_reason_is_refused_naming_the_first(
 
     assert response.status_code == 409
     assert response.json()["message"] == (
-        "该场次已上报（第 1 版，总人次 120）。如需更正，请填写更正原因（reason）。"
+        "该场次已上报（第 1 版，总人次 120）。如需更正，请填写更正原因。"
     )
     history = (await client.get(reports_url(occ), headers=staff.reporter)).json()
     assert [r["total"] for r in history["revisions"]] == [120]
@@ -206,7 +207,7 @@ async def test_report_far_over_capacity_is_accepted_and_flagged(
     assert flagged.json()["review"] == [
         {
             "code": "over_capacity",
-            "message": "现场 201 人次超过容量 100 的 2 倍，请核实。",
+            "message": "现场 201 人次超过容纳人数 100 的 2 倍，请核实。",
             "message_en": "201 on site is over 2× the capacity of 100; please check.",
         }
     ]
@@ -223,7 +224,7 @@ async def test_report_venue_capacity_counts_before_the_events(client: Client, st
     assert response.status_code == 201, response.text
     assert response.json()["needs_review"] is True
     assert [r["message"] for r in response.json()["review"]] == [
-        "现场 150 人次超过容量 50 的 2 倍，请核实。"]  # the venue's 50, not the event's 1000
+        "现场 150 人次超过容纳人数 50 的 2 倍，请核实。"]  # the venue's 50, not the event's 1000
 
 
 async def test_report_dry_run_answers_what_would_be_filed_and_writes_nothing(
@@ -240,3 +241,40 @@ async def test_report_dry_run_answers_what_would_be_filed_and_writes_nothing(
     assert response.json()["id"] is None
     history = (await client.get(reports_url(occ), headers=staff.reporter)).json()
     assert (history["current"], history["revisions"]) == (None, [])
+
+
+async def test_a_multi_day_events_figure_is_checked_against_capacity_per_day(
+    client: Client, staff: Staff
+) -> None:
+    hall = await client.post("/api/v1/venues", json={
+        "name_zh": "文化站展厅", "slug": "exhibition-hall", "village": "dongsheng",
+        "capacity": 300}, headers=staff.scheduler)
+    assert hall.status_code == 201, hall.text
+    one_day = await client.post("/api/v1/events", json={
+        "title_zh": "农民画展（一天）", "category": "exhibition", "venue": "exhibition-hall",
+        "all_day": True, "start": "2025-10-01", "end": "2025-10-01", "status": "published",
+    }, headers=staff.scheduler)
+    nine_days = await client.post("/api/v1/events", json={
+        "title_zh": "农民画展", "category": "exhibition", "venue": "exhibition-hall",
+        "all_day": True, "start": "2025-10-01", "end": "2025-10-09", "status": "published",
+        "allow_overlap": True,
+    }, headers=staff.scheduler)
+    day_night = f"{one_day.json()['id']}-20251001"
+    exhibition = f"{nine_days.json()['id']}-20251001"
+
+    def flagged(response: httpx.Response) -> bool:
+        assert response.status_code == 201, response.text
+        return bool(response.json()["needs_review"])
+
+    async def file(occurrence: str, total: int, reason: str | None = None) -> httpx.Response:
+        body = {"total": total, **({"reason": reason} if reason else {})}
+        return await client.post(reports_url(occurrence), json=body, headers=staff.reporter)
+
+    a_day = await file(day_night, 860)
+    over_nine = [await file(exhibition, total, reason=f"核对 {total}" if n else None)
+                 for n, total in enumerate((860, 3000, 5400, 6000))]
+
+    assert flagged(a_day)  # one day: 860 > 2 × 300
+    assert [flagged(r) for r in over_nine] == [False, False, False, True]  # per day: 96 … 666
+    assert over_nine[-1].json()["review"][0]["message"] == (
+        "现场 6000 人次（9 天，每天约 666 人次）超过容纳人数 300 的 2 倍，请核实。")

@@ -18,7 +18,7 @@ async def test_reporter_outside_their_village_is_refused_saying_where(
 
     assert response.status_code == 403
     assert response.json()["message"] == (
-        '您只能为本村（东胜村）的场次上报；该场次在华盖村（清溪沟"清青乐园"）。'
+        '您只能为本村（东胜村）的场次上报；该场次在华盖村（清溪沟“清青乐园”）。'
     )
     assert response.json()["details"] == [{"village": "huagai", "your_villages": "dongsheng"}]
 
@@ -95,7 +95,7 @@ async def test_report_on_a_skipped_night_is_refused(client: Client, staff: Staff
     response = await client.post(reports_url(first), json={"total": 5}, headers=staff.reporter)
 
     assert response.status_code == 409
-    assert response.json()["message"] == "该场次已停办（跳过），不能上报人次。"
+    assert response.json()["message"] == "这一场不举办，不能上报人次。"
 
 
 async def test_report_on_a_cancelled_night_is_refused_with_its_reason(

@@ -46,7 +46,8 @@ def test_sheet_xlsx_numbers_come_as_floats_and_words_are_refused(tmp_path: Path)
     assert bad.problems == [
         "「总人次」应为整数，而不是「很多」/ 总人次 must be a whole number",
         "「线上」应为整数，而不是「2.5」/ 线上 must be a whole number",
-        "统计方式「目测」不认识，可用：点数、计数器、签到表、门票、估算 / unknown counting method",
+        "统计方式「目测」无法识别，可用：现场点数、计数器、签到表、票务、估算"
+        " / unknown counting method",
     ]
 
 

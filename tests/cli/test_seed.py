@@ -3,7 +3,7 @@ from __future__ import annotations
 from tests.cli.conftest import Cli, column, row_counts, seed_report
 
 VILLAGES = {"华盖村", "东胜村", "沙河村", "兴农村", "复兴村"}
-VENUES = {"嘉悦农场研学基地", '清溪沟"清青乐园"', "东胜银杏夜市"}
+VENUES = {"嘉悦农场研学基地", "清溪沟“清青乐园”", "东胜银杏夜市", "柏林镇综合文化站"}
 
 
 def test_seed_twice_changes_nothing(cli: Cli) -> None:
@@ -40,5 +40,5 @@ def test_seed_demo_after_reference_adds_only_the_demo(sqlite_cli: Cli) -> None:
 
     report = seed_report(result.output)
     assert report["villages"] == (0, 5)
-    assert report["venues"] == (2, 3)  # the two demo culture centres
+    assert report["venues"] == (2, 4)  # the two demo culture centres
     assert report["events"][0] > 0

@@ -31,3 +31,15 @@ def test_admin_opens_the_reports_page_and_the_charts_render(site: Site, desktop:
         assert saved.read(3) == b"\xef\xbb\xbf"
     desktop.evaluate("window.scrollTo(0, 0)")
     screenshot(desktop, "admin-reports")
+
+
+def test_the_review_paragraph_copies_with_one_click(site: Site, desktop: Any) -> None:
+    desktop.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    log_in(desktop, site, "admin")
+    desktop.goto(site.at("/staff/reports?year=2026"))
+    paragraph = desktop.locator("#review-text").input_value()
+
+    desktop.get_by_role("button", name="复制段落").click()
+
+    desktop.locator("[data-copied]").wait_for(state="visible", timeout=5_000)
+    assert desktop.evaluate("navigator.clipboard.readText()") == paragraph

@@ -95,7 +95,7 @@ async def test_night_market_series_has_rrule_exdate_and_overrides(client: Client
     assert "DESCRIPTION:本场改期 / This night has moved: 因雨改到周日 / Moved to Sunday for rain" \
            "\\n\\n每周五、周六晚的夜市：小吃、文创、乡村好物。演示数据。" \
            "\\n\\nFriday and Saturday night market. Demo data.\\n\\n费用 / Price: 免费入场 / " \
-           "Free entry\\n\\n主办 / Organizer: 柏林镇综合文化服务中心 / Bolin Town Culture " \
+           "Free entry\\n\\n主办 / Organizer: 柏林镇综合文化站 / Bolin Town Culture " \
            f"Station\\n\\nhttps://events.example.test/events/{market}" in moved
     assert cancelled[4:7] == ["RECURRENCE-ID;TZID=Asia/Shanghai:20270626T190000",
                               "DTSTART;TZID=Asia/Shanghai:20270626T190000",

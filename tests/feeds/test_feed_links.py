@@ -97,7 +97,7 @@ async def test_event_json_carries_its_ics_link_qr_and_wechat_fields(client: Clie
             "startTime": int(datetime(2027, 7, 3, 19, 30, tzinfo=TZ).timestamp()),
             "endTime": int(datetime(2027, 7, 3, 21, 30, tzinfo=TZ).timestamp()),
             "allDay": False,
-            "location": "清溪沟\"清青乐园\"（华盖村） / Qingxigou Qingqing Park, Huagai Village",
+            "location": "清溪沟“清青乐园”（华盖村） / Qingxigou Qingqing Park, Huagai Village",
             "description": None,
         },
     }

@@ -138,7 +138,7 @@ async def test_night_moved_to_another_venue_shows_only_in_that_venues_feeds(
     market_nights = [s for s in seen_by_icalendar(park) if s[0] == market]
     assert local(market_nights) == [("07-02 19:00", False)]
     override = event_blocks(park, market)[1]
-    assert "LOCATION:清溪沟\"清青乐园\"（华盖村） / Qingxigou Qingqing Park\\, Huagai Village" \
+    assert "LOCATION:清溪沟“清青乐园”（华盖村） / Qingxigou Qingqing Park\\, Huagai Village" \
         in override
 
 

@@ -74,7 +74,7 @@ def test_cli_sheet_with_a_bad_row_writes_nothing_and_fails(cli: Cli, tmp_path: P
     assert result.exit_code == 1
     assert result.stdout.splitlines()[1:4] == [
         "问题 / problems:",
-        '  第 3 行「场地」：找不到场地「清青乐园」。是否指：清溪沟"清青乐园"（qingqing-park）？',
+        '  第 3 行「场地」：找不到场地「清青乐园」。是否指：清溪沟“清青乐园”（qingqing-park）？',
         '  Row 3, Venue: no venue "清青乐园". Did you mean: Qingxigou Qingqing Park '
         "(qingqing-park)?",
     ]

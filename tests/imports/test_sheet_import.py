@@ -62,11 +62,11 @@ async def test_template_has_chinese_headers_help_and_reference_lists(client: Cli
     assert book.sheetnames == ["活动", "填写说明", "参考"]
     assert [c.value for c in book["活动"][1]] == [
         "活动名称", "类别", "场地", "村", "开始时间", "结束时间", "重复", "主办单位", "说明",
-        "英文名称", "英文说明", "活动项目", "全天", "价格", "联系方式", "人数上限", "图片链接",
+        "英文名称", "英文说明", "活动项目", "全天", "价格", "联系方式", "容纳人数", "图片链接",
         "状态", "外部编号",
     ]
     venues = [row[4].value for row in book["参考"].iter_rows(min_row=2) if row[4].value]
-    assert venues == ["东胜银杏夜市", "嘉悦农场研学基地", '清溪沟"清青乐园"']
+    assert venues == ["柏林镇综合文化站", "东胜银杏夜市", "嘉悦农场研学基地", "清溪沟“清青乐园”"]
     assert book["活动"].max_row == 1  # nothing to delete before filling it in
 
 
@@ -155,7 +155,7 @@ async def test_venue_in_another_village_is_refused(client: Client, staff: Staff)
     response = await upload(client, staff.scheduler, xlsx([{**GALA, "村": "东胜村"}]))
 
     assert messages(response.json()) == [
-        '第 2 行「村」：场地「清溪沟"清青乐园"」在华盖村，不在东胜村。'
+        '第 2 行「村」：场地「清溪沟“清青乐园”」在华盖村，不在东胜村。'
     ]
 
 
@@ -169,7 +169,7 @@ async def test_clash_with_a_published_event_is_told_on_its_row(client: Client,
 
     assert response.status_code == 422
     assert messages(response.json()) == [
-        '第 3 行：场地冲突，清溪沟"清青乐园" 在 2027-07-03 19:30–21:30 已有「华盖村纳凉村晚」。'
+        '第 3 行：场地冲突，清溪沟“清青乐园” 在 2027-07-03 19:30–21:30 已有「华盖村纳凉村晚」。'
     ]
     assert [e["title_zh"] for e in await stored(client, staff.scheduler)] == ["华盖村纳凉村晚"]
 
@@ -199,7 +199,7 @@ async def test_reporter_may_not_import(client: Client, staff: Staff) -> None:
     response = await upload(client, staff.reporter, xlsx(SEASON))
 
     assert response.status_code == 403
-    assert response.json()["message"] == "角色「reporter」无权编排活动（管理员或排期人员）。"
+    assert response.json()["message"] == "角色「信息员」无权编排活动（管理员或排期人员）。"
     assert await stored(client, staff.scheduler) == []
 
 

@@ -52,9 +52,9 @@ def test_repeat_left_empty_is_no_rule() -> None:
         ("每周五至下个月", "重复「每周五至下个月」的结束日期无法识别；请写成 2027-09-30 或 "
          "2027年9月30日。"),
         ("每周五至2027-02-30", "重复「每周五至2027-02-30」中的日期 2027-02-30 不存在。"),
-        ("隔三差五至2027-09-30", "无法理解重复「隔三差五至2027-09-30」。请写 RRULE（如 "
-         "FREQ=WEEKLY;BYDAY=FR,SA;UNTIL=20270930），或如：每周五、六至2027-09-30；"
-         "每天至2027-08-31；每月第一个周六共6次。"),
+        ("隔三差五至2027-09-30", "无法识别重复「隔三差五至2027-09-30」。请写成如："
+         "每周五、六至2027-09-30；每天至2027-08-31；每月第一个周六共6次；"
+         "或写标准重复规则（如 FREQ=WEEKLY;BYDAY=FR,SA;UNTIL=20270930）。"),
     ],
 )
 def test_repeat_phrase_not_understood_says_why(phrase: str, zh: str) -> None:
@@ -109,7 +109,7 @@ def _table() -> Table[Venue]:
     table: Table[Venue] = Table(Venue)
     for number, (slug, zh, en) in enumerate([
         ("jiayue-farm", "嘉悦农场研学基地", "Jiayue Farm Study Base"),
-        ("qingqing-park", '清溪沟"清青乐园"', "Qingxigou Qingqing Park"),
+        ("qingqing-park", '清溪沟“清青乐园”', "Qingxigou Qingqing Park"),
         ("ginkgo-night-market", "东胜银杏夜市", "Dongsheng Ginkgo Night Market"),
     ], start=1):
         venue = Venue(id=number, slug=slug, name_zh=zh, name_en=en, village_id=1)

@@ -47,8 +47,9 @@ def someone_else_adds(settings: Settings, title: str) -> None:
     with closing(sqlite3.connect(settings.sqlite_file, isolation_level=None)) as db:
         db.execute(
             "INSERT INTO event (uid, title_zh, category_id, all_day, starts_at, ends_at, "
-            "timezone, status, sequence, span_end, created_at, updated_at) SELECT ?, ?, id, 0, "
-            "'2028-05-01 11:00:00', '2028-05-01 13:00:00', 'Asia/Shanghai', 'draft', 0, "
+            "timezone, status, sequence, course, span_end, created_at, updated_at) "
+            "SELECT ?, ?, id, 0, "
+            "'2028-05-01 11:00:00', '2028-05-01 13:00:00', 'Asia/Shanghai', 'draft', 0, 0, "
             "'2028-05-01 13:00:00', '2028-01-01 00:00:00', '2028-01-01 00:00:00' "
             "FROM category LIMIT 1", (f"uid-{title}", title))
 

@@ -436,7 +436,7 @@ async def test_an_over_capacity_report_is_flagged_on_the_page(
     response = await submit(client, night, **await open_form(client, night), total=120)
 
     page = await client.get(response.headers["location"])
-    assert "需核实：现场 120 人次超过容量 50 的 2 倍" in page.text
+    assert "需核实：现场 120 人次超过容纳人数 50 的 2 倍" in page.text
     listed = await client.get(PENDING)
     assert "需核实" in listed.text
 

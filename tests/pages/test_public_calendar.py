@@ -52,7 +52,7 @@ async def test_calendar_filters_narrow_and_include_sub_programmes(
     _, tree = await page(client, "/calendar?month=2027-07&programme=haixiaji")
     july = text(tree.find(".//table"))
 
-    assert '"云岭翠湖"杯 决赛（演示）' in july  # a sub-sub-programme of 嗨夏季
+    assert '“云岭翠湖”杯 决赛（演示）' in july  # a sub-sub-programme of 嗨夏季
     assert NIGHT_MARKET in july
     assert "广场舞培训班" not in july  # in no programme
 

@@ -50,7 +50,7 @@ async def test_home_filter_by_category_keeps_only_that_category(
     html, tree = await page(client, "/?category=sports")
 
     coming = section(tree, "coming-heading")
-    assert '"云岭翠湖"杯 决赛（演示）' in coming
+    assert '“云岭翠湖”杯 决赛（演示）' in coming
     assert NIGHT_MARKET not in coming
     assert '<option value="sports" selected>' in html  # the choice stays in the form
     assert 'href="/events?category=sports"' in html  # and in the links onward

@@ -25,7 +25,7 @@ async def test_programme_page_lists_its_and_its_sub_programmes_events_by_day(
     assert "6月12日 周六" not in days  # the skipped market night
     listing = text(tree.find(".//main"))
     assert NIGHT_MARKET in listing and OPENING in listing
-    assert '"云岭翠湖"杯 决赛（演示）' in listing  # two levels down: 嗨夏季 › 2027 › 杯
+    assert '“云岭翠湖”杯 决赛（演示）' in listing  # two levels down: 嗨夏季 › 2027 › 杯
     assert "广场舞培训班" not in listing
     assert 'href="/programmes/haixiaji-2027"' in html  # its sub-programme
     assert 'href="webcal://events.example.test/feeds/programmes/haixiaji.ics"' in html

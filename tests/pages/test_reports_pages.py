@@ -174,13 +174,13 @@ async def test_reports_send_an_anonymous_visitor_to_log_in(client: Client, seede
     [
         ({"year": "abc"}, "无法识别"),
         ({"year": "2026", "part": "Q9"}, "请从列表中选择月份或季度"),
-        ({"from": "2026-13-01", "to": "2026-12-31"}, "from 不是有效日期"),
-        ({"from": "2026-10-01"}, "同时给出 from 与 to"),
-        ({"from": "2026-10-01", "to": "2026-09-01"}, "to 不能早于 from"),
+        ({"from": "2026-13-01", "to": "2026-12-31"}, "起始日期不是有效日期"),
+        ({"from": "2026-10-01"}, "同时给出起始日期和截止日期"),
+        ({"from": "2026-10-01", "to": "2026-09-01"}, "截止日期不能早于起始日期"),
         ({"year": "1800"}, "1800"),
         ({"year": "0000-01"}, "1900"),  # year 0 and December 9999's next month are no dates
         ({"year": "9999", "part": "12"}, "2199"),
-        ({"year": "20\x0026", "from": "\x00", "to": "2026-12-31"}, "from 不是有效日期"),
+        ({"year": "20\x0026", "from": "\x00", "to": "2026-12-31"}, "起始日期不是有效日期"),
     ],
 )
 async def test_a_period_that_cannot_be_read_is_a_400_that_says_why(
@@ -200,9 +200,9 @@ async def test_a_period_that_cannot_be_read_is_a_400_that_says_why(
         ("/charts/pie", "kind：Invalid enum value &#39;pie&#39;"),
         ("/charts/trend?period=abc", "统计期「abc」无法识别"),
         ("/stats/file?period=2026&format=pdf", "format：Invalid enum value &#39;pdf&#39;"),
-        ("/charts/trend?period=0000-01", "period 须在 1900 年至 2199 年之间。"),
-        ("/stats/file?period=9999-12", "period 须在 1900 年至 2199 年之间。"),
-        ("/ledger/file?period=9999-Q4", "period 须在 1900 年至 2199 年之间。"),
+        ("/charts/trend?period=0000-01", "统计期须在 1900 年至 2199 年之间。"),
+        ("/stats/file?period=9999-12", "统计期须在 1900 年至 2199 年之间。"),
+        ("/ledger/file?period=9999-Q4", "统计期须在 1900 年至 2199 年之间。"),
     ],
 )
 async def test_bad_chart_or_file_addresses_are_4xx(
@@ -229,7 +229,7 @@ async def test_reports_to_check_list_links_to_the_flagged_report(
     response = await client.get(REPORTS)
 
     assert f'href="/staff/attendance/{night}"' in response.text
-    assert "现场 130 人次超过容量 50 的 2 倍" in response.text
+    assert "现场 130 人次超过容纳人数 50 的 2 倍" in response.text
 
 
 async def test_reports_page_in_english(client: Client, admin: dict[str, str]) -> None:
@@ -239,7 +239,8 @@ async def test_reports_page_in_english(client: Client, admin: dict[str, str]) ->
     assert "Review paragraph" in response.text and "By village" in response.text
     unreported = (await api(client, admin, "stats", period="2026"))["total"]["unreported"]
     assert unreported  # the demo season leaves nights to report
-    assert f"{unreported} sessions are not reported yet" in response.text
+    assert f"{unreported} sessions are not reported yet, so the people are short" in (
+        response.text)
     assert "请先补报" not in response.text
     assert "举办展览（个） <span class=\"muted\">Exhibitions</span>" in response.text
 

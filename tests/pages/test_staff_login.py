@@ -303,4 +303,4 @@ async def test_scheduler_may_not_manage_users(client: Client, reference: None) -
     response = await client.get("/staff/users")
 
     assert response.status_code == 403
-    assert "角色「scheduler」无权管理账号（仅管理员）。" in response.text
+    assert "角色「排期人员」无权管理账号（仅管理员）。" in response.text

@@ -138,7 +138,7 @@ async def test_restoring_into_a_busy_venue_warns_and_can_be_forced(
 @pytest.mark.parametrize(
     ("fields", "message"),
     [
-        ({"start_date": "soon", "start_time": "18:00", "end_time": "20:00"}, "日期格式不对"),
+        ({"start_date": "soon", "start_time": "18:00", "end_time": "20:00"}, "日期格式有误"),
         ({"start_date": "2027-06-06", "start_time": "", "end_time": "20:00"}, "请填写开始时间"),
         ({"start_date": "2027-06-06", "start_time": "18:00", "end_time": "20:00",
           "venue": "moon"}, "找不到场地"),

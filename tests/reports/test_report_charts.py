@@ -54,7 +54,7 @@ async def test_category_and_village_charts_name_them_in_chinese(
         f"{REPORTS}/charts/villages", params={"period": "2025"}, headers=staff.admin
     )
 
-    assert {"文化活动", "文艺演出", "2025年各类别人次"} <= set(texts(categories.content))
+    assert {"文化活动", "文艺表演", "2025年各类别人次"} <= set(texts(categories.content))
     assert {"东胜村", "华盖村", "2025年各村人次"} <= set(texts(villages.content))
 
 

@@ -43,7 +43,7 @@ async def a_year(client: Client, staff: Staff) -> None:
     await report_all(client, staff.admin, culture + gala, [*spread(5_316, 27), 636])
 
 
-async def test_cli_review_prints_the_paragraph_with_the_figure_setting(
+async def test_cli_review_prints_the_paragraph_in_the_groups_digits_unless_told(
     client: Client, staff: Staff, settings: Settings
 ) -> None:
     await a_year(client, staff)
@@ -52,8 +52,9 @@ async def test_cli_review_prints_the_paragraph_with_the_figure_setting(
     two = await bolin(settings, "review", "2025")
 
     assert one.exit_code == 0, one.output
-    assert "开展文化活动27场次，惠及群众5000余人；组织文艺演出1场次，观众600余人次。" in one.output
-    assert "开展文化活动27场次，惠及群众5300余人；组织文艺演出1场次，观众630余人次。" in two.output
+    assert one.output.startswith("2025年，开展文艺表演等文化活动28场次，惠及群众5000余人。\n")
+    assert two.output.startswith("2025年，开展文艺表演等文化活动28场次，惠及群众5000余人。\n")
+    assert "5900余人" in (await bolin(settings, "review", "2025", "--digits", "2")).output
 
 
 async def test_cli_stats_writes_xlsx_and_csv_files(
@@ -90,7 +91,7 @@ async def test_cli_stats_writes_xlsx_and_csv_files(
     assert [row[:4] for row in rows] == [
         ["类别", "场次", "活动个数", "人次"],
         ["文化活动", "27", "1", "5316"],
-        ["文艺演出", "1", "1", "636"],
+        ["文艺表演", "1", "1", "636"],
         ["合计", "28", "2", "5952"],
     ]
 
@@ -104,11 +105,12 @@ async def test_cli_ledger_prints_csv_to_standard_output(
 
     assert result.exit_code == 0, result.output
     header, row, totals = csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")))
-    assert (header[0], row[:3], row[7], totals[:2]) == (
-        "日期",
-        ["2025-08-01", "19:30", "performance活动 2025-08-01T19:30"],
+    assert (header[:3], header[13], row[:4], row[8], totals[:3]) == (
+        ["日期", "结束日期", "时间"],
+        "统计方式",
+        ["2025-08-01", "", "19:30", "performance活动 2025-08-01T19:30"],
         "636",
-        ["合计", "1场次"],
+        ["合计", "", "1场次"],
     )
 
 
@@ -121,10 +123,33 @@ async def test_cli_annual_and_chart(
     annual = await bolin(settings, "annual", "2025")
     chart = await bolin(settings, "chart", "trend", "2025", "--output", str(svg))
 
-    assert "组织文艺活动（次）\t27\t参与人次\t5316\t上年 0 / 0" in annual.output
-    assert "演出场次（场次）\t1\t观众人次\t636" in annual.output
+    assert "组织文艺活动（次）\t28\t参加人次\t5952\t上年 0 / 0" in annual.output
+    assert "举办训练班（班次）\t0\t培训人次\t0" in annual.output
+    assert "藏书（册）\t未填\n" in annual.output
+    assert "不属于文化站年报的活动（另报）\n旅游与夜间经济\t0场次\t0人次\n" in annual.output
     assert chart.exit_code == 0, chart.output
     assert "8月" in "".join(ET.parse(svg).getroot().itertext())
+
+
+async def test_cli_annual_writes_the_form_as_xlsx(
+    client: Client, staff: Staff, settings: Settings, tmp_path: Path
+) -> None:
+    await a_year(client, staff)
+    xlsx = tmp_path / "年报.xlsx"
+
+    made = await bolin(settings, "annual", "2025", "--format", "xlsx", "--output", str(xlsx))
+
+    assert made.exit_code == 0, made.output
+    rows = [[c.value for c in row] for row in load_workbook(xlsx).worksheets[0].iter_rows()]
+    assert rows[0] == ["乡镇综合文化站 年报 2025年", None, None]
+    assert rows[3:8] == [
+        ["项目", "单位", "数量"],
+        ["举办展览", "个", 0],
+        ["参观人次", "人次", 0],
+        ["组织文艺活动", "次", 28],
+        ["参加人次", "人次", 5_952],
+    ]
+    assert ["不属于文化站年报的活动（另报）", None, None] in rows
 
 
 async def test_cli_bad_period_is_a_usage_error_saying_why(settings: Settings) -> None:

@@ -56,15 +56,22 @@ async def test_ledger_lists_each_held_night_with_its_record(client: Client, staf
     ledger = await get_json(client, staff.admin, "ledger", period="2025-06")
 
     first, unreported, odd = ledger["rows"]
-    assert {k: first[k] for k in first if k not in ("occurrence_id", "title")} == {
+    assert first["reported_at"].startswith("20") and first["reported_at"].endswith("+08:00")
+    assert {k: first[k] for k in first if k not in ("occurrence_id", "title", "reported_at")} == {
         "date": "2025-06-06",
+        "end_date": None,
         "time": "19:00",
-        "venue": '清溪沟"清青乐园"',
+        "venue": "清溪沟“清青乐园”",
         "village": "华盖村",
-        "organizer": "柏林镇综合文化服务中心",
+        "organizer": "柏林镇综合文化站",
         "category": "文化活动",
         "people": 320,
+        "onsite": 320,
+        "online": None,
+        "residents": None,
+        "visitors": None,
         "method": "签到表",
+        "note": None,
         "reporter": "scheduler",
         "revision": 2,
         "photos": 1,
@@ -74,7 +81,26 @@ async def test_ledger_lists_each_held_night_with_its_record(client: Client, staf
         None,
         None,
     )
+    assert (unreported["onsite"], unreported["reported_at"]) == (None, None)
     assert (odd["title"], ledger["sessions"], ledger["people"]) == (DANGEROUS, 3, 325)
+
+
+async def test_ledger_gives_a_multi_day_nights_last_day_and_the_reports_parts(
+    client: Client, staff: Staff
+) -> None:
+    festival = await client.post("/api/v1/events", json={
+        "title_zh": "银杏节", "category": "culture", "venue": "ginkgo-night-market",
+        "all_day": True, "start": "2025-10-01", "end": "2025-10-03", "status": "published",
+    }, headers=staff.scheduler)
+    night = f"{festival.json()['id']}-20251001"
+    await report(client, staff.admin, night, 1900, online=400, residents=1000, visitors=500,
+                 method="estimate", note="三天合计")
+
+    (row,) = (await get_json(client, staff.admin, "ledger", period="2025-10"))["rows"]
+
+    assert (row["date"], row["end_date"], row["time"]) == ("2025-10-01", "2025-10-03", "全天")
+    assert (row["people"], row["onsite"], row["online"]) == (1900, 1500, 400)
+    assert (row["residents"], row["visitors"], row["note"]) == (1000, 500, "三天合计")
 
 
 async def test_ledger_csv_has_a_bom_and_defuses_formulas(client: Client, staff: Staff) -> None:
@@ -86,24 +112,35 @@ async def test_ledger_csv_has_a_bom_and_defuses_formulas(client: Client, staff: 
 
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
     assert response.headers["content-disposition"] == 'attachment; filename="ledger-2025-06.csv"'
-    header, first, _, odd, totals = read_csv(response)
-    assert header[:8] == ["日期", "时间", "活动", "场地", "所属村", "主办单位", "类别", "人次"]
-    assert first[:2] + first[3:] == [
+    header, first, unreported, odd, totals = read_csv(response)
+    assert header == [
+        "日期", "结束日期", "时间", "活动", "场地", "所属村", "主办单位", "类别", "人次",
+        "现场人次", "线上人次", "本地居民", "外地游客", "统计方式", "备注", "上报人",
+        "上报时间", "版本", "照片数", "场次编号",
+    ]
+    assert first[:3] + first[4:16] + first[17:19] == [
         "2025-06-06",
+        "",
         "19:00",
-        '清溪沟"清青乐园"',
+        "清溪沟“清青乐园”",
         "华盖村",
-        "柏林镇综合文化服务中心",
+        "柏林镇综合文化站",
         "文化活动",
         "320",
+        "320",
+        "",
+        "未填",  # a split nobody gave: never 0
+        "未填",
         "签到表",
+        "",
         "scheduler",
         "2",
         "1",
-        first[-1],
     ]
-    assert odd[2] == "'" + DANGEROUS
-    assert totals[:2] + totals[7:8] + totals[11:12] == ["合计", "3场次", "325", "1"]
+    assert first[16].startswith("20") and len(first[16]) == 16  # local "YYYY-MM-DD HH:MM"
+    assert unreported[8:13] == ["", "", "", "", ""]  # not reported: blank, not 未填
+    assert odd[3] == "'" + DANGEROUS
+    assert [totals[i] for i in (0, 2, 8, 9, 11, 18)] == ["合计", "3场次", "325", "325", "未填", "1"]
 
 
 async def test_ledger_xlsx_has_a_frozen_header_widths_and_totals(
@@ -121,11 +158,13 @@ async def test_ledger_xlsx_has_a_frozen_header_widths_and_totals(
     sheet = book.worksheets[0]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert (sheet.title, sheet.freeze_panes) == ("台账 2025-06", "A2")
-    assert rows[0][:3] == ["日期", "时间", "活动"]
+    assert rows[0][:4] == ["日期", "结束日期", "时间", "活动"]
+    assert rows[0][13] == "统计方式"
     assert sheet["A1"].font.b and sheet[f"A{sheet.max_row}"].font.b
-    assert rows[-1][:2] + rows[-1][7:8] + rows[-1][11:12] == ["合计", "3场次", 325, 1]
-    assert sheet["C4"].value == DANGEROUS and sheet["C4"].data_type == "s"  # text, not a formula
-    assert sheet.column_dimensions["D"].width >= 18  # the park's name is wide
+    assert [rows[-1][i] for i in (0, 2, 8, 18)] == ["合计", "3场次", 325, 1]
+    assert rows[1][11:13] == ["未填", "未填"]
+    assert sheet["D4"].value == DANGEROUS and sheet["D4"].data_type == "s"  # text, not a formula
+    assert sheet.column_dimensions["E"].width >= 18  # the park's name is wide
     assert book.sheetnames == ["台账 2025-06", "说明"]
 
 

@@ -8,7 +8,16 @@ from zoneinfo import ZoneInfo
 from bolin_events.services.stats.periods import parse_period
 from bolin_events.services.stats.queries import GroupBy, figures, window_of
 from tests.conftest import Client, Staff
-from tests.reports.helpers import REPORTS, TZ, get_json, report, report_all, rows_by_key, season
+from tests.reports.helpers import (
+    REPORTS,
+    TZ,
+    get_json,
+    report,
+    report_all,
+    rows_by_key,
+    season,
+    spread,
+)
 
 
 async def test_stats_count_only_held_nights_of_published_events(
@@ -69,6 +78,29 @@ async def test_stats_breakdowns_sum_residents_visitors_onsite_online_volunteers(
     }
 
 
+async def test_stats_a_split_nobody_gave_is_null_never_zero(client: Client, staff: Staff) -> None:
+    _, split = await season(client, staff.scheduler, "2025-05-01T19:00", venue="qingqing-park")
+    _, whole = await season(client, staff.scheduler, "2025-05-02T19:00")
+    await report(client, staff.admin, split[0], 100, residents=60, visitors=40)
+    await report(client, staff.admin, whole[0], 80)
+
+    stats = await get_json(client, staff.admin, "stats", period="2025-05", group_by="village")
+    as_csv = await client.get(f"{REPORTS}/stats/file", headers=staff.admin,
+                              params={"period": "2025-05", "group_by": "village"})
+
+    rows = rows_by_key(stats)
+    assert (rows["huagai"]["residents"], rows["huagai"]["visitors"]) == (60, 40)
+    assert (rows["dongsheng"]["residents"], rows["dongsheng"]["visitors"]) == (None, None)
+    assert (stats["total"]["residents"], stats["total"]["visitors"]) == (60, 40)
+    lines = as_csv.content.decode("utf-8-sig").splitlines()
+    assert lines[0].split(",")[4:6] == ["本地居民", "外地游客"]
+    assert [line.split(",")[:6] for line in lines[1:]] == [
+        ["华盖村", "1", "1", "100", "60", "40"],
+        ["东胜村", "1", "1", "80", "未填", "未填"],
+        ["合计", "2", "2", "180", "60", "40"],
+    ]
+
+
 async def test_stats_unreported_counts_held_nights_without_a_report(
     client: Client, staff: Staff
 ) -> None:
@@ -97,7 +129,10 @@ async def test_stats_by_village_and_venue_name_the_places(client: Client, staff:
     _, park = await season(client, staff.scheduler, "2025-07-05T19:00", venue="qingqing-park")
     _, farm = await season(client, staff.scheduler, "2025-07-06T09:00", venue="jiayue-farm")
     _, nowhere = await season(client, staff.scheduler, "2025-07-07T09:00", venue=None)
-    await report_all(client, staff.admin, market + park + farm + nowhere, [10, 20, 40, 8, 1])
+    _, station = await season(client, staff.scheduler, "2025-07-08T09:00", venue="culture-station")
+    await report_all(
+        client, staff.admin, market + park + farm + nowhere + station, [10, 20, 40, 8, 1, 2]
+    )
 
     villages = await get_json(client, staff.admin, "stats", period="2025-07", group_by="village")
     venues = await get_json(client, staff.admin, "stats", period="2025-07", group_by="venue")
@@ -105,10 +140,12 @@ async def test_stats_by_village_and_venue_name_the_places(client: Client, staff:
     assert [(r["key"], r["name_zh"], r["sessions"], r["people"]) for r in villages["rows"]] == [
         ("huagai", "华盖村", 1, 40),
         ("dongsheng", "东胜村", 3, 38),
-        ("-", "未指定场地", 1, 1),
+        ("-", "未归入村", 2, 3),  # the culture station is in no village; one night had no venue
     ]
+    assert [(r["key"], r["name_zh"]) for r in venues["rows"]][-2:] == [
+        ("culture-station", "柏林镇综合文化站"), ("-", "未指定场地")]
     assert rows_by_key(venues)["ginkgo-night-market"]["people"] == 30
-    assert villages["total"]["people"] == 79
+    assert villages["total"]["people"] == 81
 
 
 async def test_stats_by_programme_and_organizer(client: Client, staff: Staff) -> None:
@@ -122,7 +159,7 @@ async def test_stats_by_programme_and_organizer(client: Client, staff: Staff) ->
     organizers = await get_json(client, staff.admin, "stats", period="2025", group_by="organizer")
 
     assert [(r["key"], r["people"]) for r in programmes["rows"]] == [("cunwan", 500), ("-", 20)]
-    assert rows_by_key(organizers)["culture-station"]["name_zh"] == "柏林镇综合文化服务中心"
+    assert rows_by_key(organizers)["culture-station"]["name_zh"] == "柏林镇综合文化站"
 
 
 async def test_stats_by_month_uses_the_towns_local_months(client: Client, staff: Staff) -> None:
@@ -144,19 +181,25 @@ async def test_stats_by_month_uses_the_towns_local_months(client: Client, staff:
 async def test_stats_compare_with_the_same_period_a_year_earlier(
     client: Client, staff: Staff
 ) -> None:
-    _, before = await season(client, staff.scheduler, "2024-10-01T19:00", nights=2)
-    _, now = await season(client, staff.scheduler, "2025-10-01T19:00", nights=3)
-    _, legal_before = await season(client, staff.scheduler, "2024-10-05T09:00", category="legal")
-    _, legal_now = await season(client, staff.scheduler, "2025-10-05T09:00", category="legal")
-    _, new = await season(client, staff.scheduler, "2025-10-09T09:00", category="training")
-    await report_all(client, staff.admin, before + legal_before, [500, 500, 400])
-    await report_all(client, staff.admin, now + legal_now + new, [354, 354, 354, 350, 12])
+    s = staff.scheduler
+    _, before = await season(client, s, "2024-10-01T19:00", nights=10)
+    _, now = await season(client, s, "2025-10-01T19:00", nights=12)
+    _, legal_before = await season(client, s, "2024-10-15T09:00", nights=10, category="legal")
+    _, legal_now = await season(client, s, "2025-10-15T09:00", nights=10, category="legal")
+    _, new = await season(client, s, "2025-10-29T09:00", category="training")
+    _, talk_before = await season(client, s, "2024-10-30T19:00", nights=2, category="lecture")
+    _, talk_now = await season(client, s, "2025-10-30T19:00", nights=2, category="lecture")
+    await report_all(client, staff.admin, before + legal_before + talk_before,
+                     [100] * 10 + [40] * 10 + [10, 10])
+    await report_all(client, staff.admin, now + legal_now + new + talk_now,
+                     spread(1_062, 12) + [35] * 10 + [12] + [300, 300])
 
     stats = await get_json(client, staff.admin, "stats", period="2025-10")
 
     rows = rows_by_key(stats)
     assert stats["compared_with"]["label"] == "2024年10月"
-    assert (rows["culture"]["people_last_year"], rows["culture"]["sessions_last_year"]) == (1000, 2)
+    assert (rows["culture"]["people_last_year"], rows["culture"]["sessions_last_year"]) == (
+        1000, 10)
     assert (rows["culture"]["people_change_pct"], rows["culture"]["people_change"]) == (
         6.2,
         "同比增长6.2%",
@@ -166,7 +209,9 @@ async def test_stats_compare_with_the_same_period_a_year_earlier(
         None,
         None,
     )
-    assert stats["total"]["people_change"] == "同比增长1.7%"  # 1424 against 1400
+    # two lectures a year earlier are too few to compare with (BOLIN_YOY_MIN_SESSIONS = 10)
+    assert (rows["lecture"]["people_change_pct"], rows["lecture"]["people_change"]) == (None, None)
+    assert stats["total"]["people_change"] == "同比增长42.5%"  # 2024 against 1420
 
 
 async def test_stats_group_total_gives_only_totals(client: Client, staff: Staff) -> None:

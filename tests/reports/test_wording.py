@@ -6,14 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from bolin_events.models import Counting
 from bolin_events.services.stats.wording import (
     change_pct,
     cut,
-    overall,
-    paragraph,
     round_figure,
-    sentence,
     wan,
     yoy_text,
 )
@@ -140,61 +136,3 @@ def test_change_pct_has_one_decimal() -> None:
         None,
     )
 
-
-def test_sentence_writes_the_2023_culture_figure_with_one_digit() -> None:
-    assert sentence("文化活动", Counting.activity, 27, 5_316, 0, 1) == (
-        "开展文化活动27场次，惠及群众5000余人"
-    )
-
-
-def test_sentence_writes_the_2023_culture_figure_with_two_digits() -> None:
-    assert sentence("文化活动", Counting.activity, 27, 5_316, 0, 2) == (
-        "开展文化活动27场次，惠及群众5300余人"
-    )
-
-
-def test_sentence_exact_people_take_no_yu() -> None:
-    assert sentence("文化活动", Counting.activity, 27, 5_000, 0, 2) == (
-        "开展文化活动27场次，惠及群众5000人"
-    )
-
-
-def test_sentence_adds_the_change_on_last_year() -> None:
-    assert sentence("法治宣传", Counting.legal, 82, 8_420, 9_000, 1) == (
-        "开展法治宣传82场次，受教育群众8000余人次，同比下降6.4%"
-    )
-
-
-@pytest.mark.parametrize(
-    ("counting", "text"),
-    [
-        (Counting.exhibition, "举办展览3个，参观群众2.3万余人次"),
-        (Counting.training, "举办展览3班次，培训2.3万余人次"),
-        (Counting.lecture, "举办展览3次，听众2.3万余人次"),
-        (Counting.performance, "组织展览3场次，观众2.3万余人次"),
-        (Counting.sports, "举办展览3场次，参与群众2.3万余人次"),
-        (Counting.market, "举办展览3场次，吸引群众2.3万余人次"),
-        ("something-new", "开展展览3场次，惠及群众2.3万余人"),
-    ],
-)
-def test_sentence_follows_the_counting_groups_words(counting: str, text: str) -> None:
-    assert sentence("展览", counting, 3, 23_480, 0, 2) == text
-
-
-def test_sentence_without_people_leaves_out_the_audience() -> None:
-    assert sentence("讲座", Counting.lecture, 4, 0, 100, 2) == "举办讲座4次"
-
-
-def test_overall_and_paragraph_read_as_one_review() -> None:
-    opening = overall("2025年", 109, 13_736, 12_000, 2)
-
-    text = paragraph(opening, ["开展文化活动27场次，惠及群众5300余人", "开展法治宣传82场次"])
-
-    assert text == (
-        "2025年，全镇共开展各类文化活动109场次，惠及群众1.3万余人次，同比增长14.5%。"
-        "其中，开展文化活动27场次，惠及群众5300余人；开展法治宣传82场次。"
-    )
-
-
-def test_paragraph_with_nothing_held_is_the_opening_alone() -> None:
-    assert paragraph(overall("2025年", 0, 0, 0, 2), []) == "2025年，全镇共开展各类文化活动0场次。"

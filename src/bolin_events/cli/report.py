@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,15 +16,17 @@ from bolin_events.schemas.reports import LedgerOut, StatsOut
 from bolin_events.services.filters import KINDS, Filters, Selection
 from bolin_events.services.filters import resolve as resolve_filters
 from bolin_events.services.refs import load_refs
-from bolin_events.services.stats.annual import annual_return
+from bolin_events.services.stats.annual import BESIDE_TITLE, annual_return
 from bolin_events.services.stats.charts import CHART_GROUPING, ChartKind, chart_svg
 from bolin_events.services.stats.files import Table, to_csv, to_xlsx
 from bolin_events.services.stats.ledger import ledger
 from bolin_events.services.stats.periods import Period, resolve
 from bolin_events.services.stats.queries import GroupBy
+from bolin_events.services.stats.return_file import return_csv, return_xlsx
 from bolin_events.services.stats.review import review
 from bolin_events.services.stats.summary import statistics
 from bolin_events.services.stats.tables import ledger_table, stats_table
+from bolin_events.services.timing import zone
 from bolin_events.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -59,6 +62,11 @@ def _write(table: Table, fmt: str, output: Path | None) -> None:
         content = "\n".join(["\t".join(table.headers), *lines, ""]).encode()
     else:
         content = to_xlsx(table) if fmt == "xlsx" else to_csv(table)
+    _put(content, output)
+
+
+def _put(content: bytes, output: Path | None) -> None:
+    """To the file, or to standard output."""
     if output is None:
         sys.stdout.buffer.write(content)
         sys.stdout.flush()
@@ -149,22 +157,42 @@ def ledger_command(
 @click.option("--digits", type=click.IntRange(1, 3), default=None, help="BOLIN_FIGURE_DIGITS")
 def review_command(period: str, digits: int | None) -> None:
     chosen = _period(period, None, None)
-    found = _read(lambda s, settings: review(s, settings, chosen, digits or settings.figure_digits))
+    found = _read(lambda s, settings: review(s, settings, chosen, digits))
     click.echo(found.paragraph)
     for warning in found.warnings:
         click.secho(f"注意 / note: {warning}", fg="yellow", err=True)
 
 
-@report.command("annual", help="年报 / The annual return in the station table's terms.")
+@report.command("annual", help="年报 / The annual return: the station form's items. PERIOD: 2025")
 @click.argument("period")
-def annual_command(period: str) -> None:
+@FORMAT
+@OUTPUT
+def annual_command(period: str, fmt: str, output: Path | None) -> None:
     chosen = _period(period, None, None)
+    if fmt == "xlsx" and output is None:
+        raise click.UsageError("XLSX 需要 --output 文件 / XLSX needs --output FILE")
     found = _read(lambda s, settings: annual_return(s, settings, chosen))
+    if fmt != "text":
+        today = datetime.now(zone(get_settings().timezone)).date()
+        content = (return_xlsx if fmt == "xlsx" else return_csv)(found, today)
+        _put(content, output)
+        return
+    click.echo(found.title)
     for line in found.lines:
         click.echo(
             f"{line.item}（{line.unit}）\t{line.value}\t{line.people_item}\t{line.people}"
             f"\t上年 {line.value_last_year} / {line.people_last_year}"
         )
+    if online := sum(line.online for line in found.lines):
+        click.echo(f"注：另有线上观看{online}人次（直播等），未计入上列人次。")
+    for item in found.kept:
+        value = "未填" if item.value is None else str(item.value)
+        click.echo(f"{item.item}（{item.unit}）\t{value}")
+    click.echo(BESIDE_TITLE)
+    for beside in found.beside:
+        click.echo(f"{beside.name_zh}\t{beside.sessions}场次\t{beside.people}人次")
+    for warning in found.warnings:
+        click.secho(f"注意 / note: {warning}", fg="yellow", err=True)
     if found.unreported:
         click.secho(f"注意 / note: 尚有{found.unreported}场次未上报人次", fg="yellow", err=True)
 

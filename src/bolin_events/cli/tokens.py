@@ -29,7 +29,7 @@ def tokens_create(username: str, name: str) -> None:
         return await create_token(session, user, name)
 
     token = in_transaction(get_settings(), lambda s: run_domain(work(s)))
-    click.echo(f"令牌 #{token.id}（请妥善保存，只显示这一次 / keep it, shown once）:")
+    click.echo(f"令牌 #{token.id}（请妥善保存，只显示这一次 / keep it, shown once）：")
     click.echo(token.token)
 
 

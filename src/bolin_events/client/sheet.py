@@ -150,7 +150,7 @@ def _row(line: int, values: dict[str, Any]) -> Row:
             row.figures["method"] = METHODS[method.lower()]
         else:
             row.problems.append(
-                f"统计方式「{method}」不认识，可用：点数、计数器、签到表、门票、估算"
+                f"统计方式「{method}」无法识别，可用：现场点数、计数器、签到表、票务、估算"
                 " / unknown counting method"
             )
     for name in ("note", "reason"):

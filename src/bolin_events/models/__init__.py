@@ -16,15 +16,27 @@ from bolin_events.models.events import (
     Occurrence,
     OccurrenceState,
 )
-from bolin_events.models.places import Category, Counting, Organizer, Programme, Venue, Village
+from bolin_events.models.places import (
+    Category,
+    Counting,
+    CountingGroup,
+    Organizer,
+    Programme,
+    StationRole,
+    Venue,
+    Village,
+)
+from bolin_events.models.years import AnnualItem, YearBaseline, YearClose
 
 __all__ = [
     "PUBLIC_STATUSES",
+    "AnnualItem",
     "ApiToken",
     "AttendanceReport",
     "AuditEntry",
     "Category",
     "Counting",
+    "CountingGroup",
     "CountingMethod",
     "Event",
     "EventStatus",
@@ -36,10 +48,13 @@ __all__ = [
     "Programme",
     "ReportPhoto",
     "Role",
+    "StationRole",
     "UTCDateTime",
     "User",
     "UserVillage",
     "Venue",
     "Village",
+    "YearBaseline",
+    "YearClose",
     "utcnow",
 ]

@@ -54,6 +54,9 @@ class Event(SQLModel, table=True):
     status_reason: str | None = Field(default=None, max_length=500)
     sequence: int = 0
     capacity: int | None = None
+    course: bool = Field(default=False, description="one training course: 1 班次 however often")
+    enrolled: int | None = Field(default=None, description="a course's trainees signed up")
+    completed: int | None = Field(default=None, description="a course's trainees who finished")
     price: str | None = Field(default=None, max_length=200)
     image_url: str | None = Field(default=None, max_length=500)
     contact: str | None = Field(default=None, max_length=200)

@@ -21,7 +21,7 @@ from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import may
-from bolin_events.errors import InvalidInput, not_found
+from bolin_events.errors import InvalidInput, field_zh, not_found
 from bolin_events.models import Event, EventStatus
 from bolin_events.schemas.attendance import PhotoOut, ReportOut
 from bolin_events.services.accounts.users import Principal
@@ -174,7 +174,7 @@ def moment(value: str, tz: ZoneInfo, field: str) -> datetime:
             parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise InvalidInput(
-            f"{field} 不是有效的日期或时间（例如 2027-06-01 或 2027-06-01T19:00）。",
+            f"{field_zh(field)}不是有效的日期或时间（例如 2027-06-01 或 2027-06-01T19:00）。",
             f"{field} is not a date or date-time (e.g. 2027-06-01 or 2027-06-01T19:00).",
             [{"field": field, "value": value[:50]}],
         ) from None

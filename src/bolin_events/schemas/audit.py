@@ -15,7 +15,9 @@ class AuditEntryOut(BaseModel):
     username: str | None = Field(description="who; cli:<account> for a command on the server")
     action: str = Field(description="create, update or delete")
     object_type: str = Field(description="event, occurrence, report, photo, user, user_village, "
-                             "token, village, venue, category, organizer, programme or import")
+                             "token, village, venue, category, organizer, programme, import, "
+                             "counting_group, baseline, annual_item or year (a close or reopen, "
+                             "封账)")
     object_id: str
     label: str | None = Field(description="what it is, in words (a title, a name)")
     changes: dict[str, Any] = Field(

@@ -48,6 +48,12 @@ class EventCreate(Schema):
     )
     status: EventStatus = Field(default=EventStatus.draft, description="draft or published")
     capacity: Count | None = Field(default=None, ge=0, le=1_000_000)
+    course: Flag = Field(
+        default=False,
+        description="one training course however many meetings: 1 班次 in the annual return",
+    )
+    enrolled: Count | None = Field(default=None, ge=0, le=1_000_000, description="报名人数")
+    completed: Count | None = Field(default=None, ge=0, le=1_000_000, description="结业人数")
     price: ShortText | None = Field(default=None, description="free text, e.g. 免费 / ¥20")
     image_url: HttpUrl | None = None
     contact: ShortText | None = None
@@ -71,6 +77,9 @@ class EventUpdate(Schema):
     timezone: str | None = Field(default=None, max_length=64)
     rrule: str | None = Field(default=None, max_length=500)
     capacity: Count | None = Field(default=None, ge=0, le=1_000_000)
+    course: Flag | None = None
+    enrolled: Count | None = Field(default=None, ge=0, le=1_000_000)
+    completed: Count | None = Field(default=None, ge=0, le=1_000_000)
     price: ShortText | None = None
     image_url: HttpUrl | None = None
     contact: ShortText | None = None
@@ -85,7 +94,7 @@ class StatusChange(Schema):
 
 
 class VenueRef(Ref):
-    village: Ref
+    village: Ref | None = Field(description="null for a venue in no village (the town seat)")
 
 
 class AddToCalendar(Schema):
@@ -131,6 +140,9 @@ class EventOut(Schema):
     status_reason: str | None
     sequence: int
     capacity: int | None
+    course: bool = Field(description="one training course: 1 班次 in the annual return")
+    enrolled: int | None
+    completed: int | None
     price: str | None
     image_url: str | None
     contact: str | None

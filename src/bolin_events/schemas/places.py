@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import string
 from datetime import date
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
-from bolin_events.models import Counting
-from bolin_events.schemas.common import Count, Day, LongText, Name, Ref, Schema, ShortText, Slug
+from bolin_events.models import Counting, StationRole
+from bolin_events.schemas.common import (
+    Count,
+    Day,
+    Flag,
+    LongText,
+    Name,
+    Ref,
+    Schema,
+    ShortText,
+    Slug,
+)
 
 
 class VillageIn(Schema):
@@ -32,7 +44,9 @@ class VenueIn(Schema):
     name_zh: Name
     name_en: Name | None = None
     slug: Slug | None = None
-    village: Slug = Field(description="slug of the village the venue is in")
+    village: Slug | None = Field(
+        default=None, description="slug of the village it is in; none for the town seat, a 社区"
+    )
     address: ShortText | None = None
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
@@ -54,7 +68,7 @@ class VenueOut(Schema):
     slug: str
     name_zh: str
     name_en: str | None
-    village: Ref
+    village: Ref | None
     address: str | None
     latitude: float | None
     longitude: float | None
@@ -67,7 +81,11 @@ class CategoryIn(Schema):
     slug: Slug | None = None
     counting: Counting = Field(
         default=Counting.activity,
-        description="how the annual return counts its sessions (activity 次, exhibition 个, …)",
+        description="the station return's item it counts in (activity 组织文艺活动, exhibition "
+        "举办展览, training 举办训练班, lecture 公益性讲座; none: not a culture item)",
+    )
+    group: Slug | None = Field(
+        default=None, description="slug of the counting group the year review sums it in"
     )
 
 
@@ -75,6 +93,7 @@ class CategoryUpdate(Schema):
     name_zh: Name | None = None
     name_en: Name | None = None
     counting: Counting | None = None
+    group: Slug | None = None
 
 
 class CategoryOut(Schema):
@@ -83,6 +102,80 @@ class CategoryOut(Schema):
     name_zh: str
     name_en: str | None
     counting: str
+    group: Ref | None
+
+
+Unit = Literal["场次", "个", "班次", "次"]
+PeopleUnit = Literal["人", "人次"]
+PLACEHOLDERS = ("kinds", "count", "people")
+
+
+def _template(text: str) -> str:
+    """A sentence template holds only {kinds}, {count} and {people}."""
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError:
+        raise ValueError(
+            "句式格式有误：花括号只能用于 {kinds}、{count}、{people} / the template's braces "
+            "are unbalanced"
+        ) from None
+    unknown = fields - set(PLACEHOLDERS)
+    if unknown:
+        listed = "、".join("{" + name + "}" for name in sorted(unknown))
+        raise ValueError(
+            f"句式中有无法识别的占位符：{listed}；只能用 {{kinds}}、{{count}}、{{people}} / "
+            f"unknown placeholders {listed}: use {{kinds}}, {{count}}, {{people}}"
+        )
+    return text
+
+
+Template = Annotated[str, Field(max_length=500), AfterValidator(_template)]
+TEMPLATE_DOC = (
+    "the group's sentence: {kinds} (what was held, joined with 、), {count} (the count with "
+    "its unit), {people} (on-site people with the people word); empty: the group is named "
+    "through its highlighted programmes only"
+)
+
+
+class CountingGroupIn(Schema):
+    name_zh: Name
+    name_en: Name | None = None
+    slug: Slug | None = None
+    position: int = Field(default=0, ge=0, le=1000, description="order in the review")
+    unit: Unit = Field(default="场次", description="what the group counts: 场次, 个, 班次 or 次")
+    people_unit: PeopleUnit = Field(default="人次", description="人 or 人次")
+    template: Template = Field(default="", description=TEMPLATE_DOC)
+    round_count: Flag = Field(default=False, description="write the count with 余 (80余场次)")
+    digits: int | None = Field(
+        default=None, ge=1, le=3, description="significant figures kept; null: the setting"
+    )
+    separate: Flag = Field(default=False, description="a sentence of its own in the review")
+
+
+class CountingGroupUpdate(Schema):
+    name_zh: Name | None = None
+    name_en: Name | None = None
+    position: int | None = Field(default=None, ge=0, le=1000)
+    unit: Unit | None = None
+    people_unit: PeopleUnit | None = None
+    template: Template | None = None
+    round_count: Flag | None = None
+    digits: int | None = Field(default=None, ge=1, le=3)
+    separate: Flag | None = None
+
+
+class CountingGroupOut(Schema):
+    id: int
+    slug: str
+    name_zh: str
+    name_en: str | None
+    position: int
+    unit: str
+    people_unit: str
+    template: str
+    round_count: bool
+    digits: int | None
+    separate: bool
 
 
 class OrganizerIn(Schema):
@@ -115,6 +208,13 @@ class ProgrammeIn(Schema):
     parent: Slug | None = Field(default=None, description="slug of the programme this sits inside")
     start_date: Day | None = None
     end_date: Day | None = None
+    kind_zh: Name | None = Field(
+        default=None, description="what the review calls what it holds (送文化下乡之“村晚”演出)"
+    )
+    highlight: Flag = Field(default=False, description="named in the review paragraph")
+    station_role: StationRole | None = Field(
+        default=None, description="the culture station's part: 主办, 承办, 协办 or 协助"
+    )
 
 
 class ProgrammeUpdate(Schema):
@@ -125,6 +225,9 @@ class ProgrammeUpdate(Schema):
     parent: Slug | None = None
     start_date: Day | None = None
     end_date: Day | None = None
+    kind_zh: Name | None = None
+    highlight: Flag | None = None
+    station_role: StationRole | None = None
 
 
 class ProgrammeOut(Schema):
@@ -137,3 +240,6 @@ class ProgrammeOut(Schema):
     parent: Ref | None
     start_date: date | None
     end_date: date | None
+    kind_zh: str | None
+    highlight: bool
+    station_role: str | None

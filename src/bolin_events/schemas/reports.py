@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 
 from pydantic import Field
 
-from bolin_events.schemas.common import Schema
+from bolin_events.schemas.common import Count, Schema, ShortText
 
 
 class PeriodOut(Schema):
@@ -23,8 +24,11 @@ class FiguresOut(Schema):
     people: int = Field(description="人次: the sum of each occurrence's latest report")
     reported: int = Field(description="sessions with a report")
     unreported: int = Field(description="sessions still without a report")
-    residents: int = Field(description="本地居民 (as reported; not every report splits it)")
-    visitors: int = Field(description="外地游客")
+    residents: int | None = Field(
+        description="本地居民, summed over the reports that split it; null when none did (shown "
+        "as 未填, never 0)"
+    )
+    visitors: int | None = Field(description="外地游客, likewise; null when no report gave it")
     onsite: int = Field(description="现场人次 (total − online when not given)")
     online: int = Field(description="线上人次")
     volunteers: int = Field(description="志愿者 (not part of people)")
@@ -37,7 +41,8 @@ class StatsRow(FiguresOut):
     sessions_last_year: int = Field(description="场次 in the same period a year earlier")
     people_last_year: int = Field(description="人次 in the same period a year earlier")
     people_change_pct: float | None = Field(
-        description="同比 of people in per cent, one decimal; null when last year had none"
+        description="同比 of people in per cent, one decimal; null when last year had nobody, "
+        "or fewer sessions than BOLIN_YOY_MIN_SESSIONS (default 10)"
     )
     people_change: str | None = Field(description="同比增长6.2% / 同比下降3.1% / 同比持平")
 
@@ -51,55 +56,152 @@ class StatsOut(Schema):
 
 
 class ReturnLine(Schema):
-    counting: str = Field(description="the categories' `counting` value this line sums")
-    item: str = Field(description="the station table's item, e.g. 举办展览")
-    unit: str = Field(description="个, 次, 班次 or 场次")
-    value: int = Field(description="sessions, or distinct events for exhibitions")
-    people_item: str = Field(description="e.g. 观众人次, 培训人次")
-    people: int
+    counting: str = Field(description="the categories' `counting` this line sums: exhibition, "
+                          "activity, training or lecture")
+    item: str = Field(description="the station table's item: 举办展览, 组织文艺活动, 举办训练班, "
+                      "公益性讲座")
+    unit: str = Field(description="个, 次 or 班次")
+    value: int = Field(description="个: exhibitions held (one however many days); 次: sessions "
+                       "held; 班次: courses (one per training event, however many meetings)")
+    people_item: str = Field(description="参观人次, 参加人次 or 培训人次")
+    people: int = Field(description="人次 on site (total − online); 培训人次: each course's "
+                        "trainees")
+    online: int = Field(description="online views of these sessions: never part of `people`")
     value_last_year: int
     people_last_year: int
     categories: list[str] = Field(description="slugs of the categories counted here")
 
 
+class ReturnCourse(Schema):
+    """One 班次 of the training line and where its 培训人次 come from."""
+
+    event_id: int
+    title: str
+    course: bool = Field(description="marked as one course; false: a training event counted "
+                         "as one 班次 all the same")
+    meetings: int = Field(description="its held meetings, in any year")
+    first: date = Field(description="its first held meeting: the year it counts in")
+    enrolled: int | None
+    completed: int | None
+    largest: int | None = Field(description="the largest single meeting's on-site 人次")
+    trainees: int = Field(description="培训人次: completed, else enrolled, else `largest`")
+    source: str = Field(description="completed, enrolled or largest_meeting")
+
+
+class KeptItem(Schema):
+    key: str = Field(description="books, loans, troupes, staff or volunteers")
+    item: str = Field(description="藏书, 书刊外借册次, 业余文艺团队, 从业人员, 志愿者")
+    unit: str = Field(description="册, 册次, 个 or 人")
+    value: int | None = Field(description="null: not entered (未填), never taken as 0")
+    note: str | None
+
+
+class BesideLine(Schema):
+    """A counting group's sessions of categories that are not items of the return (另报)."""
+
+    group: str = Field(description="the counting group's slug; '-' for categories in none")
+    name_zh: str
+    name_en: str | None
+    sessions: int = Field(description="场次 held")
+    people: int = Field(description="人次 on site (total − online)")
+    online: int
+    categories: list[str]
+
+
 class CategoryCounting(Schema):
     slug: str
     name_zh: str
-    counting: str
+    counting: str = Field(description="its item of the return, or none: reported beside it")
+    group: str | None = Field(description="slug of its counting group")
 
 
 class AnnualReturnOut(Schema):
     period: PeriodOut
-    lines: list[ReturnLine]
+    title: str = Field(description="乡镇综合文化站 年报 2025年")
+    lines: list[ReturnLine] = Field(description="the station table's items, in the form's order")
+    courses: list[ReturnCourse] = Field(description="the training line's courses (班次)")
+    kept: list[KeptItem] = Field(
+        description="the items kept by hand for the year; empty unless the period is a year"
+    )
+    beside: list[BesideLine] = Field(
+        description="不属于文化站年报的活动（另报）: groups of categories whose counting is none "
+        "(法治宣传, 体育, 夜市 …), reported to other offices, never lines of the return"
+    )
     mapping: list[CategoryCounting] = Field(description="each category and the line it counts in")
     unreported: int = Field(description="held sessions with no report: their people are missing")
+    warnings: list[str] = Field(
+        description="courses whose 培训人次 are uncertain: no trainee numbers entered, or a "
+        "training event not marked as a course"
+    )
+
+
+class KeptValue(Schema):
+    value: Count | None = Field(
+        default=None, ge=0, le=1_000_000_000, description="0 is a value; null clears the item"
+    )
+    note: ShortText | None = Field(default=None, description="where the figure comes from")
+
+
+class AnnualItemsIn(Schema):
+    """The hand-kept items to change; an item left out stays as it is, one sent as null (or
+    with a null value) is cleared."""
+
+    books: KeptValue | None = Field(default=None, description="藏书（册）")
+    loans: KeptValue | None = Field(default=None, description="书刊外借册次（册次）")
+    troupes: KeptValue | None = Field(default=None, description="业余文艺团队（个）")
+    staff: KeptValue | None = Field(default=None, description="从业人员（人）")
+    volunteers: KeptValue | None = Field(default=None, description="志愿者（人）")
+
+
+class AnnualItemsOut(Schema):
+    year: int
+    closed: bool = Field(description="the year is closed (封账): its items cannot change")
+    items: list[KeptItem]
 
 
 class ReviewSentence(Schema):
-    category: str
+    group: str = Field(description="the counting group's slug, or `highlights`")
     text: str
 
 
 class ReviewOut(Schema):
     period: PeriodOut
-    digits: int = Field(description="significant figures kept in people (BOLIN_FIGURE_DIGITS)")
+    digits: int = Field(
+        description="significant figures asked for (a group's own `digits` applies otherwise)"
+    )
     paragraph: str = Field(description="ready to paste into the review")
     sentences: list[ReviewSentence]
-    warnings: list[str] = Field(description="what makes the paragraph incomplete")
+    warnings: list[str] = Field(description="what makes the paragraph incomplete, in Chinese")
+    warnings_en: list[str] = Field(description="the same warnings in English")
 
 
 class LedgerRow(Schema):
+    """One held night: ``date`` is the local day it starts."""
+
     occurrence_id: str
-    date: date
+    date: date  # the field shadows the type in this class: below it is dt.date
+    end_date: dt.date | None = Field(
+        description="the last local day of a night that runs over several days (a three-day "
+        "festival, an exhibition); null: one day"
+    )
     time: str = Field(description="local start, HH:MM, or 全天")
     title: str
     venue: str | None
-    village: str | None
+    village: str | None = Field(description="the venue's village; null: no venue, or a venue "
+                                "in no village")
     organizer: str | None
     category: str
     people: int | None = Field(description="人次 of the latest report; null: not reported yet")
-    method: str | None = Field(description="counting method, in Chinese")
+    onsite: int | None = Field(description="现场人次 (total − online when not given); null: not "
+                               "reported yet")
+    online: int | None = Field(description="线上人次 as reported; null: not given")
+    residents: int | None = Field(description="本地居民 as reported; null: not given (未填)")
+    visitors: int | None = Field(description="外地游客 as reported; null: not given (未填)")
+    method: str | None = Field(description="统计方式, in Chinese")
+    note: str | None = Field(description="the latest report's note")
     reporter: str | None = Field(description="username of whoever filed the latest revision")
+    reported_at: dt.datetime | None = Field(description="when the latest revision was filed, in "
+                                         "local time (with its offset)")
     revision: int | None
     photos: int = Field(description="evidence photos kept for the occurrence")
 

@@ -27,10 +27,12 @@ from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.models import (
+    AnnualItem,
     ApiToken,
     AttendanceReport,
     AuditEntry,
     Category,
+    CountingGroup,
     Event,
     Occurrence,
     Organizer,
@@ -40,6 +42,8 @@ from bolin_events.models import (
     UserVillage,
     Venue,
     Village,
+    YearBaseline,
+    YearClose,
     utcnow,
 )
 from bolin_events.schemas.audit import AuditEntryOut
@@ -61,7 +65,8 @@ class Actor:
 
 ACTOR_KEY = "audit_actor"  # in Session.info: whose changes the session writes
 ObjectType = Literal["event", "occurrence", "report", "photo", "user", "user_village", "token",
-                     "village", "venue", "category", "organizer", "programme", "import"]
+                     "village", "venue", "category", "organizer", "programme", "import",
+                     "counting_group", "baseline", "annual_item", "year"]
 KINDS: tuple[str, ...] = get_args(ObjectType)
 
 
@@ -95,6 +100,10 @@ WATCHED: dict[type, Watched] = {
     Category: Watched("category", _name),
     Organizer: Watched("organizer", _name),
     Programme: Watched("programme", _name),
+    CountingGroup: Watched("counting_group", _name),
+    YearBaseline: Watched("baseline", lambda b: f"{b.year} {b.group_id}"),
+    AnnualItem: Watched("annual_item", lambda i: f"{i.year} {i.item}"),
+    YearClose: Watched("year", lambda y: f"{y.year}", ignored=frozenset({"changed_at"})),
 }
 
 

@@ -1,4 +1,4 @@
-"""Creating and changing reference data, one generic path for all five kinds."""
+"""Creating and changing reference data, one generic path for all six kinds."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.errors import Conflict, InvalidInput
 from bolin_events.models import (
     Category,
+    CountingGroup,
     Event,
     Occurrence,
     Organizer,
@@ -29,6 +30,7 @@ OUT: dict[type[SQLModel], type[BaseModel]] = {
     Village: s.VillageOut,
     Venue: s.VenueOut,
     Category: s.CategoryOut,
+    CountingGroup: s.CountingGroupOut,
     Organizer: s.OrganizerOut,
     Programme: s.ProgrammeOut,
 }
@@ -39,6 +41,7 @@ def table_of(refs: RefData, model: type[SQLModel]) -> Any:
         Village: refs.villages,
         Venue: refs.venues,
         Category: refs.categories,
+        CountingGroup: refs.groups,
         Organizer: refs.organizers,
         Programme: refs.programmes,
     }[model]
@@ -48,16 +51,23 @@ def to_out(refs: RefData, row: SQLModel) -> BaseModel:
     out = OUT[type(row)]
     data = row.model_dump(include=set(out.model_fields))  # not village_id, parent_id, …
     if isinstance(row, Venue):
-        data["village"] = refs.ref(refs.villages.by_id[row.village_id])
+        data["village"] = refs.ref(refs.villages.by_id.get(row.village_id or -1))
+    if isinstance(row, Category):
+        data["group"] = refs.ref(refs.groups.by_id.get(row.group_id or -1))
     if isinstance(row, Programme):
         data["parent"] = refs.ref(refs.programmes.by_id.get(row.parent_id or -1))
     return out.model_validate(data)
 
 
 def _resolve(refs: RefData, model: type[SQLModel], row: SQLModel, data: dict[str, Any]) -> None:
-    """Turn slugs that name other rows (a venue's village, a programme's parent) into ids."""
+    """Turn slugs that name other rows (a venue's village, a category's group, a programme's
+    parent) into ids."""
     if "village" in data:
-        data["village_id"] = refs.villages.get(data.pop("village")).id
+        village_slug = data.pop("village")
+        data["village_id"] = refs.villages.get(village_slug).id if village_slug else None
+    if "group" in data:
+        group_slug = data.pop("group")
+        data["group_id"] = refs.groups.get(group_slug).id if group_slug else None
     if "parent" in data:
         parent_slug = data.pop("parent")
         parent_id = refs.programmes.get(parent_slug).id if parent_slug else None
@@ -93,14 +103,14 @@ async def create(
     slug = data.pop("slug", None) or slugify(name_zh, strip_place_suffix=model in (Village,))
     if not slug:
         raise InvalidInput(
-            "无法从名称生成标识，请提供 slug。",
+            "无法从名称生成标识，请填写标识。",
             "No slug can be made from the name; send one.",
             [{"field": "slug"}],
         )
     if slug in table_of(refs, model).by_slug:
         zh, en = KIND_NAMES[model]
         raise Conflict(
-            f"{zh}标识「{slug}」已被使用，请另取一个 slug。",
+            f"{zh}标识「{slug}」已被使用，请另取一个标识。",
             f"The {en} slug {slug!r} is taken; send another slug.",
             [{"field": "slug", "value": slug}],
         )

@@ -1,4 +1,5 @@
-"""Reference data (villages, venues, categories, organizers, programmes), loaded whole.
+"""Reference data (villages, venues, counting groups, categories, organizers, programmes),
+loaded whole.
 
 These tables hold tens of rows; one query each per request is cheaper and simpler than joins,
 and it gives every caller slug→row and id→row look-ups and the programme tree.
@@ -14,7 +15,7 @@ from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import NotFound
-from bolin_events.models import Category, Organizer, Programme, Venue, Village
+from bolin_events.models import Category, CountingGroup, Organizer, Programme, Venue, Village
 from bolin_events.schemas.common import Ref
 from bolin_events.schemas.events import VenueRef
 
@@ -23,6 +24,7 @@ M = TypeVar("M", bound=SQLModel)
 KIND_NAMES: dict[type[SQLModel], tuple[str, str]] = {
     Village: ("村", "village"),
     Venue: ("场地", "venue"),
+    CountingGroup: ("统计分组", "counting group"),
     Category: ("类别", "category"),
     Organizer: ("主办单位", "organizer"),
     Programme: ("活动项目", "programme"),
@@ -57,6 +59,7 @@ class RefData:
     villages: Table[Village]
     venues: Table[Venue]
     categories: Table[Category]
+    groups: Table[CountingGroup]
     organizers: Table[Organizer]
     programmes: Table[Programme]
     version: tuple[Any, ...] = ()  # set when held by a RefsCache (services.versions)
@@ -82,12 +85,16 @@ class RefData:
         return found
 
     @overload
-    def ref(self, row: Village | Category | Organizer | Programme) -> Ref: ...
+    def ref(self, row: Village | Category | CountingGroup | Organizer | Programme) -> Ref: ...
 
     @overload
-    def ref(self, row: Village | Category | Organizer | Programme | None) -> Ref | None: ...
+    def ref(
+        self, row: Village | Category | CountingGroup | Organizer | Programme | None
+    ) -> Ref | None: ...
 
-    def ref(self, row: Village | Category | Organizer | Programme | None) -> Ref | None:
+    def ref(
+        self, row: Village | Category | CountingGroup | Organizer | Programme | None
+    ) -> Ref | None:
         """A short reference, made once per row (a month of nights names a few rows often)."""
         if row is None:
             return None
@@ -103,7 +110,7 @@ class RefData:
         made = self._venue_refs.get(venue_id)
         if made is None:
             venue = self.venues.by_id[venue_id]
-            village = self.villages.by_id[venue.village_id]
+            village = self.villages.by_id.get(venue.village_id or -1)
             made = self._venue_refs[venue_id] = VenueRef(
                 slug=venue.slug,
                 name_zh=venue.name_zh,
@@ -127,6 +134,7 @@ async def load_refs(session: AsyncSession) -> RefData:
         villages=await _table(session, Village),
         venues=await _table(session, Venue),
         categories=await _table(session, Category),
+        groups=await _table(session, CountingGroup),
         organizers=await _table(session, Organizer),
         programmes=await _table(session, Programme),
     )

@@ -14,6 +14,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.models import (
     Category,
+    CountingGroup,
     Event,
     EventStatus,
     Occurrence,
@@ -48,6 +49,7 @@ DEMO_REPORTER = "demo-reporter"
 KINDS: list[tuple[str, type[SQLModel], type[BaseModel]]] = [
     ("villages", Village, s.VillageIn),
     ("venues", Venue, s.VenueIn),
+    ("counting_groups", CountingGroup, s.CountingGroupIn),
     ("categories", Category, s.CategoryIn),
     ("organizers", Organizer, s.OrganizerIn),
     ("programmes", Programme, s.ProgrammeIn),
@@ -122,20 +124,20 @@ async def _event(
     }
     event = await create_event(session, EventCreate.model_validate(fields), settings)
     event.source, event.external_id = DEMO_SOURCE, key
-    tz = zone(event.timezone)
+    tz, here = zone(event.timezone), zone(settings.timezone)
     for exception in item.get("exceptions", []):
         night = datetime.fromisoformat(exception["night"]).replace(tzinfo=tz)
         occ = await _occurrence_at(session, event, night)
         if exception.get("skip"):
-            await skip_occurrence(session, occ)
+            await skip_occurrence(session, occ, tz=here)
         elif "move" in exception:
             move = OccurrenceMove.model_validate(
                 {**exception["move"], "reason": exception.get("reason")}
             )
-            await move_occurrence(session, occ, move)
+            await move_occurrence(session, occ, move, tz=here)
         elif "cancel" in exception:
             await cancel_occurrence(
-                session, occ, OccurrenceCancel(reason=exception["cancel"])
+                session, occ, OccurrenceCancel(reason=exception["cancel"]), tz=here
             )
     if "cancel" in item:
         if event.status == EventStatus.draft:
@@ -183,7 +185,7 @@ async def _demo_reporter(session: AsyncSession) -> Reporter:
     if user is None:
         user = User(
             username=DEMO_REPORTER,
-            display_name="演示上报员（演示数据）",
+            display_name="演示信息员（演示数据）",
             role=Role.reporter,
             is_active=False,
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bolin_events.errors import InvalidInput
+from bolin_events.errors import InvalidInput, field_zh
 
 # The years the service accepts (schemas.common): a town calendar needs no more, and it keeps
 # every instant (and every rule's expansion) inside what Python and both databases can hold.
@@ -19,7 +19,7 @@ def check_year(day: date | int, field: str) -> None:
     year = day if isinstance(day, int) else day.year
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InvalidInput(
-            f"{field} 须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。",
+            f"{field_zh(field)}须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。",
             f"{field} must fall between {FIRST_YEAR} and {LAST_YEAR}.",
             [{"field": field, "value": str(day) if isinstance(day, int) else day.isoformat()[:10]}],
         )
@@ -30,7 +30,7 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidInput(
-            f"未知时区「{name}」，请使用 IANA 名称，例如 Asia/Shanghai。",
+            f"无法识别时区「{name}」，请使用标准时区名称，例如 Asia/Shanghai。",
             f"Unknown timezone {name!r}; use an IANA name such as Asia/Shanghai.",
             [{"field": "timezone", "value": name}],
         ) from None
@@ -44,7 +44,7 @@ def instant(
     if all_day:
         if isinstance(value, datetime):
             raise InvalidInput(
-                f"全天活动的 {field} 只填日期（如 2027-07-10），不要带时间。",
+                f"全天活动的{field_zh(field)}只填日期（如 2027-07-10），不要带时刻。",
                 f"An all-day event takes a date for {field} (e.g. 2027-07-10), not a time.",
                 [{"field": field}],
             )
@@ -52,7 +52,7 @@ def instant(
         return datetime.combine(day, time(0), tzinfo=tz).astimezone(UTC)
     if not isinstance(value, datetime):
         raise InvalidInput(
-            f"{field} 需要日期和时间（如 2027-06-04T19:00），全天活动请设 all_day。",
+            f"{field_zh(field)}需要日期和时刻（如 2027-06-04T19:00）；全天活动请选“全天”。",
             f"{field} needs a date and time (e.g. 2027-06-04T19:00); set all_day for a "
             "whole-day event.",
             [{"field": field}],
@@ -72,7 +72,7 @@ def _check_exists(value: datetime, tz: ZoneInfo, field: str) -> None:
     typed = value.strftime("%Y-%m-%d %H:%M")
     after = there_and_back.strftime("%H:%M")
     raise InvalidInput(
-        f"{field} {typed} 在时区 {tz.key} 中不存在（夏令时开始，时钟跳过了这段时间），"
+        f"{field_zh(field)} {typed} 在时区 {tz.key} 中不存在（夏令时开始，时钟跳过了这段时间），"
         f"请改为其他时间，例如 {after}。",
         f"{field} {typed} does not exist in {tz.key}: the clocks skip it when daylight saving "
         f"time starts. Choose another time, such as {after}.",

@@ -97,7 +97,7 @@ def read_entry(form: FormMultiDict) -> ReportEntry:
         for error in exc.errors():
             name = str(error["loc"][0]) if error["loc"] else "total"
             limit = (error.get("ctx") or {}).get("max_length")
-            zh = f"最多 {limit} 个字。" if limit else "格式不对。"
+            zh = f"最多 {limit} 个字。" if limit else "格式有误。"
             entry.errors[name] = (zh, str(error["msg"]))
     return entry
 

@@ -26,9 +26,12 @@ TEXTS = (
 REFS = ("category", "venue", "organizer", "programme")
 WHEN = ("start_date", "start_time", "end_date", "end_time")
 RECURRENCE = ("repeat", "ends", "until", "count", "rrule_custom")
-FIELDS = (*TEXTS, *REFS, *WHEN, *RECURRENCE, "capacity", "status")
-FLAGS = ("all_day", "allow_overlap")
+COUNTS = ("capacity", "enrolled", "completed")
+FIELDS = (*TEXTS, *REFS, *WHEN, *RECURRENCE, *COUNTS, "status")
+FLAGS = ("all_day", "allow_overlap", "course")
 MAX_CHARS = 6000
+COUNT_NAMES = (("capacity", "容纳人数", "Capacity"), ("enrolled", "报名人数", "Enrolled"),
+               ("completed", "结业人数", "Completed"))
 # Where a service's complaint about a schema field is shown in the form.
 FORM_FIELD = {"start": "start_date", "end": "end_date", "rrule": "repeat", "timezone": "start_date"}
 
@@ -66,8 +69,11 @@ def from_event(out: EventOut, repeat: Repeat) -> EventForm:
     for name in REFS:
         ref = getattr(out, name)
         values[name] = ref.slug if ref else ""
-    values["capacity"] = "" if out.capacity is None else str(out.capacity)
+    for name in COUNTS:
+        number = getattr(out, name)
+        values[name] = "" if number is None else str(number)
     values["all_day"] = "on" if out.all_day else ""
+    values["course"] = "on" if out.course else ""
     values["status"] = out.status
     for prefix, moment in (("start", out.start), ("end", out.end)):
         values[f"{prefix}_date"] = moment.strftime("%Y-%m-%d")
@@ -93,13 +99,13 @@ def _when(form: EventForm, problems: Problems) -> tuple[Any, Any, date | None]:
         return None, None, None
     first = problems.parse(
         "start_date", v["start_date"], date.fromisoformat,
-        "开始日期格式不对（如 2027-06-04）。", "The start date is not a date (e.g. 2027-06-04).",
+        "开始日期格式有误（如 2027-06-04）。", "The start date is not a date (e.g. 2027-06-04).",
     )
     last = first
     if v["end_date"]:
         last = problems.parse(
             "end_date", v["end_date"], date.fromisoformat,
-            "结束日期格式不对（如 2027-06-04）。", "The end date is not a date (e.g. 2027-06-04).",
+            "结束日期格式有误（如 2027-06-04）。", "The end date is not a date (e.g. 2027-06-04).",
         )
     if form.flag("all_day") or first is None or last is None:
         return first, last, first
@@ -113,7 +119,7 @@ def _when(form: EventForm, problems: Problems) -> tuple[Any, Any, date | None]:
             continue
         times.append(problems.parse(
             name, v[name], time.fromisoformat,
-            f"{zh}时间格式不对（如 19:30）。", f"The {en} time is not a time (e.g. 19:30).",
+            f"{zh}时间格式有误（如 19:30）。", f"The {en} time is not a time (e.g. 19:30).",
         ))
     begins, ends = times
     if begins is None or ends is None:
@@ -132,7 +138,7 @@ def _repeat(form: EventForm, problems: Problems, max_count: int) -> Repeat:
     if kind not in ("none", "custom") and ends == "until" and v["until"]:
         until = problems.parse(
             "until", v["until"], date.fromisoformat,
-            "重复结束日期格式不对（如 2027-08-28）。",
+            "重复结束日期格式有误（如 2027-08-28）。",
             "The last day is not a date (e.g. 2027-08-28).",
         )
     if kind not in ("none", "custom") and ends == "count" and v["count"]:
@@ -156,11 +162,13 @@ def _fields(form: EventForm, max_count: int) -> dict[str, Any]:
     if not v["category"]:
         problems.add("category", "请选择类别。", "Choose a category.")
     fields["all_day"] = form.flag("all_day")
-    fields["capacity"] = None
-    if v["capacity"]:
-        fields["capacity"] = problems.parse(
-            "capacity", v["capacity"], int, "容纳人数应为整数。", "Capacity must be a number."
-        )
+    fields["course"] = form.flag("course")
+    for name, zh, en in COUNT_NAMES:
+        fields[name] = None
+        if v[name]:
+            fields[name] = problems.parse(
+                name, v[name], int, f"{zh}应为整数。", f"{en} must be a number."
+            )
     start, end, first_day = _when(form, problems)
     repeat = _repeat(form, problems, max_count)
     problems.raise_any()
@@ -212,7 +220,9 @@ def editor_choices(refs: RefData) -> dict[str, Any]:
     """The selects of the editor: every category, venue (with its village), organizer, programme."""
     return {
         "categories": list(refs.categories.by_id.values()),
-        "venues": [(v, refs.villages.by_id[v.village_id]) for v in refs.venues.by_id.values()],
+        "venues": [
+            (v, refs.villages.by_id.get(v.village_id or -1)) for v in refs.venues.by_id.values()
+        ],
         "organizers": list(refs.organizers.by_id.values()),
         "programmes": list(refs.programmes.by_id.values()),
         "villages": list(refs.villages.by_id.values()),

@@ -50,7 +50,7 @@ class MapLinks:
     baidu: str
 
 
-def map_links(venue: Venue, village: Village) -> MapLinks:
+def map_links(venue: Venue, village: Village | None) -> MapLinks:
     """高德 and 百度 links: a marker when the venue has coordinates, else a search by name."""
     name = venue.name_zh
     if venue.latitude is not None and venue.longitude is not None:
@@ -59,10 +59,11 @@ def map_links(venue: Venue, village: Village) -> MapLinks:
             "coordinate": "wgs84", "src": MAP_SOURCE})
         baidu = "https://api.map.baidu.com/marker?" + urlencode({
             "location": f"{venue.latitude},{venue.longitude}", "title": name,
-            "content": venue.address or village.name_zh, "coord_type": "wgs84",
+            "content": venue.address or (village.name_zh if village else TOWN_AREA),
+            "coord_type": "wgs84",
             "output": "html", "src": MAP_SOURCE})
         return MapLinks(amap, baidu)
-    where = venue.address or f"{TOWN_AREA}{village.name_zh}"
+    where = venue.address or f"{TOWN_AREA}{village.name_zh if village else ''}"
     amap = "https://uri.amap.com/search?" + urlencode({"keyword": f"{where} {name}",
                                                         "src": MAP_SOURCE})
     baidu = "https://api.map.baidu.com/geocoder?" + urlencode({
@@ -86,10 +87,11 @@ def offer(price: str | None) -> dict[str, Any]:
 
 
 def _place(venue: Venue | None, village: Village | None) -> dict[str, Any] | None:
-    if venue is None or village is None:
+    if venue is None:
         return None
-    address: dict[str, Any] = {"@type": "PostalAddress", "addressLocality":
-                               f"江津区柏林镇{village.name_zh}", "addressRegion": "重庆市",
+    locality = f"江津区柏林镇{village.name_zh if village else ''}"
+    address: dict[str, Any] = {"@type": "PostalAddress", "addressLocality": locality,
+                               "addressRegion": "重庆市",
                                "addressCountry": "CN"}
     if venue.address:
         address["streetAddress"] = venue.address
@@ -105,7 +107,7 @@ def _iso(moment: date | datetime) -> str:
 
 
 def json_ld(settings: Settings, event: EventOut, nights: list[OccurrenceOut],
-            places: dict[str, tuple[Venue, Village]]) -> str:
+            places: dict[str, tuple[Venue, Village | None]]) -> str:
     """schema.org Events, one per night (as search engines want a series), safe in <script>."""
     url = page_url(settings, f"/events/{event.id}")
     organizer = event.organizer.name_zh if event.organizer else STATION.zh

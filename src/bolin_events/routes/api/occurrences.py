@@ -91,8 +91,10 @@ class OccurrenceController(Controller):
         summary="Skip one night",
         description="It leaves the calendar (EXDATE).",
     )
-    async def skip(self, db: AsyncSession, refs: RefData, occurrence_id: str) -> OccurrenceOut:
-        event, occ = await skip_occurrence(db, occurrence_id)
+    async def skip(
+        self, db: AsyncSession, refs: RefData, settings: Settings, occurrence_id: str
+    ) -> OccurrenceOut:
+        event, occ = await skip_occurrence(db, occurrence_id, tz=zone(settings.timezone))
         return occurrence_out(refs, occ, event)
 
     @post(
@@ -103,9 +105,10 @@ class OccurrenceController(Controller):
         description="It stays in the calendar, marked cancelled.",
     )
     async def cancel(
-        self, db: AsyncSession, refs: RefData, occurrence_id: str, data: OccurrenceCancel
+        self, db: AsyncSession, refs: RefData, settings: Settings, occurrence_id: str,
+        data: OccurrenceCancel,
     ) -> OccurrenceOut:
-        event, occ = await cancel_occurrence(db, occurrence_id, data)
+        event, occ = await cancel_occurrence(db, occurrence_id, data, tz=zone(settings.timezone))
         return occurrence_out(refs, occ, event)
 
     @post(
@@ -117,9 +120,10 @@ class OccurrenceController(Controller):
         "stays the same. A clash at the venue is a 409 unless allow_overlap is true.",
     )
     async def move(
-        self, db: AsyncSession, refs: RefData, occurrence_id: str, data: OccurrenceMove
+        self, db: AsyncSession, refs: RefData, settings: Settings, occurrence_id: str,
+        data: OccurrenceMove,
     ) -> OccurrenceOut:
-        event, occ = await move_occurrence(db, occurrence_id, data)
+        event, occ = await move_occurrence(db, occurrence_id, data, tz=zone(settings.timezone))
         return occurrence_out(refs, occ, event)
 
     @post(
@@ -134,10 +138,12 @@ class OccurrenceController(Controller):
         self,
         db: AsyncSession,
         refs: RefData,
+        settings: Settings,
         occurrence_id: str,
         data: OccurrenceRestore | None = None,
     ) -> OccurrenceOut:
         event, occ = await restore_occurrence(
-            db, occurrence_id, allow_overlap=bool(data and data.allow_overlap)
+            db, occurrence_id, tz=zone(settings.timezone),
+            allow_overlap=bool(data and data.allow_overlap),
         )
         return occurrence_out(refs, occ, event)

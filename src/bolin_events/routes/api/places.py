@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
-from bolin_events.models import Category, Organizer, Programme, Venue, Village
+from bolin_events.models import Category, CountingGroup, Organizer, Programme, Venue, Village
 from bolin_events.routes.deps import Limit, Offset
 from bolin_events.schemas import places as s
 from bolin_events.services import places
@@ -85,6 +85,14 @@ PLACE_ROUTERS = [
     place_controller(Venue, "venues", "venues", s.VenueIn, s.VenueUpdate, s.VenueOut),
     place_controller(
         Category, "categories", "categories", s.CategoryIn, s.CategoryUpdate, s.CategoryOut
+    ),
+    place_controller(
+        CountingGroup,
+        "counting-groups",
+        "counting groups",
+        s.CountingGroupIn,
+        s.CountingGroupUpdate,
+        s.CountingGroupOut,
     ),
     place_controller(
         Organizer, "organizers", "organizers", s.OrganizerIn, s.OrganizerUpdate, s.OrganizerOut

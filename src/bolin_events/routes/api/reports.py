@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from litestar import Controller, Request, Response, Router, get
+from litestar import Controller, Request, Response, Router, get, put
 from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -15,11 +15,14 @@ from bolin_events.routes.downloads import (
     MEDIA,
     SVG,
     FileFormat,
+    annual_download,
     chart_response,
     ledger_download,
     stats_download,
 )
 from bolin_events.schemas.reports import (
+    AnnualItemsIn,
+    AnnualItemsOut,
     AnnualReturnOut,
     ChartLink,
     LedgerOut,
@@ -32,6 +35,7 @@ from bolin_events.services.refs import RefData
 from bolin_events.services.stats import links
 from bolin_events.services.stats.annual import annual_return, mapping_doc
 from bolin_events.services.stats.charts import CHART_TITLES, ChartKind
+from bolin_events.services.stats.kept import annual_items, keep_items
 from bolin_events.services.stats.ledger import ledger
 from bolin_events.services.stats.periods import Period, resolve
 from bolin_events.services.stats.queries import GroupBy
@@ -49,6 +53,7 @@ FILTER_DOC = (
     "nights counted exactly as they narrow feeds and lists: a night counts for the venue, "
     "and the village, where it was held, even when it was moved there from the series' venue."
 )
+YearParam = Annotated[int, Parameter(ge=1900, le=2199, description="a calendar year, e.g. 2025")]
 COUNTING_DOC = (
     "\n\n*Held* sessions (场次) are occurrences that have ended, were not cancelled or skipped, "
     "of published events (cancelled, postponed and draft events count nothing). 人次 is the "
@@ -160,11 +165,18 @@ class ReportController(Controller):
 
     @get(
         "/annual-return",
-        summary="The annual culture return (年报)",
-        description="The period's figures in the station table's terms, summed from the "
-        "categories by their `counting` (an admin changes it with PATCH "
-        "/api/v1/categories/{slug}); `mapping` lists each category's line, `unreported` the "
-        "held sessions whose people are missing.\n\n" + mapping_doc() + COUNTING_DOC + PERIOD_DOC,
+        summary="The annual return (年报)",
+        description="The 乡镇综合文化站 items of the national culture statistics return, in the "
+        "form's order: 举办展览 (个) with 参观人次, 组织文艺活动 (次; performances and 村晚 "
+        "included) with 参加人次, 举办训练班 (班次) with 培训人次, 公益性讲座 (次) with 参加人次; "
+        "then the items kept by hand for the year (`kept`, null: 未填) and, apart, the "
+        "activities reported to other offices (`beside`, 另报: 法治宣传, 体育, 夜市 …). A "
+        "training event is one 班次 however many meetings, in the year of its first held "
+        "meeting; its 培训人次 are its completed trainees, else those enrolled, else (with a "
+        "warning) its largest meeting. People are on-site: online views (`online`) are never "
+        "人次 of the return. Each category's `counting` (PATCH /api/v1/categories/{slug}) "
+        "decides its line; `mapping` lists them.\n\n" + mapping_doc() + COUNTING_DOC
+        + PERIOD_DOC,
     )
     async def annual(
         self,
@@ -175,6 +187,49 @@ class ReportController(Controller):
         to: ToParam = None,
     ) -> AnnualReturnOut:
         return await annual_return(db, settings, resolve(period, from_, to))
+
+    @get(
+        "/annual-return/file",
+        summary="The annual return as XLSX or CSV",
+        description="The return laid out like the form: the title (乡镇综合文化站 年报 2025年), "
+        "填报单位 and period rows, 项目 | 单位 | 数量 with each 人次 item on its own row, the "
+        "hand-kept items (未填 when not entered), then the 另报 block apart." + PERIOD_DOC,
+        media_type=MEDIA["csv"],
+    )
+    async def annual_file(
+        self,
+        db: AsyncSession,
+        settings: Settings,
+        format: FileFormat = "xlsx",
+        period: PeriodParam = None,
+        from_: FromParam = None,
+        to: ToParam = None,
+    ) -> Response[bytes]:
+        return await annual_download(db, settings, format, resolve(period, from_, to))
+
+    @get(
+        "/annual-items",
+        summary="The return's items kept by hand for a year",
+        description="藏书（册）, 书刊外借册次, 业余文艺团队（个）, 从业人员（人）, 志愿者（人）: "
+        "null when not entered (未填), never 0. `closed`: the year is closed (封账).",
+    )
+    async def kept(
+        self,
+        db: AsyncSession,
+        year: YearParam,
+    ) -> AnnualItemsOut:
+        return await annual_items(db, year)
+
+    @put(
+        "/annual-items/{year:int}",
+        summary="Enter the return's hand-kept items for a year",
+        description="Each item sent is set (0 is a value) or, sent as null or with a null "
+        "`value`, cleared; items left out stay as they are. Admins and schedulers. A closed "
+        "year (封账) is a 409 until an admin reopens it.",
+        guards=[allow("reports:keep")],
+    )
+    async def keep(self, db: AsyncSession, year: YearParam, data: AnnualItemsIn) -> AnnualItemsOut:
+        return await keep_items(db, year, data)
 
     @get(
         "/review",
@@ -196,7 +251,7 @@ class ReportController(Controller):
         to: ToParam = None,
     ) -> ReviewOut:
         chosen = resolve(period, from_, to)
-        return await review(db, settings, chosen, digits or settings.figure_digits)
+        return await review(db, settings, chosen, digits)
 
     @get(
         "/charts",

@@ -30,7 +30,7 @@ from bolin_events.services.attendance.access import Reporter, check_village
 from bolin_events.services.attendance.figures import FIGURE_ZH
 from bolin_events.services.attendance.history import history, occurrence_only
 from bolin_events.services.attendance.pending import pending, recently_reported
-from bolin_events.services.attendance.reports import check_held, file_report
+from bolin_events.services.attendance.reports import check_held, check_year_open, file_report
 from bolin_events.services.heavy import off_loop
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence
@@ -84,6 +84,11 @@ async def occurrence_page(
     forbidden = _refusal(lambda: check_village(refs, occ, reader))
     ledger = await (occurrence_only(db, key) if forbidden else history(db, key, reader))
     closed = _refusal(lambda: check_held(event, occ, settings, utcnow()))
+    if closed is None:
+        try:
+            await check_year_open(db, occ, settings)
+        except DomainError as exc:  # a closed year (封账): said before anyone types figures
+            closed = exc
     if forbidden is not None and status == 200:
         status = forbidden.status
     return render(

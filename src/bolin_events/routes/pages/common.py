@@ -37,6 +37,8 @@ DONE: dict[str, tuple[str, str]] = {
     "user_enabled": ("账号已启用。", "The account is enabled."),
     "password": ("密码已重置，旧的登录和令牌均已失效。",
                  "The password was reset; old log-ins and tokens no longer work."),
+    "year_close": ("该年度已封账，数据已冻结。", "The year is closed; its figures are frozen."),
+    "year_reopen": ("该年度已重新开放，可以更正。", "The year is open again for corrections."),
 }
 
 

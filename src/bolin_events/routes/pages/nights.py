@@ -33,6 +33,8 @@ from bolin_events.services.scheduling.queries import (
     event_out,
     occurrence_out,
 )
+from bolin_events.services.timing import zone
+from bolin_events.settings import Settings
 from bolin_events.web import event_form
 from bolin_events.web.form_problems import field_messages, from_validation
 from bolin_events.web.render import render
@@ -78,7 +80,7 @@ async def night_page(request: AnyRequest, db: AsyncSession, occurrence_id: str) 
 
 @post("/staff/occurrences/{occurrence_id:str}/{action:str}", guards=WRITE, include_in_schema=False)
 async def change_night(
-    request: AnyRequest, db: AsyncSession, occurrence_id: str, action: str
+    request: AnyRequest, db: AsyncSession, settings: Settings, occurrence_id: str, action: str
 ) -> Response[Any]:
     """Skip, move, cancel (with a reason) or restore one night of a series."""
     if action not in NIGHT_ACTIONS:
@@ -87,24 +89,25 @@ async def change_night(
     event_id, all_day = event.id, event.all_day
     form = await request.form()
     kept = {name: text(form, name, 300) for name in (*event_form.WHEN, "venue", "reason")}
+    tz = zone(settings.timezone)  # the zone closed years (封账) are counted in
 
     async def change() -> None:
         if action == "skip":
-            await skip_occurrence(db, occurrence_id)
+            await skip_occurrence(db, occurrence_id, tz=tz)
         elif action == "restore":
             await restore_occurrence(
-                db, occurrence_id, allow_overlap=bool(form.get("allow_overlap"))
+                db, occurrence_id, tz=tz, allow_overlap=bool(form.get("allow_overlap"))
             )
         elif action == "cancel":
             try:
                 reason = OccurrenceCancel(reason=kept["reason"])
             except ValidationError as exc:
                 raise from_validation(exc) from None
-            await cancel_occurrence(db, occurrence_id, reason)
+            await cancel_occurrence(db, occurrence_id, reason, tz=tz)
         else:
             move = event_form.to_move(kept, all_day=all_day,
                                       allow_overlap=bool(form.get("allow_overlap")))
-            await move_occurrence(db, occurrence_id, move)
+            await move_occurrence(db, occurrence_id, move, tz=tz)
 
     refused = await attempt(db, change)
     if isinstance(refused, DomainError):

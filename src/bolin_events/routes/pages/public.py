@@ -139,12 +139,12 @@ async def _public_event(request: AnyRequest, db: AsyncSession, event_id: int) ->
 
 
 def _places(refs: RefData, nights: list[OccurrenceOut], event: EventOut
-            ) -> dict[str, tuple[Venue, Village]]:
+            ) -> dict[str, tuple[Venue, Village | None]]:
     slugs = {n.venue.slug for n in nights if n.venue}
     if event.venue:
         slugs.add(event.venue.slug)
     venues = [refs.venues.by_slug[slug] for slug in slugs]
-    return {v.slug: (v, refs.villages.by_id[v.village_id]) for v in venues}
+    return {v.slug: (v, refs.villages.by_id.get(v.village_id or -1)) for v in venues}
 
 
 def _scope_feeds(settings: Settings, event: EventOut) -> list[FeedOut]:

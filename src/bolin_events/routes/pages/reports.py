@@ -28,6 +28,7 @@ from bolin_events.routes.downloads import (
     ledger_download,
     stats_download,
 )
+from bolin_events.routes.pages.annual import ANNUAL_EN
 from bolin_events.services.attendance.pending import flagged
 from bolin_events.services.refs import load_refs
 from bolin_events.services.stats.annual import annual_return
@@ -53,20 +54,6 @@ GROUPS = [
 QUARTERS = [(f"Q{q}", f"第{'一二三四'[q - 1]}季度", f"Quarter {q}") for q in range(1, 5)]
 MONTHS = [(f"{m:02d}", f"{m}月", datetime(2000, m, 1).strftime("%B")) for m in range(1, 13)]
 PARTS = [("", "全年", "Whole year"), *QUARTERS, *MONTHS]
-
-# The annual return's lines in English (the station table itself is in Chinese: its items
-# stay as they are, with these as a gloss on English pages).
-ANNUAL_EN = {
-    "activity": ("Cultural activities", "participants"),
-    "exhibition": ("Exhibitions", "visitors"),
-    "training": ("Training classes", "trainees"),
-    "lecture": ("Public lectures", "listeners"),
-    "performance": ("Performances", "audience"),
-    "legal": ("Legal-awareness sessions", "people reached"),
-    "sports": ("Sports events", "participants"),
-    "market": ("Night markets and fairs", "visitors"),
-}
-
 
 def chosen_period(year: str, part: str, first: str, last: str, today_year: int) -> Period:
     """From–to when either is given; otherwise the year (this one by default) or a part of it."""
@@ -94,7 +81,7 @@ async def _figures(db: AsyncSession, settings: Settings, period: Period) -> dict
         "stats": {g: await statistics(db, settings, period, g, now=now) for g, _, _ in GROUPS},
         "annual": await annual_return(db, settings, period, now=now),
         "annual_en": ANNUAL_EN,
-        "review": await review(db, settings, period, settings.figure_digits, now=now),
+        "review": await review(db, settings, period, now=now),
         "flagged": await flagged(
             db, await load_refs(db), *period.bounds(zone(settings.timezone)), now
         ),

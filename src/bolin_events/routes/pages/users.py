@@ -64,7 +64,7 @@ USER_LABELS = {
 
 def _reporter_needs_village(fields: dict[str, Any]) -> None:
     if fields["role"] == Role.reporter and not fields["villages"]:
-        zh, en = "报告员至少要选一个村。", "A reporter needs at least one village."
+        zh, en = "信息员至少要选一个村。", "A reporter needs at least one village."
         raise InvalidInput(zh, en, [{"field": "villages", "message": zh, "message_en": en}])
 
 

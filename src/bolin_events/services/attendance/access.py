@@ -33,7 +33,12 @@ def check_village(refs: RefData, occ: Occurrence, reporter: Reporter) -> None:
         )
     if venue.village_id in reporter.villages:
         return
-    village = refs.villages.by_id[venue.village_id]
+    village = refs.villages.by_id.get(venue.village_id or -1)
+    if village is None:
+        raise Forbidden(
+            f"场地{venue.name_zh}不属于任何村，请由排期人员或管理员上报。",
+            f"The venue {venue.slug} is in no village: a scheduler or admin reports it.",
+        )
     mine = "、".join(sorted(refs.villages.by_id[v].name_zh for v in reporter.villages)) or "无"
     mine_en = ", ".join(sorted(refs.villages.by_id[v].slug for v in reporter.villages)) or "none"
     raise Forbidden(

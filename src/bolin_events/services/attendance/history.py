@@ -29,12 +29,14 @@ COMPARED = ("total", "residents", "visitors", "onsite", "online", "volunteers", 
 
 
 def report_out(
-    occ_key: str, report: AttendanceReport, previous: AttendanceReport | None, username: str
+    occ_key: str, report: AttendanceReport, previous: AttendanceReport | None, username: str,
+    *, days: int = 1,
 ) -> ReportOut:
+    """``days``: how many days the night runs over (a review flag's text says it per day)."""
     review = []
     if report.review_flag:
         onsite = figures.onsite_figure(report)
-        zh, en = figures.review_text(report.review_flag, onsite, report.capacity)
+        zh, en = figures.review_text(report.review_flag, onsite, report.capacity, days)
         review.append(ReviewFlag(code=report.review_flag, message=zh, message_en=en))
     changes = []
     if previous is not None:
@@ -96,8 +98,9 @@ async def history(session: AsyncSession, key: str, reader: Reporter) -> ReportHi
     names = await usernames(
         session, {r.reported_by for r in reports} | {p.uploaded_by for p in photos}
     )
+    days = figures.days_spanned(occ.starts_at, occ.ends_at)
     revisions = [
-        report_out(occ_key, r, reports[i - 1] if i else None, names[r.reported_by])
+        report_out(occ_key, r, reports[i - 1] if i else None, names[r.reported_by], days=days)
         for i, r in enumerate(reports)
     ]
     revision_of = {r.id: r.revision for r in reports}

@@ -23,6 +23,7 @@ from bolin_events.schemas.attendance import (
     ReportOut,
 )
 from bolin_events.schemas.events import OccurrenceOut
+from bolin_events.services.attendance import figures
 from bolin_events.services.attendance.held import HELD, is_held, is_latest
 from bolin_events.services.attendance.history import report_out, usernames
 from bolin_events.services.refs import RefData
@@ -83,7 +84,8 @@ async def _listed(session: AsyncSession, refs: RefData, query: LatestReports) ->
     listed = []
     for report, occ, event in rows:
         out = occurrence_out(refs, occ, event)
-        filed = report_out(out.id, report, None, names[report.reported_by])
+        days = figures.days_spanned(occ.starts_at, occ.ends_at)
+        filed = report_out(out.id, report, None, names[report.reported_by], days=days)
         listed.append(ListedReport(out, filed))
     return listed
 

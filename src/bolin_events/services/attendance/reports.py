@@ -31,6 +31,7 @@ from bolin_events.services.attendance.history import COMPARED, report_out
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
 from bolin_events.services.timing import zone
+from bolin_events.services.years import ensure_open, year_of
 from bolin_events.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -59,7 +60,7 @@ def check_held(event: Event, occ: Occurrence, settings: Settings, now: datetime)
     if event.status == EventStatus.postponed:
         raise Conflict(f"活动已延期{why}，不能上报人次。", f"The event is postponed{why_en}.")
     if occ.state == OccurrenceState.skipped:
-        raise Conflict("该场次已停办（跳过），不能上报人次。", "This night was skipped.")
+        raise Conflict("这一场不举办，不能上报人次。", "This night was skipped.")
     if occ.state == OccurrenceState.cancelled:
         why, why_en = _because(occ.reason)
         raise Conflict(f"该场次已取消{why}，不能上报人次。", f"This night was cancelled{why_en}.")
@@ -71,6 +72,11 @@ def check_held(event: Event, occ: Occurrence, settings: Settings, now: datetime)
             f"The occurrence has not started; reports open at {local}.",
             [{"field": "occurrence_id", "opens": local}],
         )
+
+
+async def check_year_open(session: AsyncSession, occ: Occurrence, settings: Settings) -> None:
+    """A night of a closed year (封账) takes no new revision: its year's figures are frozen."""
+    await ensure_open(session, year_of(occ.starts_at, zone(settings.timezone)))
 
 
 def _because(reason: str | None) -> tuple[str, str]:
@@ -93,7 +99,7 @@ def check_correction(latest: AttendanceReport | None, data: ReportIn) -> None:
     if not data.reason:
         raise Conflict(
             f"该场次已上报（第 {latest.revision} 版，总人次 {latest.total}）。"
-            "如需更正，请填写更正原因（reason）。",
+            "如需更正，请填写更正原因。",
             f"Already reported (revision {latest.revision}, total {latest.total}). "
             "To correct it, send a reason.",
             [{"field": "reason", "revision": latest.revision, "total": latest.total}],
@@ -127,8 +133,10 @@ async def file_report(
     refs = await load_refs(session)
     check_village(refs, occ, reporter)
     check_held(event, occ, settings, now)
+    await check_year_open(session, occ, settings)
     check_figures(data)
     capacity = capacity_of(refs, event, occ)
+    days = figures.days_spanned(occ.starts_at, occ.ends_at)
     assert occ.id is not None
     for _ in range(RACE_ATTEMPTS):
         latest = await latest_report(session, occ.id)
@@ -138,7 +146,7 @@ async def file_report(
             revision=latest.revision + 1 if latest else 1,
             **data.model_dump(include=set(COMPARED) | {"reason"}),
             capacity=capacity,
-            review_flag=figures.review_flag(data, capacity),
+            review_flag=figures.review_flag(data, capacity, days),
             reported_by=reporter.user_id,
             reported_at=now,
         )
@@ -149,7 +157,7 @@ async def file_report(
             except IntegrityError:  # another report took this revision number: read again
                 log.debug("revision %s of occurrence %s was taken; retrying", report.revision, key)
                 continue
-        out = report_out(occurrence_id(event, occ), report, latest, reporter.username)
+        out = report_out(occurrence_id(event, occ), report, latest, reporter.username, days=days)
         return out.model_copy(update={"dry_run": dry_run})
     raise Conflict(
         "此场次正有多人同时上报，请稍后重试。",

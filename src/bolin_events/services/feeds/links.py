@@ -100,7 +100,7 @@ def with_calendar(settings: Settings, out: EventOut) -> EventOut:
     if out.venue is not None:
         village = out.venue.village
         place = Place(Label(out.venue.name_zh, out.venue.name_en),
-                      Label(village.name_zh, village.name_en)).location()
+                      Label(village.name_zh, village.name_en) if village else None).location()
     description = "\n\n".join(t for t in (out.description_zh, out.description_en) if t) or None
     ics = event_ics_url(settings, out.id)
     svg, png = qr_links(settings, ics)

@@ -32,7 +32,7 @@ class Names:
     def place(self, venue_id: int | None) -> Place | None:
         if venue_id not in self._places:
             venue = self.refs.venues.by_id.get(venue_id or 0)
-            village = self.refs.villages.by_id.get(venue.village_id) if venue else None
+            village = self.refs.villages.by_id.get(venue.village_id or 0) if venue else None
             self._places[venue_id] = Place(
                 Label(venue.name_zh, venue.name_en), _label(village), venue.address,
                 venue.latitude, venue.longitude) if venue else None

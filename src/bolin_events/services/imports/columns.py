@@ -89,7 +89,7 @@ COLUMNS: tuple[Column, ...] = (
         "rrule",
         "重复",
         "Repeat",
-        "可空。RRULE，或：每周五、六至2027-09-30（见下方说明）。",
+        "可空。如：每周五、六至2027-09-30（见下方说明），或标准重复规则。",
         "Optional. An RRULE, or: every Fri, Sat until 2027-09-30 (see below).",
         "每周五、六至2027-09-30",
         aliases=("重复规则", "recurrence", "rrule"),
@@ -100,7 +100,7 @@ COLUMNS: tuple[Column, ...] = (
         "Organizer",
         "可空；主办单位名称或标识。",
         "Optional; an organizer name or slug.",
-        "柏林镇综合文化服务中心",
+        "柏林镇综合文化站",
         aliases=("主办",),
     ),
     Column(
@@ -150,11 +150,11 @@ COLUMNS: tuple[Column, ...] = (
     Column("contact", "联系方式", "Contact", "可空。", "Optional.", aliases=("联系电话", "联系人")),
     Column(
         "capacity",
-        "人数上限",
+        "容纳人数",
         "Capacity",
         "可空，整数。",
         "Optional, a whole number.",
-        aliases=("容量", "限额"),
+        aliases=("人数上限", "容量", "限额"),
     ),
     Column(
         "image_url", "图片链接", "Image URL", "可空，http(s) 链接。", "Optional, an http(s) link."

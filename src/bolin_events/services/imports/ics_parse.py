@@ -118,7 +118,7 @@ def parse_calendar(content: bytes, default_tz: str, *, horizon: date) -> Feed:
             Skipped(
                 uid,
                 title,
-                "只有改动的单场（RECURRENCE-ID），没有活动本身，已跳过。",
+                "只有改动的单场，没有活动本身，未导入。",
                 "only changed nights (RECURRENCE-ID) without the event itself; skipped.",
             )
         )
@@ -154,7 +154,7 @@ def rule_start(value: Any, tz: ZoneInfo) -> datetime:
 def _times(component: Component, tz: ZoneInfo, notes: list[str]) -> tuple[Any, Any, bool]:
     start = component.get("DTSTART")
     if start is None:
-        raise _Skip("没有开始时间（DTSTART），已跳过。", "no DTSTART; skipped.")
+        raise _Skip("没有开始时间，未导入。", "no DTSTART; not imported.")
     begin = start.dt
     all_day = not isinstance(begin, datetime)
     try:
@@ -174,10 +174,14 @@ def _event(
     uid: str, master: Component, changed: list[Component], default_tz: str, horizon: date
 ) -> FeedEvent:
     if not uid:
-        raise _Skip("没有 UID，无法识别，已跳过。", "no UID, so it cannot be matched; skipped.")
+        raise _Skip(
+            "没有唯一编号，无法识别，未导入。", "no UID, so it cannot be matched; not imported."
+        )
     rules = master.get("RRULE")
     if isinstance(rules, list):
-        raise _Skip("有多条 RRULE，不支持。", "it has several RRULEs, which is not supported.")
+        raise _Skip(
+            "有多条重复规则，不支持，未导入。", "it has several RRULEs, which is not supported."
+        )
     start = master.get("DTSTART")
     zone_name = _zone_name(start.dt if start else date.today(), default_tz, series=bool(rules))
     tz = ZoneInfo(zone_name)

@@ -83,6 +83,7 @@ async def sync_nights(
 ) -> tuple[list[str], list[str]]:
     """(the nights changed, notes about source nights the rule does not have)."""
     tz = zone(event.timezone)
+    here = zone(settings.timezone)  # the zone closed years (封账) are counted in
     wanted = wanted_nights(event, source, refs, allow_overlap=allow_overlap)
     rows = list(await session.exec(select(Occurrence).where(Occurrence.event_id == event.id)))
     changed: list[str] = []
@@ -92,13 +93,13 @@ async def sync_nights(
             continue
         key = occurrence_id(event, occ)
         if want.state == OccurrenceState.scheduled:
-            await restore_occurrence(session, key)
+            await restore_occurrence(session, key, tz=here)
         elif want.state == OccurrenceState.skipped:
-            await skip_occurrence(session, key)
+            await skip_occurrence(session, key, tz=here)
         elif want.state == OccurrenceState.cancelled:
-            await cancel_occurrence(session, key, OccurrenceCancel(reason=CANCELLED))
+            await cancel_occurrence(session, key, OccurrenceCancel(reason=CANCELLED), tz=here)
         elif want.move is not None:
-            await move_occurrence(session, key, want.move)
+            await move_occurrence(session, key, want.move, tz=here)
         changed.append(key)
     notes = [
         f"来源中 {_shown(moment, tz, event.all_day)} 这一场不在重复规则内，已忽略 / the source's "

@@ -117,8 +117,8 @@ def to_rrule(text: str, *, default_year: int) -> str | None:
 
 def _not_understood(value: str) -> PhraseError:
     return PhraseError(
-        f"无法理解重复「{value}」。请写 RRULE（如 FREQ=WEEKLY;BYDAY=FR,SA;UNTIL=20270930），"
-        f"或如：{EXAMPLES_ZH}。",
+        f"无法识别重复「{value}」。请写成如：{EXAMPLES_ZH}；"
+        "或写标准重复规则（如 FREQ=WEEKLY;BYDAY=FR,SA;UNTIL=20270930）。",
         f"Repeat {value!r} is not understood. Write an RRULE (e.g. "
         f"FREQ=WEEKLY;BYDAY=FR,SA;UNTIL=20270930) or e.g.: {EXAMPLES_EN}.",
     )

@@ -193,11 +193,13 @@ class RowReader:
             return None
         venue = rows[0]
         if village is not None and venue.village_id != village.id:
-            home = self.refs.villages.by_id[venue.village_id]
+            home = self.refs.villages.by_id.get(venue.village_id or -1)
+            where = f"在{home.name_zh}" if home else "不属于任何村"
             self.fail(
                 "village",
-                f"场地「{venue.name_zh}」在{home.name_zh}，不在{village.name_zh}。",
-                f"The venue {venue.slug} is in {home.slug}, not {village.slug}.",
+                f"场地「{venue.name_zh}」{where}，不在{village.name_zh}。",
+                f"The venue {venue.slug} is in {home.slug if home else 'no village'}, "
+                f"not {village.slug}.",
                 self.text("village"),
             )
         return str(venue.slug)

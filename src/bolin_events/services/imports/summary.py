@@ -11,7 +11,7 @@ ACTION_WORDS = {
     Action.unchanged: "不变 unchanged",
     Action.cancel: "取消 cancel",
     Action.error: "有误 error",
-    Action.skip: "跳过 skip",
+    Action.skip: "未导入 skip",
 }
 
 

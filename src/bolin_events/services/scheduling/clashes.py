@@ -90,7 +90,7 @@ async def check_clashes(
     more_en = f" and {len(clashes) - 1} more" if len(clashes) > 1 else ""
     raise VenueClash(
         f"场地冲突：{venue.name_zh} 在 {when} 已有「{first.other_event.title_zh}」{more_zh}。"
-        "如确需同时进行，请设置 allow_overlap=true。",
+        "如确需同时使用该场地，请确认重叠后再保存。",
         f"Venue clash: {venue.slug} already has “{other_title}” at {when}{more_en}. "
         "Send allow_overlap=true if the overlap is intended.",
         details,

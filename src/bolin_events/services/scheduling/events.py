@@ -9,15 +9,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 from uuid import uuid4
+from zoneinfo import ZoneInfo
 
-from sqlmodel import select
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.errors import Conflict, InvalidInput, not_found
+from bolin_events.errors import Conflict, InvalidInput, field_zh, not_found
 from bolin_events.models import (
     Event,
     EventStatus,
     Occurrence,
+    OccurrenceState,
     utcnow,
 )
 from bolin_events.models.base import is_valid_id
@@ -31,6 +33,7 @@ from bolin_events.services.scheduling.clashes import check_clashes
 from bolin_events.services.scheduling.occurrences import rule_starts, sync
 from bolin_events.services.scheduling.recurrence import parse_rule
 from bolin_events.services.timing import local_end, local_start, span, zone
+from bolin_events.services.years import closed_years, ensure_open_at
 from bolin_events.settings import Settings
 
 TEXT_FIELDS = (
@@ -39,6 +42,9 @@ TEXT_FIELDS = (
     "description_zh",
     "description_en",
     "capacity",
+    "course",
+    "enrolled",
+    "completed",
     "price",
     "image_url",
     "contact",
@@ -46,6 +52,8 @@ TEXT_FIELDS = (
 
 
 TIMING_FIELDS = ("all_day", "start", "end", "timezone", "rrule")
+# what the statistics group a held night by: changed, a closed year's figures would move
+GROUPING_FIELDS = ("category_id", "programme_id", "organizer_id")
 
 
 TRANSITIONS: dict[str, dict[EventStatus, set[EventStatus]]] = {
@@ -73,6 +81,25 @@ def touch(event: Event) -> None:
     event.updated_at = utcnow()
 
 
+async def check_counted_open(session: AsyncSession, event: Event, tz: ZoneInfo) -> None:
+    """Refuse a change that would add or take away, or regroup, the held nights of a closed
+    year (封账): publishing, cancelling or postponing the event, or a new category, programme
+    or organizer. (Timing and venue changes are checked night by night, in ``sync``.)"""
+    closed = await closed_years(session)
+    if not closed:
+        return
+    held = (
+        await session.exec(
+            select(Occurrence.starts_at).where(
+                Occurrence.event_id == event.id,
+                col(Occurrence.state).in_((OccurrenceState.scheduled, OccurrenceState.moved)),
+                col(Occurrence.ends_at) <= utcnow(),
+            )
+        )
+    ).all()
+    await ensure_open_at(session, held, tz)
+
+
 async def get_event(session: AsyncSession, event_id: int) -> Event:
     event = await session.get(Event, event_id) if is_valid_id(event_id) else None
     if event is None:
@@ -89,7 +116,7 @@ async def _place_in_time(
         duration = event.ends_at - event.starts_at
         event.starts_at = starts[0]
         event.ends_at = starts[0] + duration
-    rows = await sync(session, event, settings.max_occurrences_per_series)
+    rows = await sync(session, event, settings.max_occurrences_per_series, zone(settings.timezone))
     await check_clashes(session, event, rows, refs, allow=allow_overlap)
 
 
@@ -106,7 +133,7 @@ async def create_event(
     refs = refs or await load_refs(session)
     if data.status not in (EventStatus.draft, EventStatus.published):
         raise InvalidInput(
-            "新活动只能是草稿（draft）或已发布（published）。",
+            "新活动只能是草稿或已发布。",
             "A new event is draft or published.",
             [{"field": "status"}],
         )
@@ -157,7 +184,7 @@ async def update_event(
     for field in ("title_zh", "category", "all_day"):  # null clears only optional fields
         if field in changes and changes[field] is None:
             raise InvalidInput(
-                f"{field} 不能为空。", f"{field} cannot be empty.", [{"field": field}]
+                f"{field_zh(field)}不能为空。", f"{field} cannot be empty.", [{"field": field}]
             )
 
     before = event.model_dump()
@@ -179,6 +206,10 @@ async def update_event(
         _apply_timing(event, changes, settings)
     if event.model_dump() == before:
         return event
+    if event.status == EventStatus.published and any(
+        before[k] != getattr(event, k) for k in GROUPING_FIELDS
+    ):
+        await check_counted_open(session, event, zone(settings.timezone))
     touch(event)
     timing_changed = any(
         before[k] != getattr(event, k)
@@ -197,7 +228,7 @@ def _apply_timing(event: Event, changes: dict[str, Any], settings: Settings) -> 
     tz = zone(tz_name)
     if all_day != event.all_day and not ("start" in changes and "end" in changes):
         raise InvalidInput(
-            "切换全天/定时时请同时给出 start 和 end。",
+            "切换全天/定时时，请同时填写开始和结束时间。",
             "Switching all_day needs both start and end.",
             [{"field": "start"}],
         )
@@ -230,10 +261,12 @@ async def change_status(
         )
     if target in (EventStatus.cancelled, EventStatus.postponed) and not data.reason:
         raise InvalidInput(
-            "取消或延期需要填写原因（reason），访客会看到它。",
+            "取消或延期需要填写原因，访客会看到它。",
             "Cancelling or postponing needs a reason; visitors see it.",
             [{"field": "reason"}],
         )
+    if (event.status == EventStatus.published) != (target == EventStatus.published):
+        await check_counted_open(session, event, zone(settings.timezone))
     event.status = target
     event.status_reason = data.reason if target != EventStatus.published else None
     touch(event)

@@ -1,7 +1,12 @@
 """Commands on one night of a series: skip it, cancel it, move it, or restore the rule's plan.
+
+A night of a closed year (封账, services.years) — or a move into one — is refused: the year's
+figures are frozen. ``tz`` is the zone years are counted in (BOLIN_TIMEZONE).
 """
 
 from __future__ import annotations
+
+from zoneinfo import ZoneInfo
 
 from sqlmodel import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,9 +28,12 @@ from bolin_events.services.scheduling.clashes import check_clashes
 from bolin_events.services.scheduling.events import touch
 from bolin_events.services.scheduling.occurrences import get_occurrence, shifted_end
 from bolin_events.services.timing import span, zone
+from bolin_events.services.years import ensure_open_at
 
 
-async def _series_occurrence(session: AsyncSession, key: str) -> tuple[Event, Occurrence]:
+async def _series_occurrence(
+    session: AsyncSession, key: str, tz: ZoneInfo
+) -> tuple[Event, Occurrence]:
     event, occ = await get_occurrence(session, key)
     if not event.rrule:
         raise Conflict(
@@ -34,25 +42,29 @@ async def _series_occurrence(session: AsyncSession, key: str) -> tuple[Event, Oc
         )
     if event.status == EventStatus.cancelled:
         raise Conflict("整个活动已取消。", "The whole event is cancelled.")
+    await ensure_open_at(session, [occ.starts_at], tz)
     return event, occ
 
 
-async def skip_occurrence(session: AsyncSession, key: str) -> tuple[Event, Occurrence]:
-    event, occ = await _series_occurrence(session, key)
+async def skip_occurrence(
+    session: AsyncSession, key: str, *, tz: ZoneInfo
+) -> tuple[Event, Occurrence]:
+    event, occ = await _series_occurrence(session, key, tz)
     return await _set_state(session, event, occ, OccurrenceState.skipped, None)
 
 
 async def cancel_occurrence(
-    session: AsyncSession, key: str, data: OccurrenceCancel
+    session: AsyncSession, key: str, data: OccurrenceCancel, *, tz: ZoneInfo
 ) -> tuple[Event, Occurrence]:
-    event, occ = await _series_occurrence(session, key)
+    event, occ = await _series_occurrence(session, key, tz)
     return await _set_state(session, event, occ, OccurrenceState.cancelled, data.reason)
 
 
 async def restore_occurrence(
-    session: AsyncSession, key: str, *, allow_overlap: bool = False
+    session: AsyncSession, key: str, *, tz: ZoneInfo, allow_overlap: bool = False
 ) -> tuple[Event, Occurrence]:
-    event, occ = await _series_occurrence(session, key)
+    event, occ = await _series_occurrence(session, key, tz)
+    await ensure_open_at(session, [occ.recurrence_id], tz)
     occ.starts_at = occ.recurrence_id
     occ.ends_at = shifted_end(event, occ.recurrence_id)
     occ.venue_id = event.venue_id
@@ -63,13 +75,13 @@ async def restore_occurrence(
 
 
 async def move_occurrence(
-    session: AsyncSession, key: str, data: OccurrenceMove
+    session: AsyncSession, key: str, data: OccurrenceMove, *, tz: ZoneInfo
 ) -> tuple[Event, Occurrence]:
-    event, occ = await _series_occurrence(session, key)
+    event, occ = await _series_occurrence(session, key, tz)
     refs = await load_refs(session)
-    occ.starts_at, occ.ends_at = span(
-        data.start, data.end, zone(event.timezone), all_day=event.all_day
-    )
+    starts_at, ends_at = span(data.start, data.end, zone(event.timezone), all_day=event.all_day)
+    await ensure_open_at(session, [starts_at], tz)
+    occ.starts_at, occ.ends_at = starts_at, ends_at
     if data.venue:
         occ.venue_id = refs.venues.get(data.venue).id
     await _set_state(session, event, occ, OccurrenceState.moved, data.reason)

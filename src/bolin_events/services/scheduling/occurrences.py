@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -25,6 +26,7 @@ from bolin_events.services.timing import (
     recurrence_key,
     zone,
 )
+from bolin_events.services.years import ensure_open_at
 
 
 def rule_starts(event: Event, max_count: int) -> list[datetime]:
@@ -52,8 +54,13 @@ def shifted_end(event: Event, start: datetime) -> datetime:
     return local.replace(tzinfo=tz).astimezone(UTC)
 
 
-async def sync(session: AsyncSession, event: Event, max_count: int) -> list[Occurrence]:
-    """Make the stored occurrences match the rule, keeping ids and exceptions that still apply."""
+async def sync(
+    session: AsyncSession, event: Event, max_count: int, tz: ZoneInfo
+) -> list[Occurrence]:
+    """Make the stored occurrences match the rule, keeping ids and exceptions that still apply.
+
+    A night added, changed or dropped in a closed year (封账, counted in ``tz``) is refused.
+    """
     assert event.id is not None
     starts = rule_starts(event, max_count)
     existing = {
@@ -63,11 +70,14 @@ async def sync(session: AsyncSession, event: Event, max_count: int) -> list[Occu
     now = utcnow()
     retimed = _same_nights(event, starts, existing)
     kept: list[Occurrence] = []
+    touched: list[datetime] = []  # the starts, before and after, of nights made or changed
     for start in starts:
         row = existing.pop(start, None) or retimed.get(start)
         if row is not None and row.recurrence_id != start:  # the same night at a new time
+            touched += [row.starts_at, start]
             row.recurrence_id, row.updated_at = start, now
         if row is None:
+            touched.append(start)
             row = Occurrence(
                 event_id=event.id,
                 recurrence_id=start,
@@ -78,10 +88,12 @@ async def sync(session: AsyncSession, event: Event, max_count: int) -> list[Occu
         elif row.state != OccurrenceState.moved:
             new = (start, shifted_end(event, start), event.venue_id)
             if (row.starts_at, row.ends_at, row.venue_id) != new:
+                touched += [row.starts_at, start]
                 row.starts_at, row.ends_at, row.venue_id = new
                 row.updated_at = now
         session.add(row)
         kept.append(row)
+    await ensure_open_at(session, touched + [o.starts_at for o in existing.values()], tz)
     await _refuse_losing_reports(session, event, list(existing.values()))
     for gone in existing.values():
         await session.delete(gone)

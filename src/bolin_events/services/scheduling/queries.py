@@ -39,7 +39,8 @@ def listed_statuses(text: str | None, *, staff: bool) -> list[str]:
     for status in asked:
         if status not in set(EventStatus):
             raise InvalidInput(
-                f"未知状态「{status}」，可选 draft、published、cancelled、postponed。",
+                f"无法识别状态「{status}」，可选：draft（草稿）、published（已发布）、"
+                "cancelled（已取消）、postponed（已延期）。",
                 f"Unknown status {status!r}; use draft, published, cancelled or postponed.",
                 [{"field": "status", "value": status}],
             )
@@ -112,6 +113,9 @@ def event_to_out(refs: RefData, event: Event, occurrence_count: int) -> EventOut
                 "status_reason",
                 "sequence",
                 "capacity",
+                "course",
+                "enrolled",
+                "completed",
                 "price",
                 "image_url",
                 "contact",
@@ -136,10 +140,12 @@ MAX_WINDOW = timedelta(days=731)
 
 def window_check(start: datetime, end: datetime) -> None:
     if end <= start:
-        raise InvalidInput("end 必须晚于 start。", "end must be after start.", [{"field": "end"}])
+        raise InvalidInput(
+            "结束时间必须晚于开始时间。", "end must be after start.", [{"field": "end"}]
+        )
     if end - start > MAX_WINDOW:
         raise InvalidInput(
-            "时间范围最多两年，请缩小 start 与 end 的范围。",
+            "时间范围最多两年，请缩小起止时间的范围。",
             "The window is at most two years; narrow start and end.",
             [{"field": "end"}],
         )

@@ -1,18 +1,30 @@
 """The activity ledger (台账): one row per held occurrence, with the record an inspector checks —
-date, place, organizer, category, 人次, how it was counted, who reported it, photos."""
+date (and last day, for a night over several days), place, organizer, category, 人次 with its
+on-site/online and residents/visitors parts, how it was counted, the note, who reported it and
+when, photos."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, Select, select, type_coerce
 from sqlalchemy.orm import aliased
 from sqlmodel import col, func
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.models import AttendanceReport, Event, Occurrence, ReportPhoto, User, utcnow
+from bolin_events.models import (
+    AttendanceReport,
+    Event,
+    Occurrence,
+    ReportPhoto,
+    User,
+    Venue,
+    utcnow,
+)
 from bolin_events.schemas.reports import LedgerOut, LedgerRow
+from bolin_events.services.attendance.figures import days_spanned, onsite_figure
 from bolin_events.services.attendance.held import is_held, is_latest
 from bolin_events.services.filters import Selection
 from bolin_events.services.refs import RefData, load_refs
@@ -52,6 +64,7 @@ async def ledger(
         select(
             col(Occurrence.recurrence_id),
             col(Occurrence.starts_at),
+            col(Occurrence.ends_at),
             col(Occurrence.venue_id),
             col(Event.id).label("event_id"),
             col(Event.timezone),
@@ -60,7 +73,13 @@ async def ledger(
             col(Event.organizer_id),
             col(Event.category_id),
             col(latest.total),
+            col(latest.onsite),
+            col(latest.online),
+            col(latest.residents),
+            col(latest.visitors),
             col(latest.method),
+            col(latest.note),
+            col(latest.reported_at),
             col(latest.revision),
             col(User.username),
             photos.label("photos"),
@@ -83,7 +102,8 @@ async def ledger(
 
 
 def _row(refs: RefData, settings: Settings, row: Any) -> LedgerRow:
-    local = row.starts_at.astimezone(zone(settings.timezone))
+    tz = zone(settings.timezone)
+    local = row.starts_at.astimezone(tz)
     venue = refs.venues.by_id.get(row.venue_id or -1)
     organizer = refs.organizers.by_id.get(row.organizer_id or -1)
     # the id occurrences.occurrence_id gives: the event and the rule's original local start
@@ -91,15 +111,34 @@ def _row(refs: RefData, settings: Settings, row: Any) -> LedgerRow:
     return LedgerRow(
         occurrence_id=f"{row.event_id}-{key}",
         date=local.date(),
+        end_date=_last_day(row.starts_at, row.ends_at, tz),
         time="全天" if row.all_day else f"{local:%H:%M}",
         title=row.title_zh,
         venue=venue.name_zh if venue else None,
-        village=refs.villages.by_id[venue.village_id].name_zh if venue else None,
+        village=_village_name(refs, venue),
         organizer=organizer.name_zh if organizer else None,
         category=refs.categories.by_id[row.category_id].name_zh,
         people=row.total,
+        onsite=None if row.total is None else onsite_figure(row),
+        online=row.online,
+        residents=row.residents,
+        visitors=row.visitors,
         method=METHOD_ZH.get(row.method or "", row.method),
+        note=row.note,
         reporter=row.username,
+        reported_at=row.reported_at.astimezone(tz) if row.reported_at else None,
         revision=row.revision,
         photos=int(row.photos),
     )
+
+
+def _last_day(starts_at: datetime, ends_at: datetime, tz: ZoneInfo) -> date | None:
+    """The last local day of a night over several days (its end is exclusive); None for one."""
+    if days_spanned(starts_at, ends_at) == 1:
+        return None
+    return (ends_at.astimezone(tz) - timedelta(microseconds=1)).date()
+
+
+def _village_name(refs: RefData, venue: Venue | None) -> str | None:
+    village = refs.villages.by_id.get(venue.village_id or -1) if venue else None
+    return village.name_zh if village else None

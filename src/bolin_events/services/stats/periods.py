@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bolin_events.errors import InvalidInput
+from bolin_events.errors import InvalidInput, field_zh
 from bolin_events.services.timing import check_year
 
 MAX_DAYS = 3660  # ten years: more is no report anyone writes
@@ -100,7 +100,7 @@ def parse_period(text: str) -> Period:
             "period",
             text,
             f"统计期「{text[:50]}」无法识别：请写 2025（全年）、2025-Q2（季度）、2025-06（月份），"
-            "或用 from/to 给出起止日期。",
+            "或给出起止日期。",
             f"Period {text[:50]!r} is not understood; use {PERIOD_FORMS}.",
         )
     check_year(period.first, "period")
@@ -114,7 +114,7 @@ def _day(text: str, field: str) -> date:
         raise _bad(
             field,
             text,
-            f"{field} 不是有效日期（例如 2025-06-30）。",
+            f"{field_zh(field)}不是有效日期（例如 2025-06-30）。",
             f"{field} is not a date (e.g. 2025-06-30).",
         ) from None
     check_year(day, field)
@@ -127,7 +127,7 @@ def resolve(period: str | None, first: str | None, last: str | None) -> Period:
         raise _bad(
             "period",
             period,
-            "请只用一种方式给出统计期：period，或 from 与 to。",
+            "请只用一种方式给出统计期：年份、季度或月份，或者起止日期。",
             "Give the period one way: period, or from and to.",
         )
     if period:
@@ -136,12 +136,13 @@ def resolve(period: str | None, first: str | None, last: str | None) -> Period:
         raise _bad(
             "from" if not first else "to",
             first or last or "",
-            "缺少统计期：请给出 period（如 2025、2025-Q2、2025-06），或同时给出 from 与 to。",
+            "缺少统计期：请给出年份、季度或月份（如 2025、2025-Q2、2025-06），"
+            "或同时给出起始日期和截止日期。",
             f"No period: give period or both from and to ({PERIOD_FORMS}).",
         )
     start, end = _day(first, "from"), _day(last, "to")
     if end < start:
-        raise _bad("to", last, "to 不能早于 from。", "to must not be before from.")
+        raise _bad("to", last, "截止日期不能早于起始日期。", "to must not be before from.")
     if (end - start).days >= MAX_DAYS:
         raise _bad(
             "to", last, "统计期最长十年，请缩小范围。", "A period is at most ten years; narrow it."

@@ -37,6 +37,9 @@ from bolin_events.services.filters import Selection
 from bolin_events.services.stats.periods import Period
 
 FIGURES = ("people", "residents", "visitors", "onsite", "online", "volunteers")
+# Figures a report may leave out, summed over the reports that gave them: None when none did
+# (a split nobody reported is "未填", never 0).
+SPLIT = frozenset({"residents", "visitors"})
 
 
 class GroupBy(StrEnum):
@@ -58,8 +61,8 @@ class Figures:
     events: int = 0
     reported: int = 0
     people: int = 0
-    residents: int = 0
-    visitors: int = 0
+    residents: int | None = None  # None: no report of the group gave a split
+    visitors: int | None = None
     onsite: int = 0
     online: int = 0
     volunteers: int = 0
@@ -167,7 +170,11 @@ async def figures(
         venues=group_by == GroupBy.village,
         selection=selection or Selection(),
     )
-    sums = [func.coalesce(func.sum(held.c[name]), 0).label(name) for name in FIGURES]
+    sums = [
+        (func.sum(held.c[name]) if name in SPLIT else func.coalesce(func.sum(held.c[name]), 0))
+        .label(name)
+        for name in FIGURES
+    ]
     query = select(
         held.c.key,
         func.count(held.c.occurrence_id),
@@ -177,7 +184,15 @@ async def figures(
     ).group_by(held.c.key)
     connection = await session.connection()  # a Core query: rows of plain values
     rows = (await connection.execute(query)).all()
-    return [
-        Figures(None if key is None else str(key), *(int(n) for n in numbers))
-        for key, *numbers in rows
-    ]
+    return [_figures_of(row) for row in rows]
+
+
+def _figures_of(row: Any) -> Figures:
+    key, sessions, events, reported, people, residents, visitors, *rest = row
+    return Figures(
+        None if key is None else str(key),
+        int(sessions), int(events), int(reported), int(people),
+        None if residents is None else int(residents),
+        None if visitors is None else int(visitors),
+        *(int(n) for n in rest),
+    )

@@ -17,8 +17,9 @@ from bolin_events.services.stats.queries import Figures, GroupBy, figures, windo
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 
-NONE_NAMES = {
-    GroupBy.village: ("未指定场地", "No venue"),
+NONE_NAMES = {  # the row of nights with no such thing (key "-")
+    # no village: a venue in none (the culture station in the town seat), or no venue at all
+    GroupBy.village: ("未归入村", "No village"),
     GroupBy.venue: ("未指定场地", "No venue"),
     GroupBy.programme: ("未归入项目", "No programme"),
     GroupBy.organizer: ("未指定主办单位", "No organizer"),
@@ -71,11 +72,17 @@ def describe(refs: RefData, group_by: GroupBy, key: str | None) -> tuple[str, st
 
 
 def stats_row(
-    names: tuple[str, str, str | None], now: Figures | None, before: Figures | None
+    names: tuple[str, str, str | None],
+    now: Figures | None,
+    before: Figures | None,
+    min_sessions: int = 1,
 ) -> StatsRow:
+    """One row; 同比 only when a year earlier had at least ``min_sessions`` sessions (a base
+    of three nights would print "同比增长3222.2%")."""
     now = now or Figures(None)
     before = before or Figures(None)
-    pct = wording.change_pct(now.people, before.people)
+    meaningful = before.sessions >= min_sessions
+    pct = wording.change_pct(now.people, before.people) if meaningful else None
     key, name_zh, name_en = names
     return StatsRow(
         key=key,
@@ -94,7 +101,7 @@ def stats_row(
         sessions_last_year=before.sessions,
         people_last_year=before.people,
         people_change_pct=None if pct is None else float(pct),
-        people_change=wording.yoy_text(now.people, before.people),
+        people_change=wording.yoy_text(now.people, before.people) if meaningful else None,
     )
 
 
@@ -125,6 +132,7 @@ async def statistics(
     last year is kept, to show its fall), and the totals; ``selection`` narrows both years'
     nights like any filtered list (services.filters)."""
     now = now or utcnow()
+    minimum = settings.yoy_min_sessions
     totals_now, totals_before = await both_years(
         session, settings, period, GroupBy.total, now, selection
     )
@@ -138,13 +146,19 @@ async def statistics(
         else:
             both = {**before, **current}
             keys = sorted(both, key=lambda k: (-both[k].people, -both[k].sessions, k or ""))
-        rows = [stats_row(describe(refs, group_by, k), current.get(k), before.get(k)) for k in keys]
+        rows = [
+            stats_row(describe(refs, group_by, k), current.get(k), before.get(k), minimum)
+            for k in keys
+        ]
     return StatsOut(
         period=period_out(period),
         compared_with=period_out(period.year_earlier()),
         group_by=group_by,
         rows=rows,
         total=stats_row(
-            ("total", "合计", "Total"), totals_now.get("total"), totals_before.get("total")
+            ("total", "合计", "Total"),
+            totals_now.get("total"),
+            totals_before.get("total"),
+            minimum,
         ),
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bolin_events.schemas.reports import LedgerOut, StatsOut, StatsRow
+from bolin_events.schemas.reports import LedgerOut, LedgerRow, StatsOut, StatsRow
 from bolin_events.services.stats.files import Cell, Table
 
 GROUP_ZH = {
@@ -30,6 +30,7 @@ STATS_HEADERS = [
 ]
 LEDGER_HEADERS = [
     "日期",
+    "结束日期",
     "时间",
     "活动",
     "场地",
@@ -37,12 +38,23 @@ LEDGER_HEADERS = [
     "主办单位",
     "类别",
     "人次",
-    "计数方式",
+    "现场人次",
+    "线上人次",
+    "本地居民",
+    "外地游客",
+    "统计方式",
+    "备注",
     "上报人",
+    "上报时间",
     "版本",
     "照片数",
     "场次编号",
 ]
+NOT_GIVEN = "未填"  # a figure a report left out: blank, never 0
+
+
+def _given(value: int | None) -> Cell:
+    return NOT_GIVEN if value is None else value
 
 
 def _stats_cells(row: StatsRow) -> list[Cell]:
@@ -51,8 +63,8 @@ def _stats_cells(row: StatsRow) -> list[Cell]:
         row.sessions,
         row.events,
         row.people,
-        row.residents,
-        row.visitors,
+        _given(row.residents),
+        _given(row.visitors),
         row.onsite,
         row.online,
         row.volunteers,
@@ -73,37 +85,59 @@ def stats_table(stats: StatsOut) -> Table:
         notes=[
             f"统计期：{stats.period.label}（{stats.period.first} 至 {stats.period.last}），"
             f"同比对照：{stats.compared_with.label}。",
-            "场次：已举办的场次（不含取消、停办的场次及取消、延期、草稿活动）；"
+            "场次：已举办的场次（不含取消、不举办的场次及取消、延期、草稿活动）；"
             "人次：每场最新一次上报的合计。",
+            "本地居民、外地游客：只合计分开填写的上报；都没有分开填写的记为“未填”，不是 0。",
         ],
     )
 
 
-def ledger_table(ledger: LedgerOut) -> Table:
-    rows: list[list[Cell]] = [
-        [
-            r.date,
-            r.time,
-            r.title,
-            r.venue,
-            r.village,
-            r.organizer,
-            r.category,
-            r.people,
-            r.method,
-            r.reporter,
-            r.revision,
-            r.photos,
-            r.occurrence_id,
-        ]
-        for r in ledger.rows
+def _ledger_cells(r: LedgerRow) -> list[Cell]:
+    reported = r.people is not None  # unreported: every figure blank
+    return [
+        r.date,
+        r.end_date,
+        r.time,
+        r.title,
+        r.venue,
+        r.village,
+        r.organizer,
+        r.category,
+        r.people,
+        r.onsite,
+        r.online,
+        _given(r.residents) if reported else None,
+        _given(r.visitors) if reported else None,
+        r.method,
+        r.note,
+        r.reporter,
+        f"{r.reported_at:%Y-%m-%d %H:%M}" if r.reported_at else None,
+        r.revision,
+        r.photos,
+        r.occurrence_id,
     ]
-    totals: list[Cell] = ["合计", f"{ledger.sessions}场次", *[None] * 5, ledger.people]
-    totals += [None, None, None, sum(r.photos for r in ledger.rows), None]
+
+
+def _sum(values: list[int | None]) -> int | None:
+    given = [v for v in values if v is not None]
+    return sum(given) if given else None
+
+
+def ledger_table(ledger: LedgerOut) -> Table:
+    rows = ledger.rows
+    totals: list[Cell] = ["合计", None, f"{ledger.sessions}场次", *[None] * 5, ledger.people]
+    totals += [_sum([r.onsite for r in rows]) or 0, _sum([r.online for r in rows]) or 0]
+    totals += [_given(_sum([r.residents for r in rows])), _given(_sum([r.visitors for r in rows]))]
+    totals += [None] * 5 + [sum(r.photos for r in rows), None]
     return Table(
         title=f"台账 {ledger.period.key}",
         headers=LEDGER_HEADERS,
-        rows=rows,
+        rows=[_ledger_cells(r) for r in rows],
         totals=totals,
-        notes=[f"活动台账：{ledger.period.label}；人次为空表示尚未上报。"],
+        notes=[
+            f"活动台账：{ledger.period.label}；人次为空表示尚未上报。",
+            "结束日期：跨多天举办的场次（如全天多日的节会、展览）的最后一天，当天结束的为空。",
+            "本地居民、外地游客：上报时未分开填写的记为“未填”，不是 0。",
+            "上报时间：最新一次上报（计入统计的版本）的时间，为本地时间。",
+        ],
     )

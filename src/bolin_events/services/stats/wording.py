@@ -7,10 +7,7 @@ significant figures kept, the rest cut (never rounded up), 余 when anything was
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-
-from bolin_events.models import Counting
 
 WAN = 10_000
 MIN_DIGITS, MAX_DIGITS = 1, 3
@@ -61,62 +58,3 @@ def yoy_text(current: int, previous: int) -> str | None:
     if pct < 0:
         return f"同比下降{-pct}%"
     return "同比持平"
-
-
-@dataclass(frozen=True)
-class Phrase:
-    """How a review sentence reads for one counting group: 开展 文化活动 27 场次，惠及群众 … 人."""
-
-    verb: str
-    unit: str
-    audience: str
-    people_unit: str
-
-
-PHRASES: dict[str, Phrase] = {
-    Counting.activity: Phrase("开展", "场次", "惠及群众", "人"),
-    Counting.exhibition: Phrase("举办", "个", "参观群众", "人次"),
-    Counting.training: Phrase("举办", "班次", "培训", "人次"),
-    Counting.lecture: Phrase("举办", "次", "听众", "人次"),
-    Counting.performance: Phrase("组织", "场次", "观众", "人次"),
-    Counting.legal: Phrase("开展", "场次", "受教育群众", "人次"),
-    Counting.sports: Phrase("举办", "场次", "参与群众", "人次"),
-    Counting.market: Phrase("举办", "场次", "吸引群众", "人次"),
-}
-
-
-def phrase_for(counting: str) -> Phrase:
-    return PHRASES.get(counting, PHRASES[Counting.activity])
-
-
-def sentence(
-    name: str, counting: str, count: int, people: int, people_last_year: int, digits: int
-) -> str:
-    """ "开展文化活动27场次，惠及群众5300余人，同比增长6.2%": the count exact, people rounded,
-    the audience left out when nobody was reported and 同比 when last year had nobody."""
-    phrase = phrase_for(counting)
-    parts = [f"{phrase.verb}{name}{count}{phrase.unit}"]
-    if people > 0:
-        parts.append(f"{phrase.audience}{round_figure(people, digits)}{phrase.people_unit}")
-        change = yoy_text(people, people_last_year)
-        if change:
-            parts.append(change)
-    return "，".join(parts)
-
-
-def overall(label: str, count: int, people: int, people_last_year: int, digits: int) -> str:
-    """The review's opening: "2025年，全镇共开展各类文化活动93场次，惠及群众1.2万余人次"."""
-    text = f"{label}，全镇共开展各类文化活动{count}场次"
-    if people > 0:
-        text += f"，惠及群众{round_figure(people, digits)}人次"
-        change = yoy_text(people, people_last_year)
-        if change:
-            text += f"，{change}"
-    return text
-
-
-def paragraph(opening: str, sentences: list[str]) -> str:
-    """The opening, then "其中，" and the categories' sentences joined by "；"."""
-    if not sentences:
-        return f"{opening}。"
-    return f"{opening}。其中，" + "；".join(sentences) + "。"
