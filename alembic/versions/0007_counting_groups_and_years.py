@@ -8,6 +8,9 @@ gets them from the seed) by what they counted before — culture-return kinds in
 station return's items (performances are 组织文艺活动; legal, sports and markets are not
 items of the return: ``none``).
 
+Rows the seed made, still as it made them, take the seed's names and marks of now (Chinese
+quotation marks, one name for the culture station, the programmes the review names).
+
 Programmes can be named in the review (``highlight``, the station's role, the kind they carry);
 an event can be one training course (1 班次) with its enrolled and completed trainees; venues
 need not be in a village. Years get hand-entered baselines, hand-kept return items, and a
@@ -102,6 +105,8 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("station_role", sa.String(length=8), nullable=True))
     with op.batch_alter_table("programme") as batch_op:
         batch_op.alter_column("highlight", server_default=None)
+    if has_categories:
+        _seeded_rows_as_the_seed_has_them_now(now)
 
     with op.batch_alter_table("event") as batch_op:
         batch_op.add_column(
@@ -156,6 +161,44 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("year", name=op.f("pk_year_close")),
     )
+
+
+# Rows the seed made before, by slug, still as it made them: they take what the seed says now
+# (a name staff changed is left alone). New rows (categories, the culture station's own venue,
+# 嘉悦农场) come from `bolin-events seed`, which adds what is missing.
+RENAMED = [  # (table, slug, old name_zh, new name_zh)
+    ("category", "performance", "文艺演出", "文艺表演"),
+    ("category", "training", "培训", "文化培训"),
+    ("organizer", "culture-station", "柏林镇综合文化服务中心", "柏林镇综合文化站"),
+    ("venue", "qingqing-park", '清溪沟"清青乐园"', "清溪沟“清青乐园”"),
+    ("programme", "cunwan", '送文化下乡之"村晚"', "送文化下乡之“村晚”"),
+    ("programme", "yunling-cuihu-cup", '"云岭翠湖"杯篮球赛', "“云岭翠湖”杯邻里篮球赛"),
+]
+PROGRAMMES = [  # (slug, kind_zh, highlight, station_role)
+    ("cunwan", "送文化下乡之“村晚”演出", False, None),
+    ("heritage", "非遗展览", False, None),
+    ("ginkgo-night-market", "东胜银杏夜市", False, None),
+    ("yunling-cuihu-cup", None, True, "主办"),
+    ("farming-festival", None, True, "协助"),
+]
+
+
+def _seeded_rows_as_the_seed_has_them_now(now: datetime) -> None:
+    for table, slug, old, new in RENAMED:
+        op.execute(sa.text(
+            f'UPDATE "{table}" SET name_zh = :new, updated_at = :now '
+            "WHERE slug = :slug AND name_zh = :old"
+        ).bindparams(new=new, now=now, slug=slug, old=old))
+    op.execute(sa.text(
+        "UPDATE category SET counting = 'none', updated_at = :now, group_id = "
+        "(SELECT id FROM counting_group WHERE slug = 'tourism') "
+        "WHERE slug = 'farming' AND name_zh = '农耕体验'"
+    ).bindparams(now=now))
+    for slug, kind, highlight, role in PROGRAMMES:
+        op.execute(sa.text(
+            "UPDATE programme SET kind_zh = :kind, highlight = :highlight, "
+            "station_role = :role, updated_at = :now WHERE slug = :slug"
+        ).bindparams(kind=kind, highlight=highlight, role=role, now=now, slug=slug))
 
 
 def downgrade() -> None:

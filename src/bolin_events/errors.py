@@ -143,6 +143,18 @@ FIELD_ZH = {
     "slug": "标识",
     "status": "状态",
     "year": "年份",
+    "station_role": "文化站角色",
+    "template": "句式",
+    "unit": "单位",
+    "people_unit": "人次单位",
+    "digits": "有效数字",
+    "sessions": "数量",
+    "people": "人次",
+    "note": "备注",
+    "enrolled": "报名人数",
+    "completed": "结业人数",
+    "course": "培训班",
+    "capacity": "容纳人数",
 }
 
 

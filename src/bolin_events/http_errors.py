@@ -17,7 +17,7 @@ from litestar.exceptions import ClientException, HTTPException, ValidationExcept
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from bolin_events.errors import DomainError, StorageUnwritable
+from bolin_events.errors import DomainError, StorageUnwritable, field_zh
 from bolin_events.schemas.common import CONTROL
 
 log = logging.getLogger("bolin_events")
@@ -126,14 +126,14 @@ _ZH_HINTS: list[tuple[re.Pattern[str], str]] = [
 def zh_hint(message: str) -> str:
     for pattern, zh in _ZH_HINTS:
         match = pattern.search(message)
-        if match:
-            return match.expand(zh)
+        if match:  # pydantic lists choices "'a', 'b' or 'c'": in Chinese, 或
+            return match.expand(zh).replace("' or '", "' 或 '")
     return message
 
 
 def _zh_part(key: str, message: str) -> str:
     hint = zh_hint(message)
-    return f"{UNSUPPORTED}：{key}" if hint == UNSUPPORTED else f"{key}：{hint}"
+    return f"{UNSUPPORTED}：{key}" if hint == UNSUPPORTED else f"{field_zh(key)}：{hint}"
 
 
 def validation_handler(

@@ -94,6 +94,13 @@ def test_constraint_migration_keeps_every_row_both_ways(cli: Cli) -> None:
         "venue": counts["venue"] - townless}  # 0006's and 0007's tables; a venue in no village
     assert townless == 1
     assert row_counts(cli.url) == counts | {"venue": counts["venue"] - townless}
+    # an installation from before 0007: its categories join the groups, the seed's programmes
+    # take the marks the review needs
+    assert column(cli.url, "SELECT slug FROM programme WHERE highlight ORDER BY slug") == [
+        "farming-festival", "yunling-cuihu-cup"]
+    assert column(cli.url, "SELECT g.slug FROM category c JOIN counting_group g "
+                           "ON g.id = c.group_id WHERE c.slug IN ('farming', 'legal') "
+                           "ORDER BY c.slug") == ["tourism", "legal"]
     assert schema_differences(cli.url) == []
 
 

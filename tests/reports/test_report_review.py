@@ -29,7 +29,7 @@ async def test_review_digits_outside_one_to_three_is_refused(client: Client, sta
     )
 
     assert response.status_code == 400
-    assert "digits" in problem(response)["message"]
+    assert "有效数字：应不大于 3" in problem(response)["message"]
 
 
 async def test_report_bad_period_is_422_with_the_forms_it_takes(

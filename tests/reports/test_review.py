@@ -56,7 +56,7 @@ async def test_the_2023_season_reads_as_the_towns_own_review(client: Client, sta
     assert LEGAL in paragraph
     assert paragraph == (
         f"2023年，{CULTURE}，另有线上观看1000余人次；"
-        "举办东胜银杏夜市等旅游与夜间经济活动10场次，吸引群众1.6万余人次；"
+        "举办东胜银杏夜市等旅游与夜间经济活动7场次，吸引群众1.4万人次；"
         f"{SPORTS_AND_FARM}。{LEGAL}。"
     )
     assert [s["group"] for s in review["sentences"]] == ["culture", "tourism", "legal",
@@ -74,7 +74,8 @@ async def test_the_cli_prints_the_same_paragraph(
     result = await bolin(settings, "review", "2023")
 
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[0] == review["paragraph"]
+    # a line of its own (the test's server may log beside it: the capture is process-wide)
+    assert review["paragraph"] in result.stdout.splitlines()
 
 
 async def test_online_views_never_enter_the_people_served(client: Client, staff: Staff) -> None:
@@ -199,7 +200,7 @@ async def test_unreported_nights_leave_out_the_people_and_warn(
     assert review["warnings"] == ["尚有3场次未上报人次，人次合计偏少；请先补报。"]
 
 
-async def test_a_group_without_a_sentence_or_highlight_is_named_in_a_warning(
+async def test_a_group_without_a_sentence_or_highlight_is_still_said_plainly(
     client: Client, staff: Staff
 ) -> None:
     _, matches = await season(client, staff.scheduler, "2025-05-01T19:00", nights=4,
@@ -208,10 +209,8 @@ async def test_a_group_without_a_sentence_or_highlight_is_named_in_a_warning(
 
     review = await get_json(client, staff.admin, "review", period="2025")
 
-    assert review["paragraph"] == "2025年，该时段内没有已举办的活动。"
-    assert review["warnings"] == [
-        "体育运动4场次没有写入段落：该分组没有句式，也没有标为重点的活动项目。"
-    ]
+    assert review["paragraph"] == "2025年，开展体育赛事等体育运动4场次。"
+    assert review["warnings"] == []
 
 
 async def test_a_group_template_with_an_unknown_placeholder_is_refused(
@@ -240,10 +239,7 @@ async def test_a_highlight_names_the_stations_part_in_it(client: Client, staff: 
 
     assert (made.status_code, host.status_code) == (201, 201)
     assert made.json()["station_role"] == "承办" and made.json()["highlight"] is True
-    assert review["paragraph"] == (
-        "2025年，开展文艺表演等文化活动1场次，惠及群众200余人；"
-        "还承办柏林镇老年协会主办的“重阳敬老文艺汇演”活动。"
-    )
+    assert review["paragraph"] == "2025年，承办柏林镇老年协会主办的“重阳敬老文艺汇演”活动。"
 
 
 async def test_a_programme_role_outside_the_list_is_refused(
@@ -253,4 +249,35 @@ async def test_a_programme_role_outside_the_list_is_refused(
                                   json={"station_role": "赞助"}, headers=staff.admin)
 
     assert response.status_code == 400
-    assert "station_role" in problem(response)["message"]
+    assert "文化站角色：应为 '主办', '承办', '协办' 或 '协助'" in problem(response)["message"]
+
+
+async def test_a_template_with_a_format_spec_is_refused_not_a_broken_review(
+    client: Client, staff: Staff
+) -> None:
+    for template in ("开展{kinds:d}活动{count}", "开展{count!x}", "开展{kinds"):
+        response = await client.patch("/api/v1/counting-groups/culture",
+                                      json={"template": template}, headers=staff.admin)
+
+        assert response.status_code == 400, template
+        assert "句式" in problem(response)["message"]
+    review = await client.get("/api/v1/reports/review", params={"period": "2025"},
+                              headers=staff.admin)
+    assert review.status_code == 200
+
+
+async def test_sessions_of_a_sentence_less_group_beside_its_highlight_are_warned_about(
+    client: Client, staff: Staff
+) -> None:
+    _, cup = await season(client, staff.scheduler, "2025-07-15T19:00", nights=3,
+                          category="sports", programme="yunling-cuihu-cup")
+    _, others = await season(client, staff.scheduler, "2025-10-01T19:00", nights=2,
+                             category="sports")
+    await report_all(client, staff.admin, cup + others, [300] * 5)
+
+    review = await get_json(client, staff.admin, "review", period="2025")
+
+    assert review["paragraph"] == "2025年，在暑假开展“云岭翠湖”杯邻里篮球赛等体育运动。"
+    assert review["warnings"] == [
+        "体育运动另有2场次没有写入段落：该分组没有句式，只写标为重点的活动项目。"
+    ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from bolin_events.models import Role
 from tests.conftest import Client, Staff
 from tests.html_check import assert_good_page
@@ -84,11 +87,16 @@ async def test_closing_twice_or_a_year_to_come_is_refused(client: Client, staff:
 
     again = await client.post(f"{YEARS}/2025/close", headers=staff.admin)
     future = await client.post(f"{YEARS}/2199/close", headers=staff.admin)
+    now = datetime.now(ZoneInfo("Asia/Shanghai")).year
+    this_year = await client.post(f"{YEARS}/{now}/close", headers=staff.admin)
     reopen_open = await client.post(f"{YEARS}/2024/reopen", json={"reason": "没有封账的年度"},
                                     headers=staff.admin)
 
     assert (again.status_code, again.json()["message"]) == (409, "2025年已经封账。")
-    assert (future.status_code, future.json()["message"]) == (409, "2199年还没到，不能封账。")
+    assert (future.status_code, future.json()["message"]) == (
+        409, "2199年还没有结束，不能封账；请在年度结束后再封账。")
+    assert (this_year.status_code, this_year.json()["message"]) == (
+        409, f"{now}年还没有结束，不能封账；请在年度结束后再封账。")
     assert (reopen_open.status_code, reopen_open.json()["message"]) == (
         409, "2024年没有封账，无需重新开放。")
 
@@ -183,3 +191,45 @@ async def test_the_years_page_is_for_admins_only(client: Client, staff: Staff) -
     page = await client.get("/staff/years")
 
     assert page.status_code == 403
+
+
+async def test_what_a_closed_year_is_counted_by_stays(client: Client, staff: Staff) -> None:
+    event_id, _ = await season(client, staff.scheduler, "2025-10-09T14:00", nights=3,
+                                    category="training")
+    await client.post(f"{YEARS}/2025/close", headers=staff.admin)
+
+    course = await client.patch(f"/api/v1/events/{event_id}",
+                                json={"course": True, "enrolled": 30}, headers=staff.scheduler)
+    counting = await client.patch("/api/v1/categories/training", json={"counting": "activity"},
+                                  headers=staff.admin)
+    group = await client.patch("/api/v1/categories/training", json={"group": "tourism"},
+                               headers=staff.admin)
+    unit = await client.patch("/api/v1/counting-groups/culture", json={"unit": "个"},
+                              headers=staff.admin)
+    untouched = await client.patch("/api/v1/categories/market", json={"counting": "activity"},
+                                   headers=staff.admin)  # no nights of 2025 count there
+    renamed = await client.patch("/api/v1/categories/training", json={"name_en": "Courses"},
+                                 headers=staff.admin)
+
+    assert [r.status_code for r in (course, counting, group, unit)] == [409] * 4
+    assert {r.json()["message"] for r in (course, counting, group, unit)} == {CLOSED_2025}
+    assert (untouched.status_code, renamed.status_code) == (200, 200)
+
+
+async def test_a_required_field_cannot_be_sent_empty(client: Client, staff: Staff) -> None:
+    template = await client.patch("/api/v1/counting-groups/culture", json={"unit": None},
+                                  headers=staff.admin)
+    highlight = await client.patch("/api/v1/programmes/cunwan", json={"highlight": None},
+                                   headers=staff.admin)
+
+    assert (template.status_code, template.json()["message"]) == (422, "单位不能为空。")
+    assert highlight.status_code == 422
+
+
+async def test_an_event_course_flag_cannot_be_sent_empty(client: Client, staff: Staff) -> None:
+    event_id, _ = await season(client, staff.scheduler, "2027-03-01T19:00")
+
+    response = await client.patch(f"/api/v1/events/{event_id}", json={"course": None},
+                                  headers=staff.scheduler)
+
+    assert (response.status_code, response.json()["message"]) == (422, "培训班不能为空。")

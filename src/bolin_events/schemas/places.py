@@ -126,6 +126,13 @@ def _template(text: str) -> str:
             f"句式中有无法识别的占位符：{listed}；只能用 {{kinds}}、{{count}}、{{people}} / "
             f"unknown placeholders {listed}: use {{kinds}}, {{count}}, {{people}}"
         )
+    try:  # a format spec or conversion ({count:d}, {kinds!x}) would fail when the review runs
+        text.format(kinds="", count="", people="")
+    except (ValueError, KeyError, IndexError, AttributeError):
+        raise ValueError(
+            "句式格式有误：占位符只能写成 {kinds}、{count}、{people}，不带其他符号 / write the "
+            "placeholders plainly as {kinds}, {count}, {people}"
+        ) from None
     return text
 
 

@@ -167,7 +167,8 @@ class ReviewSentence(Schema):
 class ReviewOut(Schema):
     period: PeriodOut
     digits: int = Field(
-        description="significant figures asked for (a group's own `digits` applies otherwise)"
+        description="the significant figures asked for, else BOLIN_FIGURE_DIGITS; a counting "
+        "group's own `digits` applies when none were asked for"
     )
     paragraph: str = Field(description="ready to paste into the review")
     sentences: list[ReviewSentence]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlalchemy import or_
@@ -10,12 +11,14 @@ from sqlalchemy import update as sa_update
 from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.errors import Conflict, InvalidInput
+from bolin_events.errors import Conflict, InvalidInput, field_zh
 from bolin_events.models import (
     Category,
     CountingGroup,
     Event,
+    EventStatus,
     Occurrence,
+    OccurrenceState,
     Organizer,
     Programme,
     Venue,
@@ -24,7 +27,10 @@ from bolin_events.models import (
 )
 from bolin_events.schemas import places as s
 from bolin_events.services.refs import KIND_NAMES, RefData, load_refs
+from bolin_events.services.years import closed_years, ensure_open_at
 from bolin_events.slugs import slugify
+
+DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 OUT: dict[type[SQLModel], type[BaseModel]] = {
     Village: s.VillageOut,
@@ -127,15 +133,27 @@ async def create(
 
 
 async def update(
-    session: AsyncSession, model: type[SQLModel], slug: str, payload: BaseModel
+    session: AsyncSession,
+    model: type[SQLModel],
+    slug: str,
+    payload: BaseModel,
+    tz: ZoneInfo | None = None,
 ) -> SQLModel:
+    """Change the fields sent; ``tz`` is the zone years are counted in (BOLIN_TIMEZONE)."""
     refs = await load_refs(session)
     row: SQLModel = table_of(refs, model).get(slug)
     data = payload.model_dump(exclude_unset=True)
     if "name_zh" in data and data["name_zh"] is None:
         raise InvalidInput("中文名称不能为空。", "name_zh cannot be empty.", [{"field": "name_zh"}])
+    columns = model.__table__.c  # type: ignore[attr-defined]
+    for key, value in data.items():
+        if value is None and key in columns and not columns[key].nullable:
+            raise InvalidInput(f"{field_zh(key)}不能为空。", f"{key} cannot be empty.",
+                               [{"field": key}])
     _resolve(refs, model, row, data)
     changed = {key for key, value in data.items() if getattr(row, key) != value}
+    if changed & COUNTED_BY.get(model, set()):
+        await _closed_years_keep(session, model, getattr(row, "id"), tz)  # noqa: B009
     for key, value in data.items():
         setattr(row, key, value)
     session.add(row)
@@ -143,6 +161,37 @@ async def update(
         await _touch_events_showing(session, model, getattr(row, "id"))  # noqa: B009
     await session.flush()
     return row
+
+
+# What of each kind decides which line or group a held night counts in, and in what unit: while
+# a year with such nights is closed (封账), changing it would move the year's frozen figures.
+COUNTED_BY: dict[type[SQLModel], set[str]] = {
+    Category: {"counting", "group_id"},
+    CountingGroup: {"unit"},
+}
+
+
+async def _closed_years_keep(
+    session: AsyncSession, model: type[SQLModel], row_id: int, tz: ZoneInfo | None
+) -> None:
+    """Refuse (409) when a closed year has held nights this category or group counts."""
+    if not await closed_years(session):
+        return
+    if model is Category:
+        which = col(Event.category_id) == row_id
+    else:
+        which = col(Event.category_id).in_(select(Category.id).where(Category.group_id == row_id))
+    starts = await session.exec(
+        select(Occurrence.starts_at)
+        .join(Event, col(Event.id) == col(Occurrence.event_id))
+        .where(
+            which,
+            col(Event.status) == EventStatus.published,
+            col(Occurrence.state).in_((OccurrenceState.scheduled, OccurrenceState.moved)),
+            col(Occurrence.ends_at) <= utcnow(),
+        )
+    )
+    await ensure_open_at(session, starts.all(), tz or ZoneInfo(DEFAULT_TIMEZONE))
 
 
 # What of each kind a calendar entry says (calendar.events: LOCATION, GEO, CATEGORIES and the

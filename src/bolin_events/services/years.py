@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import text as sa_text
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -38,9 +39,24 @@ CACHE_KEY = "closed_years"  # in Session.info: read once per transaction (an imp
 # every row), forgotten when this session closes or reopens a year
 
 
+# On PostgreSQL a writer checking the closed years holds this advisory lock shared until it
+# commits, and closing or reopening a year takes it alone: a report filed while a year is being
+# closed either commits before the close or sees it (read committed alone would let a revision
+# that checked before the close commit after it). SQLite's writers take turns already.
+YEAR_LOCK = 0x626F6C69  # "boli"
+
+
+async def _year_lock(session: AsyncSession, *, alone: bool) -> None:
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        function = "pg_advisory_xact_lock" if alone else "pg_advisory_xact_lock_shared"
+        connection = await session.connection()
+        await connection.execute(sa_text(f"SELECT {function}(:key)"), {"key": YEAR_LOCK})
+
+
 async def closed_years(session: AsyncSession) -> set[int]:
     cached: set[int] | None = session.info.get(CACHE_KEY)
     if cached is None:
+        await _year_lock(session, alone=False)
         rows = await session.exec(select(YearClose.year).where(col(YearClose.closed)))
         cached = session.info[CACHE_KEY] = set(rows.all())
     return cached
@@ -82,15 +98,17 @@ async def close_year(
     session: AsyncSession, year: int, reason: str | None, user_id: int | None, tz: ZoneInfo,
     *, now: datetime | None = None,
 ) -> YearOut:
-    """Sign the year off; a year still to come cannot be (its nights have not been held)."""
+    """Sign the year off; a year not over yet cannot be (nights are still to be held and
+    changed: closing it would refuse cancelling tomorrow's rained-off night)."""
     now = now or utcnow()
     _check_year(year)
-    if year > year_of(now, tz):
+    if year >= year_of(now, tz):
         raise Conflict(
-            f"{year}年还没到，不能封账。",
-            f"{year} has not begun; it cannot be closed.",
+            f"{year}年还没有结束，不能封账；请在年度结束后再封账。",
+            f"{year} is not over yet; close it once it has ended.",
             [{"year": year}],
         )
+    await _year_lock(session, alone=True)
     row = await session.get(YearClose, year)
     if row is not None and row.closed:
         raise Conflict(f"{year}年已经封账。", f"{year} is already closed.", [{"year": year}])
@@ -116,6 +134,7 @@ async def reopen_year(
             "in the audit trail.",
             [{"field": "reason"}],
         )
+    await _year_lock(session, alone=True)
     row = await session.get(YearClose, year)
     if row is None or not row.closed:
         raise Conflict(

@@ -5,6 +5,7 @@ when Litestar reads them.
 """
 
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import Router, get, patch, post
 from litestar.pagination import OffsetPagination
@@ -18,6 +19,7 @@ from bolin_events.routes.deps import Limit, Offset
 from bolin_events.schemas import places as s
 from bolin_events.services import places
 from bolin_events.services.refs import KIND_NAMES, load_refs
+from bolin_events.settings import Settings
 
 
 def place_controller(
@@ -49,8 +51,8 @@ def place_controller(
         row = await places.create(db, model, data)
         return places.to_out(await load_refs(db), row)
 
-    async def update_item(db: AsyncSession, slug: str, data: Any) -> Any:
-        row = await places.update(db, model, slug, data)
+    async def update_item(db: AsyncSession, settings: Settings, slug: str, data: Any) -> Any:
+        row = await places.update(db, model, slug, data, ZoneInfo(settings.timezone))
         return places.to_out(await load_refs(db), row)
 
     list_items.__annotations__["return"] = OffsetPagination[out_schema]

@@ -234,12 +234,18 @@ class ReportController(Controller):
     @get(
         "/review",
         summary="The review paragraph",
-        description="The period's figures in the town's phrasing, category by category, "
-        "ready to paste: sessions exact, people with the leading `digits` significant "
-        "figures kept and the rest cut (never rounded up), 余 when anything was cut, 万 from "
-        "10,000 (5,316 → 5300余, 23,480 → 2.3万余), 同比 as 增长/下降 with one decimal, none "
-        "when last year had nobody. `digits` (1–3) defaults to `BOLIN_FIGURE_DIGITS`. "
-        "`warnings` says what makes it incomplete (sessions not reported yet)." + PERIOD_DOC,
+        description="The period's figures in the town's phrasing, ready to paste: one "
+        "sentence per counting group (GET /api/v1/counting-groups: its template, unit, people "
+        "word), what was held named by kind, highlighted programmes named with the station's "
+        "role, online views in a clause of their own (never in 惠及群众). Sessions exact (or "
+        "with 余 where the group says so), people with the leading significant figures kept "
+        "and the rest cut (never rounded up), 余 when anything was cut, 万 from 10,000 (5,316 "
+        "→ 5000余 with 1 figure, 23,480 → 2.3万余 with 2). `digits` (1–3), when given, "
+        "overrides every group's own figures (else the group's, else `BOLIN_FIGURE_DIGITS`). "
+        "同比 as 增长/下降 with one decimal, against a baseline entered by hand (GET "
+        "/api/v1/reports/baselines) or the data a year earlier, left out when that base had "
+        "fewer than `BOLIN_YOY_MIN_SESSIONS` sessions. `warnings` (Chinese) and "
+        "`warnings_en` say what makes it incomplete." + PERIOD_DOC,
     )
     async def review(
         self,

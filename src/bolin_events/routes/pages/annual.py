@@ -144,7 +144,7 @@ def _items_from(typed: dict[str, str]) -> AnnualItemsIn:
         raw = typed[key]
         if not raw:
             entries[key] = None
-        elif raw.isdigit() and int(raw) <= MAX_VALUE:
+        elif raw.isascii() and raw.isdecimal() and int(raw) <= MAX_VALUE:
             entries[key] = KeptValue(value=int(raw), note=typed[f"{key}_note"] or None)
         else:
             problems.add(

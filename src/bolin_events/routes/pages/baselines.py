@@ -29,7 +29,8 @@ from bolin_events.settings import Settings
 from bolin_events.web.form_problems import from_validation
 from bolin_events.web.render import render
 
-LABELS = {"sessions": ("数量", "Count"), "people": ("人数", "People"), "note": ("来源", "Source")}
+LABELS = {"sessions": ("数量", "Count"), "people": ("现场人次", "People on site"),
+          "note": ("来源", "Source")}
 
 
 async def _page(

@@ -52,8 +52,11 @@ TEXT_FIELDS = (
 
 
 TIMING_FIELDS = ("all_day", "start", "end", "timezone", "rrule")
-# what the statistics group a held night by: changed, a closed year's figures would move
-GROUPING_FIELDS = ("category_id", "programme_id", "organizer_id")
+# what the statistics group or count a held night by: changed, a closed year's figures would
+# move (a course's trainees are its 培训人次 in the annual return)
+GROUPING_FIELDS = (
+    "category_id", "programme_id", "organizer_id", "course", "enrolled", "completed",
+)
 
 
 TRANSITIONS: dict[str, dict[EventStatus, set[EventStatus]]] = {
@@ -84,7 +87,8 @@ def touch(event: Event) -> None:
 async def check_counted_open(session: AsyncSession, event: Event, tz: ZoneInfo) -> None:
     """Refuse a change that would add or take away, or regroup, the held nights of a closed
     year (封账): publishing, cancelling or postponing the event, or a new category, programme
-    or organizer. (Timing and venue changes are checked night by night, in ``sync``.)"""
+    or organizer, or a course's figures. (Timing and venue changes are checked night by
+    night, in ``sync``.)"""
     closed = await closed_years(session)
     if not closed:
         return
@@ -181,7 +185,7 @@ async def update_event(
     refs = await load_refs(session)
     changes = data.model_dump(exclude_unset=True)
     allow_overlap = changes.pop("allow_overlap", False)
-    for field in ("title_zh", "category", "all_day"):  # null clears only optional fields
+    for field in ("title_zh", "category", "all_day", "course"):  # null clears optional ones only
         if field in changes and changes[field] is None:
             raise InvalidInput(
                 f"{field_zh(field)}不能为空。", f"{field} cannot be empty.", [{"field": field}]

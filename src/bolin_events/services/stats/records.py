@@ -252,7 +252,7 @@ def _revision(row: Any, tz: ZoneInfo) -> Revision:
     return Revision(
         revision=row.revision,
         total=row.total,
-        onsite=row.onsite,
+        onsite=row.onsite if row.onsite is not None else row.total - (row.online or 0),
         online=row.online,
         residents=row.residents,
         visitors=row.visitors,

@@ -72,24 +72,31 @@ class GroupFigures:
     online: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
     kind_people: Counter[str] = field(default_factory=Counter)
+    highlighted: int = 0  # sessions of hosted highlights, named in the highlights' clause
+    highlight_kinds: Counter[str] = field(default_factory=Counter)
 
     def count(self) -> int:
         return len(self.events) if self.group.unit in BY_EVENTS else self.sessions
 
-    def add(self, pair: Pair, kind: str | None) -> None:
+    def add(self, pair: Pair, kind: str, *, highlighted: bool) -> None:
         self.sessions += pair.sessions
         self.events |= pair.events
         self.reported += pair.reported
         self.onsite += pair.onsite
         self.online += pair.online
-        if kind:
+        if highlighted:  # named in the highlights' clause, not again among the kinds
+            self.highlighted += pair.sessions
+            self.highlight_kinds[kind] += pair.sessions
+        else:
             self.kinds[kind] += pair.sessions
             self.kind_people[kind] += pair.onsite
 
     def kind_names(self) -> list[str]:
-        """Busiest first (most sessions, then most people); not the group's own name again."""
-        named = [k for k in self.kinds if k != self.group.name_zh]
-        return sorted(named, key=lambda k: (-self.kinds[k], -self.kind_people[k], k))
+        """Busiest first (most sessions, then most people); not the group's own name again;
+        a group held only as highlights names their kinds."""
+        kinds = self.kinds or self.highlight_kinds
+        named = [k for k in kinds if k != self.group.name_zh]
+        return sorted(named, key=lambda k: (-kinds[k], -self.kind_people[k], k))
 
 
 @dataclass
@@ -194,17 +201,20 @@ async def review(
     sentences: list[ReviewSentence] = []
     for figures in groups:
         group = figures.group
-        if not group.template:
-            if not any(h.group.id == group.id for h in highlights):
+        template = group.template
+        if not template and figures.highlighted:  # named through its highlights only
+            if left := figures.sessions - figures.highlighted:
                 warnings.append((
-                    f"{group.name_zh}{figures.count()}{group.unit}没有写入段落：该分组没有句式，"
-                    "也没有标为重点的活动项目。",
-                    f"{group.name_en or group.slug}: {figures.count()} not in the paragraph — the "
-                    "group has no sentence and no highlighted programme.",
+                    f"{group.name_zh}另有{left}场次没有写入段落：该分组没有句式，只写标为重点的"
+                    "活动项目。",
+                    f"{group.name_en or group.slug}: {left} more sessions are not in the "
+                    "paragraph — the group has no sentence, only its highlights are named.",
                 ))
             continue
+        if not template:  # no sentence and nothing to name it by: say it plainly
+            template = f"开展{{kinds}}等{group.name_zh}{{count}}"
         base = bases.get(group.id or 0)
-        text, note = _sentence(settings, figures, base, digits)
+        text, note = _sentence(settings, figures, template, base, digits)
         if note:
             warnings.append(note)
         sentences.append(ReviewSentence(group=group.slug, text=text))
@@ -241,19 +251,16 @@ def _gather(
             ungrouped[category.name_zh] += pair.sessions
             continue
         highlight = highlight_of(refs, pair.programme_id)
-        figures = by_group.setdefault(group.id or 0, GroupFigures(group))
-        figures.add(pair, None if highlight else kind_of(refs, category, pair.programme_id))
         if highlight is not None:
             named = found.setdefault(highlight.id or 0, Highlight(highlight, group))
             if pair.organizer_id is not None:
                 named.organizers[pair.organizer_id] += pair.sessions
             named.months |= pair.months
-    for figures in by_group.values():  # a group held only as highlights still names its kinds
-        if not figures.kinds:
-            for pair in pairs:
-                category = refs.categories.by_id[pair.category_id]
-                if category.group_id == figures.group.id:
-                    figures.kinds[kind_of(refs, category, pair.programme_id)] += pair.sessions
+            if (highlight.station_role or StationRole.host) != StationRole.host:
+                continue  # the station helped another body: named, not counted as its own
+        figures = by_group.setdefault(group.id or 0, GroupFigures(group))
+        kind = kind_of(refs, category, pair.programme_id)
+        figures.add(pair, kind, highlighted=highlight is not None)
     groups = sorted(by_group.values(), key=lambda g: (g.group.position, g.group.slug))
     highlights = sorted(found.values(), key=lambda h: (h.group.position, min(h.months)))
     warnings = [
@@ -289,13 +296,16 @@ async def _bases(
 
 
 def _sentence(
-    settings: Settings, figures: GroupFigures, base: Base | None, digits: int | None
+    settings: Settings,
+    figures: GroupFigures,
+    template: str,
+    base: Base | None,
+    digits: int | None,
 ) -> tuple[str, Warning | None]:
     group = figures.group
     kept = digits or group.digits or settings.figure_digits
     count = figures.count()
     count_text = (wording.round_figure(count, kept) if group.round_count else str(count))
-    template = group.template
     if figures.reported == 0 or figures.onsite == 0:  # nobody reported: no 惠及群众0人
         template = "，".join(part for part in template.split("，") if "{people}" not in part)
     kinds = figures.kind_names()
