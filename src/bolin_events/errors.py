@@ -154,6 +154,11 @@ FIELD_ZH = {
     "enrolled": "报名人数",
     "completed": "结业人数",
     "course": "培训班",
+    "highlight": "重点活动项目",
+    "kind_zh": "活动类型名称",
+    "position": "顺序",
+    "round_count": "场次写“余”",
+    "separate": "单独成句",
     "capacity": "容纳人数",
 }
 

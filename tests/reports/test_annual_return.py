@@ -228,6 +228,8 @@ async def test_annual_items_refuse_a_negative_or_unknown_item(
     )
 
     assert (negative.status_code, unknown.status_code) == (400, 400)
+    assert "不支持的字段：stage_trucks" in unknown.json()["message"]
+    assert "应不小于 0" in negative.json()["message"]
 
 
 async def test_annual_return_xlsx_is_laid_out_like_the_form(client: Client, staff: Staff) -> None:

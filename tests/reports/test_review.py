@@ -163,9 +163,11 @@ async def test_a_baseline_is_kept_by_staff_and_checked(client: Client, staff: St
     listed = await get_json(client, staff.admin, "baselines", year=2024)
 
     assert by_reporter.status_code == 403
+    assert "填写年度基数和年报手填项目" in problem(by_reporter)["message"]
     assert unknown.status_code == 404
     assert "找不到统计分组「weather」" in problem(unknown)["message"]
     assert negative.status_code == 400
+    assert "人次：应不小于 0" in problem(negative)["message"]
     assert listed == []
 
 

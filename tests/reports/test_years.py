@@ -223,7 +223,7 @@ async def test_a_required_field_cannot_be_sent_empty(client: Client, staff: Staf
                                    headers=staff.admin)
 
     assert (template.status_code, template.json()["message"]) == (422, "单位不能为空。")
-    assert highlight.status_code == 422
+    assert (highlight.status_code, highlight.json()["message"]) == (422, "重点活动项目不能为空。")
 
 
 async def test_an_event_course_flag_cannot_be_sent_empty(client: Client, staff: Staff) -> None:

@@ -3,8 +3,8 @@ and the form where admins and schedulers enter the items kept by hand for the ye
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Response, get, post
 from litestar.datastructures import FormMultiDict
@@ -20,14 +20,14 @@ from bolin_events.routes.pages.common import (
     attempt,
     done_message,
     form_status,
+    period_or_this_year,
+    period_query,
     see_other,
     text,
 )
 from bolin_events.schemas.reports import AnnualItemsIn, AnnualItemsOut, KeptValue
 from bolin_events.services.stats.annual import BESIDE_TITLE, annual_return
 from bolin_events.services.stats.kept import KEPT_ITEMS, annual_items, keep_items
-from bolin_events.services.stats.periods import Period, resolve
-from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.web.form_problems import Problems, field_messages
 from bolin_events.web.render import render
@@ -45,19 +45,6 @@ ANNUAL_EN = {
 }
 
 
-def _period(settings: Settings, period: str | None, first: str | None, last: str | None) -> Period:
-    """The period asked for; this year when none is."""
-    if period or first or last:
-        return resolve(period, first, last)
-    return resolve(str(datetime.now(zone(settings.timezone)).year), None, None)
-
-
-def _query(period: Period) -> str:
-    if period.kind == "range":
-        return f"from={period.first.isoformat()}&to={period.last.isoformat()}"
-    return f"period={period.key}"
-
-
 @get("/staff/reports/annual", guards=READ, name="reports_annual")
 async def annual_page(
     request: AnyRequest,
@@ -67,13 +54,13 @@ async def annual_page(
     from_: FromParam = None,
     to: ToParam = None,
 ) -> Template:
-    chosen = _period(settings, period, from_, to)
+    chosen = period_or_this_year(settings, period, from_, to)
     return render(
         request,
         "staff/reports_annual.html",
         found=await annual_return(db, settings, chosen),
         chosen=chosen,
-        query=_query(chosen),
+        query=urlencode(period_query(chosen)),
         beside_title=BESIDE_TITLE,
         items_en=ANNUAL_EN,
         kept_en={key: kept.name_en for key, kept in KEPT_ITEMS.items()},
@@ -94,7 +81,8 @@ async def annual_file(
     from_: FromParam = None,
     to: ToParam = None,
 ) -> Response[bytes]:
-    return await annual_download(db, settings, format, _period(settings, period, from_, to))
+    chosen = period_or_this_year(settings, period, from_, to)
+    return await annual_download(db, settings, format, chosen)
 
 
 def _items_page(

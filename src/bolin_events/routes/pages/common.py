@@ -4,6 +4,7 @@ confirmation, and running a write that may be refused without losing the page.""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode
 
@@ -14,6 +15,9 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import DomainError, InvalidInput
 from bolin_events.schemas.common import clean_text
+from bolin_events.services.stats.periods import Period, resolve
+from bolin_events.services.timing import zone
+from bolin_events.settings import Settings
 
 AnyRequest = Request[Any, Any, Any]
 T = TypeVar("T")
@@ -40,6 +44,22 @@ DONE: dict[str, tuple[str, str]] = {
     "year_close": ("该年度已封账，数据已冻结。", "The year is closed; its figures are frozen."),
     "year_reopen": ("该年度已重新开放，可以更正。", "The year is open again for corrections."),
 }
+
+
+def period_query(period: Period) -> dict[str, str]:
+    """The query that names the period to a page's chart and file addresses."""
+    if period.kind == "range":
+        return {"from": period.first.isoformat(), "to": period.last.isoformat()}
+    return {"period": period.key}
+
+
+def period_or_this_year(
+    settings: Settings, period: str | None, first: str | None, last: str | None
+) -> Period:
+    """The period asked for (as the API reads it); this year when none is."""
+    if not (period or first or last):
+        period = str(datetime.now(zone(settings.timezone)).year)
+    return resolve(period, first, last)
 
 
 def done_message(request: AnyRequest) -> tuple[str, str] | None:

@@ -4,23 +4,20 @@ period's sheets behind a cover of its totals, laid out to print on A4 from the b
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from litestar import Request, get
+from litestar import get
 from litestar.response import Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import page_allow
 from bolin_events.routes.deps import FromParam, PeriodParam, ToParam
-from bolin_events.services.stats.periods import resolve
+from bolin_events.routes.pages.common import AnyRequest, period_or_this_year
 from bolin_events.services.stats.records import record_book, record_sheet
-from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.web.attendance_form import METHODS
 from bolin_events.web.render import render
 
-AnyRequest = Request[Any, Any, Any]
 METHOD_NAMES = {value: (zh, en) for value, zh, en in METHODS}
 
 
@@ -34,9 +31,7 @@ async def record_book_page(
     to: ToParam = None,
 ) -> Template:
     """The period's sheets in date order (this year's when none is named)."""
-    if not (period or from_ or to):
-        period = str(datetime.now(zone(settings.timezone)).year)
-    book = await record_book(db, settings, resolve(period, from_, to))
+    book = await record_book(db, settings, period_or_this_year(settings, period, from_, to))
     return render(
         request, "staff/records.html", book=book, sheets=book.sheets, methods=METHOD_NAMES
     )

@@ -29,6 +29,7 @@ from bolin_events.routes.downloads import (
     stats_download,
 )
 from bolin_events.routes.pages.annual import ANNUAL_EN
+from bolin_events.routes.pages.common import period_query
 from bolin_events.services.attendance.pending import flagged
 from bolin_events.services.refs import load_refs
 from bolin_events.services.stats.annual import annual_return
@@ -63,13 +64,6 @@ def chosen_period(year: str, part: str, first: str, last: str, today_year: int) 
         raise InvalidInput("请从列表中选择月份或季度。", "Choose a month or quarter from the list.")
     year = year or str(today_year)
     return resolve(f"{year}-{part}" if part else year, None, None)
-
-
-def period_query(period: Period) -> dict[str, str]:
-    """The query that names the period to the chart and file addresses."""
-    if period.kind == "range":
-        return {"from": period.first.isoformat(), "to": period.last.isoformat()}
-    return {"period": period.key}
 
 
 async def _figures(db: AsyncSession, settings: Settings, period: Period) -> dict[str, Any]:

@@ -181,7 +181,6 @@ async def baselines(session: AsyncSession, year: int) -> dict[int, YearBaseline]
 class Base:
     sessions: int
     people: int
-    source: str  # "baseline" or "data"
 
 
 async def review(
@@ -278,20 +277,11 @@ async def _bases(
     """Each group's figures a year earlier: a whole year's baseline entered by hand when
     there is one, otherwise the data of the same period last year."""
     earlier = period.year_earlier()
-    found: dict[int, Base] = {}
-    for pair in await held_pairs(session, settings, earlier, now):
-        category = refs.categories.by_id[pair.category_id]
-        if category.group_id is None:
-            continue
-        group = refs.groups.by_id[category.group_id]
-        before = found.get(category.group_id, Base(0, 0, "data"))
-        sessions = pair.sessions if group.unit not in BY_EVENTS else len(pair.events)
-        found[category.group_id] = Base(
-            before.sessions + sessions, before.people + pair.onsite, "data"
-        )
+    groups, _, _ = _gather(refs, await held_pairs(session, settings, earlier, now))
+    found = {g.group.id or 0: Base(g.count(), g.onsite) for g in groups}
     if period.kind == "year":
         for group_id, baseline in (await baselines(session, earlier.first.year)).items():
-            found[group_id] = Base(baseline.sessions, baseline.people, "baseline")
+            found[group_id] = Base(baseline.sessions, baseline.people)
     return found
 
 
