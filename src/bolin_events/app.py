@@ -27,6 +27,7 @@ from bolin_events.routes.api.feeds import FEED_LIST_ROUTES
 from bolin_events.routes.api.health import healthz, readyz
 from bolin_events.routes.api.imports import import_routers
 from bolin_events.routes.api.occurrences import OccurrenceController
+from bolin_events.routes.api.pictures import picture_routers
 from bolin_events.routes.api.places import PLACE_ROUTERS
 from bolin_events.routes.api.reports import REPORT_ROUTERS
 from bolin_events.routes.api.years import YEAR_ROUTERS
@@ -39,16 +40,23 @@ from bolin_events.routes.pages.annual import ANNUAL_PAGES
 from bolin_events.routes.pages.attendance import ATTENDANCE_PAGES
 from bolin_events.routes.pages.audit import AUDIT_PAGES
 from bolin_events.routes.pages.baselines import BASELINE_PAGES
+from bolin_events.routes.pages.embed import EMBED_PAGES
+from bolin_events.routes.pages.event_pictures import EVENT_PICTURE_PAGES
 from bolin_events.routes.pages.events import EVENT_PAGES
 from bolin_events.routes.pages.nights import NIGHT_PAGES
+from bolin_events.routes.pages.pictures import PICTURE_PAGES
+from bolin_events.routes.pages.places import PLACE_PAGES
 from bolin_events.routes.pages.public import PUBLIC_PAGES
 from bolin_events.routes.pages.records import RECORD_PAGES
 from bolin_events.routes.pages.reports import REPORTS_PAGES
+from bolin_events.routes.pages.search import SEARCH_PAGES
 from bolin_events.routes.pages.staff import STAFF_PAGES
+from bolin_events.routes.pages.syndication import SYNDICATION_PAGES
 from bolin_events.routes.pages.users import USER_PAGES
 from bolin_events.routes.pages.years import YEAR_PAGES
 from bolin_events.routes.public_cache import PublicCache, PublicCacheMiddleware
 from bolin_events.services.feeds.cache import FeedCache
+from bolin_events.services.search.build import SearchCache
 from bolin_events.services.versions import RefsCache
 from bolin_events.settings import Settings, get_settings
 from bolin_events.web.errors import PAGE_EXCEPTION_HANDLERS
@@ -65,14 +73,18 @@ iCal feeds (GET or HEAD; plain ASGI for speed, so not listed as operations below
 `/feeds/all.ics`, `/feeds/categories/{slug}.ics`, `/feeds/villages/{slug}.ics`,
 `/feeds/venues/{slug}.ics`, `/feeds/programmes/{slug}.ics`, `/feeds/events/{id}.ics`;
 `?category=a,b&village=c&venue=…&programme=…` narrows any of them. `GET /api/v1/feeds` lists
-them with their subscribe links.
+them with their subscribe links. Downloads of one event, as an attachment with a reminder
+(`?alarm=1h|1d|none`): `/feeds/events/{id}/nights/{night}.ics` (one night) and
+`/feeds/events/{id}/upcoming.ics` (the nights still to come).
 """
 
 
 CSRF_EXEMPT = [
     "^/api/", "^/feeds/", "^/healthz", "^/readyz", "^/schema", "^/qr\\.", "^/static/",
     # public pages have no form to protect, and a cookie would keep any cache from sharing them
-    "^/$", "^/calendar$", "^/events", "^/programmes/", "^/subscribe$",
+    "^/$", "^/calendar$", "^/events", "^/programmes/", "^/subscribe$", "^/media/",
+    "^/embed$", "^/search$", "^/atom/", "^/favicon\\.ico$", "^/manifest\\.webmanifest$",
+    "^/venues/", "^/organizers/",
 ]
 
 
@@ -119,6 +131,7 @@ def fresh_state(settings: Settings) -> dict[str, Any]:
         "feed_cache": feed_cache,
         "public_cache": public_cache,
         "refs_cache": RefsCache(),
+        "search_cache": SearchCache(),
         "after_write": [feed_cache.forget_recent, public_cache.forget_recent],
         "access_log": Writer(settings.log_format == "json") if settings.access_log else None,
     }
@@ -139,17 +152,24 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *PLACE_ROUTERS,
             *import_routers(settings),
             *attendance_routers(settings),
+            *picture_routers(settings),
             *REPORT_ROUTERS,
             *BASELINE_ROUTERS,
             *YEAR_ROUTERS,
             *FEED_LIST_ROUTES,
             *FEED_ROUTES,
             *PUBLIC_PAGES,
+            *EMBED_PAGES,
+            *SYNDICATION_PAGES,
+            *PICTURE_PAGES,
+            *SEARCH_PAGES,
+            *PLACE_PAGES,
             *STAFF_PAGES,
             *USER_PAGES,
             *AUDIT_PAGES,
             *BASELINE_PAGES,
             *EVENT_PAGES,
+            *EVENT_PICTURE_PAGES,
             *NIGHT_PAGES,
             *ATTENDANCE_PAGES,
             *REPORTS_PAGES,

@@ -6,6 +6,7 @@ The archive (a .tar.gz) holds
   server runs and writes), or ``database.pgdump`` — ``pg_dump --format=custom`` of the
   PostgreSQL database;
 - ``uploads/…`` — the evidence photos, as stored;
+- ``pictures/…`` — the events' and categories' pictures and their sizes, as stored;
 - ``secret_key`` — the data directory's generated secret, when there is one;
 - ``manifest.json`` — when, from which schema revision, and the row count of every table.
 
@@ -82,17 +83,19 @@ def backup(settings: Settings, target: Path, say: Say) -> dict[str, Any]:
             dump = scratch / "database.pgdump"
             subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", "--file",
                             str(dump), settings.libpq_url], check=True, capture_output=True)
-        uploads = settings.uploads_dir
-        photos = sorted(p for p in uploads.rglob("*") if p.is_file()) if uploads.is_dir() else []
-        manifest["files"] = len(photos)
+        stored = {name: _files(folder) for name, folder, _ in _folders(settings)}
+        manifest["files"] = len(stored["uploads"])
+        manifest["pictures"] = len(stored["pictures"])
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(dump, arcname=dump.name)
-            for number, path in enumerate(photos, start=1):
-                archive.add(path, arcname=f"uploads/{path.relative_to(uploads).as_posix()}")
-                if number % 100 == 0 or number == len(photos):
-                    say(f"照片 / photos: {number}/{len(photos)}")
+            for name, folder, label in _folders(settings):
+                files = stored[name]
+                for number, path in enumerate(files, start=1):
+                    archive.add(path, arcname=f"{name}/{path.relative_to(folder).as_posix()}")
+                    if number % 100 == 0 or number == len(files):
+                        say(f"{label}: {number}/{len(files)}")
             secret = settings.data_dir / SECRET_FILE
             if secret.is_file():
                 archive.add(secret, arcname=SECRET_FILE)
@@ -105,16 +108,25 @@ def backup(settings: Settings, target: Path, say: Say) -> dict[str, Any]:
     return manifest
 
 
+def _folders(settings: Settings) -> list[tuple[str, Path, str]]:
+    """The stored files' folders: name in the archive, where they live, what to call them."""
+    return [("uploads", settings.uploads_dir, "照片 / photos"),
+            ("pictures", settings.pictures_dir, "活动图片 / pictures")]
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+
+
 def restore(settings: Settings, source: Path, say: Say) -> dict[str, Any]:
     """Writes the archive back into an empty data directory and database; gives the
     manifest after checking every table's row count against it."""
     if migrate.current(settings) is not None:
         raise BackupError("数据库不是空的：只能恢复到空数据库 / the database is not empty: "
                           "restore only into an empty one")
-    uploads = settings.uploads_dir
-    if uploads.is_dir() and any(uploads.iterdir()):
-        raise BackupError("数据目录里已有照片：请换一个空的数据目录 / the data directory "
-                          "already holds photos: restore into an empty one")
+    if any(folder.is_dir() and any(folder.iterdir()) for _, folder, _ in _folders(settings)):
+        raise BackupError("数据目录里已有照片或图片：请换一个空的数据目录 / the data directory "
+                          "already holds photos or pictures: restore into an empty one")
     with tarfile.open(source, "r:gz") as archive:
         member = archive.extractfile("manifest.json")
         if member is None:
@@ -135,9 +147,10 @@ def restore(settings: Settings, source: Path, say: Say) -> dict[str, Any]:
                 subprocess.run([_tool("pg_restore"), "--no-owner", "--exit-on-error",
                                 "--dbname", settings.libpq_url, str(scratch / "database.pgdump")],
                                check=True, capture_output=True)
-            if (scratch / "uploads").is_dir():
-                say(f"照片 / photos: {manifest.get('files', 0)}")
-                shutil.copytree(scratch / "uploads", uploads, dirs_exist_ok=True)
+            for name, folder, label in _folders(settings):
+                if (scratch / name).is_dir():
+                    say(label)
+                    shutil.copytree(scratch / name, folder, dirs_exist_ok=True)
             if (scratch / SECRET_FILE).is_file() and not settings.secret_key:
                 settings.data_dir.mkdir(parents=True, exist_ok=True)
                 shutil.copy2(scratch / SECRET_FILE, settings.data_dir / SECRET_FILE)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
+import socket
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
@@ -33,7 +36,12 @@ class Settings(BaseSettings):
     )
     timezone: str = "Asia/Shanghai"
     public_url: str = "http://127.0.0.1:8000"
-    uid_domain: str = "bolin-events"
+    uid_domain: str | None = Field(
+        default=None,
+        description="Right-hand side of new events' calendar UIDs (event-42@…); unset: the "
+        "host of public_url (see resolved_uid_domain). Stored with each event when it is "
+        "made, so changing it later changes no existing UID.",
+    )
     max_body_bytes: int = 1_000_000
     max_occurrences_per_series: int = 1000
     feed_past_days: int = Field(
@@ -60,6 +68,12 @@ class Settings(BaseSettings):
         ge=10_000,
         le=100_000_000,
         description="Largest evidence photo accepted (bytes).",
+    )
+    font_path: Path | None = Field(
+        default=None,
+        description="A font with Chinese characters (.ttf, .otf, .ttc) for the share image; "
+        "unset: Noto Sans CJK SC or WenQuanYi, found where Debian/Ubuntu put them or by "
+        "fontconfig. With none, the share image has its QR code and date but no Chinese text.",
     )
     import_max_bytes: int = Field(
         default=10_000_000,
@@ -159,6 +173,12 @@ class Settings(BaseSettings):
         return f"sqlite+aiosqlite:///{(self.data_dir / 'bolin.db').resolve()}"
 
     @property
+    def resolved_uid_domain(self) -> str:
+        """BOLIN_UID_DOMAIN, else the host of BOLIN_PUBLIC_URL, so that two installations
+        never give different events the same UID (uid_domain_for)."""
+        return self.uid_domain or uid_domain_for(self.public_url)
+
+    @property
     def secure_cookies(self) -> bool:
         """Cookies carry the Secure flag whenever the public address is https."""
         return self.public_url.startswith("https://")
@@ -186,6 +206,11 @@ class Settings(BaseSettings):
         """Where uploaded photos are stored (storage.LocalStore's root)."""
         return self.data_dir / "uploads"
 
+    @property
+    def pictures_dir(self) -> Path:
+        """Where event and category pictures and their sizes are stored."""
+        return self.data_dir / "pictures"
+
     def resolved_secret_key(self) -> str:
         """The configured secret, or one generated once into the data directory."""
         if self.secret_key:
@@ -202,6 +227,29 @@ class Settings(BaseSettings):
         with os.fdopen(fd, "w") as file:
             file.write(key)
         return key
+
+
+def uid_domain_for(public_url: str) -> str:
+    """The host of the public address; when that is this machine or a private address (no
+    public address was set), the machine's host name; failing that, ``bolin-events.invalid``.
+
+    A name that names only this installation: the old default, the literal ``bolin-events``,
+    was the same everywhere, so two installations gave their own events the same UIDs.
+    """
+    host = (urlsplit(public_url).hostname or "").lower()
+    if host and not _local_host(host):
+        return host
+    machine = socket.gethostname().lower()
+    return machine if machine and not _local_host(machine) else "bolin-events.invalid"
+
+
+def _local_host(host: str) -> bool:
+    if host in ("localhost", "localhost.localdomain") or host.endswith(".localhost"):
+        return True
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        return False
 
 
 @lru_cache

@@ -79,6 +79,12 @@ WHO: dict[str, str] = {
     "POST /api/v1/years/{year}/close": ADMIN,
     "POST /api/v1/years/{year}/reopen": ADMIN,
     "GET /api/v1/feeds": ANYONE,
+    "GET /api/v1/events/{event_id}/picture": ANYONE,
+    "PUT /api/v1/events/{event_id}/picture": PLANNERS,
+    "DELETE /api/v1/events/{event_id}/picture": PLANNERS,
+    "GET /api/v1/categories/{slug}/picture": ANYONE,
+    "PUT /api/v1/categories/{slug}/picture": PLANNERS,
+    "DELETE /api/v1/categories/{slug}/picture": PLANNERS,
     "GET /qr.svg": ANYONE,
     "GET /qr.png": ANYONE,
 }

@@ -39,7 +39,8 @@ def _order(seen: Seen) -> tuple[str, int, str]:
 
 
 def _event_id(uid: str) -> int:
-    return int(uid.split("@")[0].removeprefix("event-"))
+    """The event of a UID: a series' ``event-5@…`` or one of its nights' ``event-5-…Z@…``."""
+    return int(uid.split("@")[0].removeprefix("event-").split("-")[0])
 
 
 def _bounds(start: str, end: str) -> tuple[datetime, datetime]:

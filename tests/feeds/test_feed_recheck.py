@@ -62,14 +62,14 @@ async def test_subscribers_asking_at_once_share_one_database_check(
 ) -> None:
     """When the window ends under load, one check serves every request waiting on it."""
     checks = 0
-    real_get_feed = feeds_route.get_feed
+    real_get_file = feeds_route.get_file
 
     async def counted(*args: Any, **kwargs: Any) -> RenderedFeed:
         nonlocal checks
         checks += 1
-        return await real_get_feed(*args, **kwargs)
+        return await real_get_file(*args, **kwargs)
 
-    monkeypatch.setattr(feeds_route, "get_feed", counted)
+    monkeypatch.setattr(feeds_route, "get_file", counted)
 
     answers = await asyncio.gather(*(client.get("/feeds/all.ics") for _ in range(12)))
 

@@ -22,6 +22,21 @@ async def page(client: Client, path: str, status: int = 200) -> tuple[str, Any]:
     return response.text, assert_good_page(response.text)
 
 
+WECHAT = ("Mozilla/5.0 (Linux; Android 10; V2036A) AppleWebKit/537.36 (KHTML, like Gecko) "
+          "Chrome/86.0.4240.99 XWEB/4317 MMWEBSDK/20220903 Mobile Safari/537.36 "
+          "MMWEBID/1234 MicroMessenger/8.0.28.2240(0x28001C3B) WeChat/arm64 Weixin Android")
+ANDROID = ("Mozilla/5.0 (Linux; Android 10; V2036A) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/86.0.4240.99 Mobile Safari/537.36")
+
+
+async def page_as(client: Client, path: str, agent: str) -> tuple[str, Any]:
+    client.headers["user-agent"] = agent
+    try:
+        return await page(client, path)
+    finally:
+        del client.headers["user-agent"]
+
+
 async def scheduler(client: Client) -> dict[str, str]:
     return await make_user(client.app, "scheduler", Role.scheduler)
 

@@ -3,6 +3,8 @@ with an ETag a browser revalidates and no cookie that would keep a proxy from sh
 
 from __future__ import annotations
 
+import brotli
+import httpx
 import pytest
 from sqlmodel import select
 
@@ -14,7 +16,7 @@ from tests.pages.public_helpers import NIGHT_MARKET, event_id
 
 PUBLIC = ["/", "/calendar?month=2027-06", "/events?from=2027-06-01", "/subscribe",
           "/programmes/haixiaji", "/api/v1/occurrences?start=2027-06-01&end=2027-07-01",
-          "/api/v1/events", "/api/v1/villages"]
+          "/api/v1/events", "/api/v1/villages", "/embed?village=dongsheng", "/atom/all.xml"]
 
 
 @pytest.fixture
@@ -90,7 +92,7 @@ async def test_each_language_is_its_own_page(client: Client, seeded: None) -> No
     assert chinese.headers["etag"] != english.headers["etag"]
     assert 'lang="zh-CN"' in chinese.text
     assert 'lang="en"' in english.text
-    assert english.headers["vary"] == "Cookie, Accept-Encoding"
+    assert english.headers["vary"] == "Cookie, Accept-Encoding, User-Agent"
 
 
 async def test_staff_see_their_own_pages_never_a_visitors_copy(
@@ -111,7 +113,7 @@ async def test_an_error_is_not_kept(client: Client, seeded: None) -> None:
 
     assert missing.status_code == again.status_code == 404
     assert "etag" not in missing.headers
-    assert client.app.state.public_cache.recent(("/events/999999", b"", None), 60) is None
+    assert client.app.state.public_cache.recent(("/events/999999", b"", None, False), 60) is None
 
 
 async def test_the_staff_log_in_page_still_sets_its_csrf_cookie(client: Client) -> None:
@@ -160,3 +162,63 @@ async def test_a_client_that_takes_gzip_gets_the_compressed_copy(
     assert int(packed.headers["content-length"]) < int(plain.headers["content-length"]) / 3
     assert packed.headers["etag"] != plain.headers["etag"]  # one tag per encoding
     assert again.status_code == 304
+
+
+async def _raw(client: Client, path: str, encoding: str) -> tuple[httpx.Response, bytes]:
+    """The answer and its bytes as sent (httpx would unpack them)."""
+    async with client.stream("GET", path, headers={"Accept-Encoding": encoding}) as response:
+        return response, b"".join([chunk async for chunk in response.aiter_raw()])
+
+
+@pytest.mark.parametrize("path", ["/calendar?month=2027-06", "/api/v1/events", "/atom/all.xml"])
+async def test_a_client_that_takes_brotli_gets_the_brotli_copy(
+    client: Client, seeded: None, path: str
+) -> None:
+    plain = await client.get(path, headers={"Accept-Encoding": "identity"})
+    packed, raw = await _raw(client, path, "gzip, deflate, br")
+    _, gzipped = await _raw(client, path, "gzip")
+    again = await client.get(path, headers={"Accept-Encoding": "br",
+                                            "If-None-Match": packed.headers["etag"]})
+
+    assert packed.headers["content-encoding"] == "br"
+    assert brotli.decompress(raw) == plain.content  # the same page
+    assert len(raw) < len(gzipped)
+    assert packed.headers["etag"].endswith('-br"')  # one tag per encoding
+    assert packed.headers["etag"] != plain.headers["etag"]
+    assert "Accept-Encoding" in packed.headers["vary"]
+    assert again.status_code == 304
+
+
+@pytest.mark.parametrize(("accepted", "sent"), [
+    ("br;q=0, gzip", "gzip"),
+    ("gzip;q=0, br;q=0.5", "br"),
+    ("*", "br"),
+    ("*;q=0", None),
+    ("br;q=0, *", "gzip"),
+    ("identity", None),
+])
+async def test_the_encoding_follows_what_the_client_takes(
+    client: Client, seeded: None, accepted: str, sent: str | None
+) -> None:
+    response, _ = await _raw(client, "/calendar?month=2027-06", accepted)
+
+    assert response.headers.get("content-encoding") == sent
+
+
+async def test_a_page_is_never_compressed_twice(client: Client, seeded: None) -> None:
+    first, raw = await _raw(client, "/subscribe", "br")
+    client.app.state.public_cache.answers.clear()
+    plain = await client.get("/subscribe", headers={"Accept-Encoding": "identity"})
+
+    assert brotli.decompress(raw).startswith(b"<!doctype html>")
+    assert plain.content.startswith(b"<!doctype html>")
+    assert first.headers["etag"] != plain.headers["etag"]
+
+
+async def test_a_feed_is_sent_as_brotli_too(client: Client, seeded: None) -> None:
+    plain = await client.get("/feeds/all.ics", headers={"Accept-Encoding": "identity"})
+    packed, raw = await _raw(client, "/feeds/all.ics", "gzip, br")
+
+    assert packed.headers["content-encoding"] == "br"
+    assert brotli.decompress(raw) == plain.content
+    assert packed.headers["etag"].endswith('-br"')

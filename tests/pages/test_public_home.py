@@ -87,3 +87,16 @@ def test_this_weekend_is_the_coming_saturday_and_sunday(
     today: date, weekend: tuple[date, date]
 ) -> None:
     assert weekend_of(today) == weekend
+
+
+@pytest.mark.parametrize("path", ["/", "/events"])
+async def test_home_and_list_pages_have_a_search_box(
+    client: Client, seeded: None, path: str
+) -> None:
+    _, tree = await page(client, path)
+    forms = [f for f in tree.iter("form") if f.get("action") == "/search"]
+    box = forms[0].find(".//input[@name='q']")
+    label = forms[0].find(f".//label[@for='{box.get('id')}']")
+
+    assert forms[0].get("method") == "get"
+    assert text(label) == "搜索活动" and "夜市" in box.get("placeholder")

@@ -18,7 +18,8 @@ READS = {
     "/calendar?month=2027-06": 2,
     "/events?from=2027-06-01": 2,
     "/programmes/haixiaji": 2,
-    "/subscribe": 1,
+    "/subscribe": 2,  # + nights to come per category and programme (the most-used feeds)
+    "/search?q=yeshi": 2,  # the data version: the page cache's, then the search index's
     "/api/v1/occurrences?start=2027-06-01&end=2027-07-01": 2,
     "/api/v1/events": 4,  # the page, its total, the nights' counts
     "/api/v1/feeds": 1,
@@ -71,4 +72,4 @@ async def test_an_event_page_asks_a_fixed_few_questions(
 
     asked = await selects(client, f"/events/{market['id']}")
 
-    assert asked == 4  # the version, the event, its count of nights, its nights
+    assert asked == 5  # the version, the event, its count of nights, its nights, its picture

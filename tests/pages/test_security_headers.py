@@ -10,6 +10,7 @@ import pytest
 from tests.conftest import Client
 
 PAGES = ["/", "/calendar", "/subscribe", "/staff/login", "/no/such/page"]
+FRAMED = ["/embed", "/embed?village=dongsheng&limit=3"]  # made to be shown on other sites
 
 
 @pytest.mark.parametrize("path", [*PAGES, "/api/v1/events", "/feeds/all.ics"])
@@ -24,7 +25,19 @@ async def test_every_answer_carries_the_security_headers(
     assert answer.headers["referrer-policy"] == "strict-origin-when-cross-origin"
 
 
-@pytest.mark.parametrize("path", PAGES)
+@pytest.mark.parametrize("path", FRAMED)
+async def test_the_embeddable_list_may_be_framed_by_any_site(
+        client: Client, seeded: None, path: str) -> None:
+    answer = await client.get(path)
+
+    policy = answer.headers["content-security-policy"]
+    assert "frame-ancestors *" in policy and "frame-ancestors 'self'" not in policy
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "x-frame-options" not in answer.headers
+    assert answer.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", [*PAGES, *FRAMED])
 async def test_pages_hold_no_inline_script_or_style_the_policy_would_block(
         client: Client, seeded: None, path: str) -> None:
     html = (await client.get(path)).text

@@ -18,21 +18,24 @@ Status, as a subscriber sees it:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence, Set
 from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from bolin_events.calendar.series import MAX_EXDATES, cut, cut_rule, night_uid
 from bolin_events.calendar.wire import (
     encode_lines,
     escape_text,
+    one_line,
     text_line,
     utc_stamp,
     when_line,
 )
 
 STATUS = {"published": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
+MOVED = ("moved", "cancelled")  # nights sent as overrides
 PREFIX = {"cancelled": ("【已取消】", "[Cancelled] "), "postponed": ("【延期】", "[Postponed] ")}
 NOTES = {
     ("cancelled", False): "活动已取消 / Cancelled",
@@ -111,10 +114,12 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def _summary(title: Label, state: str) -> str:
+    """One line whatever the stored title holds (line breaks become spaces, wire.one_line)."""
+    zh, en = one_line(title.zh), one_line(title.en) if title.en else None
     if state not in PREFIX:
-        return title.joined()
-    zh, en = PREFIX[state]
-    return f"{zh}{title.zh} / {en}{title.en}" if title.en else f"{zh}{title.zh}"
+        return f"{zh} / {en}" if en else zh
+    zh_prefix, en_prefix = PREFIX[state]
+    return f"{zh_prefix}{zh} / {en_prefix}{en}" if en else f"{zh_prefix}{zh}"
 
 
 def _details(ev: EventData) -> list[str]:
@@ -141,16 +146,30 @@ def _note(state: str, reason: str | None, *, night: bool) -> str | None:
 
 
 class _Shared(NamedTuple):
-    """Lines and (escaped) texts every component of one event repeats."""
+    """Lines and (escaped) texts every component of one event repeats in one file."""
 
-    ids: list[str]
+    ids: list[str]  # UID first
     details: str
     tail: list[str]
+    alarm: str | None  # a VALARM TRIGGER such as -PT1H
+
+
+def _shared(ev: EventData, alarm: str | None) -> _Shared:
+    changed = utc_stamp(ev.updated_at)
+    tail = [_category_line(ev.category)] if ev.category else []
+    if ev.all_day:
+        tail.append("TRANSP:TRANSPARENT")  # a three-day festival should not block the days
+    if ev.url:
+        tail.append(f"URL:{ev.url}")
+    return _Shared([f"UID:{ev.uid}", f"DTSTAMP:{changed}", f"LAST-MODIFIED:{changed}",
+                    f"SEQUENCE:{ev.sequence}"], "\\n\\n".join(map(escape_text, _details(ev))),
+                   tail, alarm)
 
 
 def _component(ev: EventData, shared: _Shared, head: list[str], state: str,
                place: Place | None, note: str | None) -> list[str]:
-    lines = ["BEGIN:VEVENT", *shared.ids, *head, text_line("SUMMARY", _summary(ev.title, state))]
+    summary = _summary(ev.title, state)
+    lines = ["BEGIN:VEVENT", *shared.ids, *head, text_line("SUMMARY", summary)]
     parts = [escape_text(note), shared.details] if note else [shared.details]
     description = "\\n\\n".join(part for part in parts if part)
     if description:
@@ -159,6 +178,9 @@ def _component(ev: EventData, shared: _Shared, head: list[str], state: str,
         lines += _place_lines(place)
     lines += shared.tail
     lines.append(f"STATUS:{STATUS.get(state, 'CONFIRMED')}")
+    if shared.alarm and state != "cancelled":  # no reminder to come to what will not happen
+        lines += ["BEGIN:VALARM", "ACTION:DISPLAY", text_line("DESCRIPTION", summary),
+                  f"TRIGGER:{shared.alarm}", "END:VALARM"]
     lines.append("END:VEVENT")
     return lines
 
@@ -177,43 +199,101 @@ def _category_line(category: Label) -> str:
     return text_line("CATEGORIES", category.joined())
 
 
-def render_event(ev: EventData, hidden: Iterable[datetime] = ()) -> bytes:
+def _shifted_end(ev: EventData, start: datetime, tz: ZoneInfo) -> datetime:
+    """The end of the rule's instance at ``start``: the series' wall-clock length later."""
+    def wall(moment: datetime) -> datetime:
+        return moment.astimezone(tz).replace(tzinfo=None)
+
+    return (wall(start) + (wall(ev.ends_at) - wall(ev.starts_at))).replace(tzinfo=tz)
+
+
+class _File(NamedTuple):
+    """What every component of one event in one file shares."""
+
+    ev: EventData
+    tz: ZoneInfo
+    shared: _Shared
+    state: str  # the event's: published, cancelled or postponed
+    note: str | None  # the event's own note (cancelled or postponed, and why)
+
+    def when(self, name: str, moment: datetime) -> str:
+        return when_line(name, moment, self.tz, all_day=self.ev.all_day)
+
+    def night(self, night: Night, head: list[str]) -> list[str]:
+        """A moved or cancelled night: its own time, place, state and note."""
+        state = "cancelled" if "cancelled" in (night.state, self.state) else self.state
+        note = (_note(night.state, night.reason, night=True)
+                if night.state == "cancelled" or self.state == "published" else self.note)
+        when = [self.when("DTSTART", night.starts_at), self.when("DTEND", night.ends_at)]
+        return _component(self.ev, self.shared, [*head, *when], state, night.place, note)
+
+    def alone(self, moment: datetime, nights: dict[datetime, Night]) -> list[str]:
+        """The rule's instance at ``moment`` as an event of its own: a UID of its own, no
+        rule, the night as it now is (calendar.series)."""
+        shared = self.shared._replace(ids=[f"UID:{night_uid(self.ev.uid, moment)}",
+                                           *self.shared.ids[1:]])
+        alone = self._replace(shared=shared)
+        night = nights.get(moment)
+        if night is not None:
+            return alone.night(night, [])
+        head = [self.when("DTSTART", moment),
+                self.when("DTEND", _shifted_end(self.ev, moment, self.tz))]
+        return _component(self.ev, shared, head, self.state, self.ev.place, self.note)
+
+    def series(self, start: datetime, rule: str, exdates: Iterable[datetime],
+               overrides: Iterable[Night]) -> list[str]:
+        """The master from ``start`` with ``rule``, then one override per changed night."""
+        head = [self.when("DTSTART", start),
+                self.when("DTEND", _shifted_end(self.ev, start, self.tz)), f"RRULE:{rule}"]
+        head += [self.when("EXDATE", moment) for moment in exdates]
+        lines = _component(self.ev, self.shared, head, self.state, self.ev.place, self.note)
+        for night in sorted(overrides, key=lambda n: n.recurrence_id):
+            lines += self.night(night, [self.when("RECURRENCE-ID", night.recurrence_id)])
+        return lines
+
+
+def _file(ev: EventData, alarm: str | None) -> _File:
+    state = ev.status if ev.status in PREFIX else "published"
+    return _File(ev, _zone(ev.timezone), _shared(ev, alarm), state,
+                 _note(state, ev.status_reason, night=False))
+
+
+def render_event(ev: EventData, hidden: Set[datetime] = frozenset(), *,
+                 instances: Sequence[datetime] = (), trim: bool = False,
+                 alarm: str | None = None) -> bytes:
     """The master VEVENT, then one override per moved or cancelled night (same UID).
 
-    ``hidden`` are rule instances (by their original UTC start) that this feed leaves out, e.g.
+    ``hidden`` are rule instances (by their original UTC start) that this file leaves out, e.g.
     nights moved to a venue outside a venue feed: they become EXDATE and lose their override.
+    Past ``MAX_EXDATES`` of those (skipped nights included), or always with ``trim``, the
+    series is cut to the nights it keeps (calendar.series): that needs ``instances``, every
+    start the rule gives, in order. ``alarm`` is a VALARM TRIGGER (``-PT1H``); it goes on every
+    component not cancelled. Empty bytes when a cut series keeps no night.
     """
-    tz, all_day = _zone(ev.timezone), ev.all_day
-    changed = utc_stamp(ev.updated_at)
-    tail = [_category_line(ev.category)] if ev.category else []
-    if all_day:
-        tail.append("TRANSP:TRANSPARENT")  # a three-day festival should not block the days
-    if ev.url:
-        tail.append(f"URL:{ev.url}")
-    shared = _Shared([f"UID:{ev.uid}", f"DTSTAMP:{changed}", f"LAST-MODIFIED:{changed}",
-                      f"SEQUENCE:{ev.sequence}"], "\\n\\n".join(map(escape_text, _details(ev))),
-                     tail)
+    file = _file(ev, alarm)
+    if not ev.rrule:
+        head = [file.when("DTSTART", ev.starts_at), file.when("DTEND", ev.ends_at)]
+        return encode_lines(_component(ev, file.shared, head, file.state, ev.place, file.note))
+    skipped = [n.recurrence_id for n in ev.nights if n.state == "skipped"]
+    excluded = {*hidden, *skipped}
+    changed = [n for n in ev.nights if n.state in MOVED and n.recurrence_id not in excluded]
+    if not trim and len(excluded) <= MAX_EXDATES:
+        return encode_lines(file.series(ev.starts_at, ev.rrule, sorted(excluded), changed))
+    if not instances:
+        raise ValueError(f"cutting the series {ev.uid} needs its instances")
+    span = cut(instances, excluded)
+    if span is None:
+        return b""
+    if len(span.exdates) > MAX_EXDATES:
+        nights = {n.recurrence_id: n for n in changed}
+        return encode_lines([line for moment in instances if moment not in excluded
+                             for line in file.alone(moment, nights)])
+    rule = cut_rule(ev.rrule, span, all_day=ev.all_day, tz=file.tz)
+    return encode_lines(file.series(span.first, rule, span.exdates, changed))
 
-    event_state = ev.status if ev.status in PREFIX else "published"
-    head = [when_line("DTSTART", ev.starts_at, tz, all_day=all_day),
-            when_line("DTEND", ev.ends_at, tz, all_day=all_day)]
-    overrides: list[Night] = []
-    if ev.rrule:
-        head.append(f"RRULE:{ev.rrule}")
-        hidden_set = set(hidden)
-        skipped = [n.recurrence_id for n in ev.nights if n.state == "skipped"]
-        excluded = sorted(hidden_set.union(skipped)) if hidden_set else sorted(skipped)
-        head += [when_line("EXDATE", moment, tz, all_day=all_day) for moment in excluded]
-        overrides = [n for n in ev.nights if n.state in ("moved", "cancelled")
-                     and not (hidden_set and n.recurrence_id in hidden_set)]
-    note = _note(event_state, ev.status_reason, night=False)
-    lines = _component(ev, shared, head, event_state, ev.place, note)
-    for night in sorted(overrides, key=lambda n: n.recurrence_id):
-        state = "cancelled" if "cancelled" in (night.state, event_state) else event_state
-        night_head = [when_line("RECURRENCE-ID", night.recurrence_id, tz, all_day=all_day),
-                      when_line("DTSTART", night.starts_at, tz, all_day=all_day),
-                      when_line("DTEND", night.ends_at, tz, all_day=all_day)]
-        night_note = (_note(night.state, night.reason, night=True)
-                      if night.state == "cancelled" or event_state == "published" else note)
-        lines += _component(ev, shared, night_head, state, night.place, night_note)
-    return encode_lines(lines)
+
+def render_night(ev: EventData, recurrence_id: datetime, alarm: str | None = None) -> bytes:
+    """One night of ``ev`` (a series' or a single event's), as it now is, as an event of its
+    own (a UID of its own): what a visitor adds to a phone from the event page."""
+    nights = {n.recurrence_id: n for n in ev.nights if n.state in MOVED}
+    return encode_lines(_file(ev, alarm).alone(recurrence_id, nights))

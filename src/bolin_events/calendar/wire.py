@@ -14,15 +14,30 @@ CRLF = b"\r\n"
 MAX_OCTETS = 75
 # Control characters break calendar clients; newlines and tabs are dealt with separately.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Line breaks beyond CR and LF, kept as breaks (escaped \n) in a description.
+_OTHER_BREAKS = str.maketrans({"\x85": "\n", "\u2028": "\n", "\u2029": "\n"})
 
 
 def escape_text(value: str) -> str:
     """A TEXT value (§3.3.11): backslash, semicolon, comma and newlines escaped."""
     if not value.isprintable():  # newlines, tabs or control characters: the rare slow path
         value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+        value = value.translate(_OTHER_BREAKS)
         value = _CONTROL.sub("", value)
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace(
         "\n", "\\n")
+
+
+def one_line(value: str) -> str:
+    """A title as one line: each line break (whatever str.splitlines breaks at), with the
+    blanks around it, becomes one space.
+
+    Escaped, a break would still be a break: calendar clients show a SUMMARY with one as a
+    broken entry, so titles stored before breaks were flattened on input are flattened here.
+    """
+    if value.isprintable():
+        return value
+    return " ".join(line.strip() for line in value.splitlines() if line.strip())
 
 
 def fold(line: str) -> bytes:

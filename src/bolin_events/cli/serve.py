@@ -1,4 +1,5 @@
-"""`bolin-events serve`: migrate, seed an empty database, sweep orphan photos, then serve.
+"""`bolin-events serve`: migrate, seed an empty database, sweep orphan photos and unused
+pictures, then serve.
 
 The listening socket is bound here, before uvicorn starts: ``--port 0`` then takes any free
 port and the address is known (and printed) before the first worker runs. When
@@ -21,6 +22,7 @@ from bolin_events import migrate
 from bolin_events.cli.common import in_transaction
 from bolin_events.cli.photos import ORPHAN_AGE, sweep_photos
 from bolin_events.services import seeding
+from bolin_events.services.pictures import records as pictures
 from bolin_events.settings import Settings, get_settings
 
 APP = "bolin_events.app:create_app_from_env"
@@ -60,6 +62,11 @@ def serve(host: str, port: int, workers: int, demo: bool) -> None:
                            audited=False)
     if swept:
         click.echo(f"已清理未入库的照片文件 {len(swept)} 个 / removed {len(swept)} orphan photos")
+    unused = in_transaction(settings, lambda s: pictures.sweep_unused(
+        s, pictures.picture_store(settings), older_than=ORPHAN_AGE), audited=False)
+    if unused:
+        click.echo(f"已清理不再使用的活动图片文件 {len(unused)} 个 / removed {len(unused)} unused "
+                   "picture files")
     settings.resolved_secret_key()  # made once here, not raced by several workers
 
     listener = listen(host, port)

@@ -16,6 +16,7 @@ from bolin_events.models.events import (
     Occurrence,
     OccurrenceState,
 )
+from bolin_events.models.pictures import Picture
 from bolin_events.models.places import (
     Category,
     Counting,
@@ -45,6 +46,7 @@ __all__ = [
     "Occurrence",
     "OccurrenceState",
     "Organizer",
+    "Picture",
     "Programme",
     "ReportPhoto",
     "Role",

@@ -136,13 +136,17 @@ def _request_id(scope: Scope, ids: RequestIds) -> str:
 # Sent with every answer (the API docs at /schema load their own scripts and are left out):
 # pages run only this site's scripts and styles, are framed only by this site, and no
 # answer is sniffed into another type or leaks its full address to other sites.
-SECURITY_HEADERS = [
-    (b"content-security-policy",
-     b"default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; "
-     b"object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"),
+POLICY = (b"default-src 'self'; img-src 'self' data: https:; style-src 'self'; "
+          b"script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; ")
+OTHER_HEADERS = [
     (b"x-content-type-options", b"nosniff"),
     (b"referrer-policy", b"strict-origin-when-cross-origin"),
 ]
+SECURITY_HEADERS = [
+    (b"content-security-policy", POLICY + b"frame-ancestors 'self'"), *OTHER_HEADERS]
+# /embed is made to be shown in a frame on any site (the town's website, a village's page)
+EMBED_PATH = "/embed"
+EMBED_HEADERS = [(b"content-security-policy", POLICY + b"frame-ancestors *"), *OTHER_HEADERS]
 
 
 class AccessLog:
@@ -160,7 +164,9 @@ class AccessLog:
         writer: Writer | None = scope["app"].state.get("access_log")
         request_id = _request_id(scope, self.ids)
         added = [(REQUEST_ID_HEADER, request_id.encode("ascii"))]
-        if not scope["path"].startswith("/schema"):
+        if scope["path"] == EMBED_PATH:
+            added += EMBED_HEADERS
+        elif not scope["path"].startswith("/schema"):
             added += SECURITY_HEADERS
         REQUEST_ID.set(request_id)  # for the log lines written while it runs (logs.py)
         started = perf_counter()

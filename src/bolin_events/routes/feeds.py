@@ -14,9 +14,8 @@ from litestar.exceptions import MethodNotAllowedException
 from litestar.types import Receive, Scope, Send
 
 from bolin_events.db import write_session
-from bolin_events.services.feeds.build import get_feed
 from bolin_events.services.feeds.cache import FeedCache, RenderedFeed, Sent, WireFeed
-from bolin_events.services.feeds.scope import feed_scope
+from bolin_events.services.feeds.downloads import get_file, requested
 from bolin_events.settings import Settings
 
 
@@ -69,7 +68,8 @@ PREFLIGHT = [
     name="feeds",
 )
 async def feeds(scope: Scope, receive: Receive, send: Send) -> None:
-    """Every feed: `/feeds/all.ics` and `/feeds/{kind}/{slug}.ics` (see the README).
+    """Every feed: `/feeds/all.ics` and `/feeds/{kind}/{slug}.ics` (see the README), and the
+    downloads of one event: `/feeds/events/{id}/nights/{night}.ics`, `…/upcoming.ics`.
 
     A plain ASGI handler, because feeds are the hot path (a crowd scanning a poster, every
     subscribed phone polling): the headers of each rendered feed are encoded once, and a feed
@@ -90,12 +90,12 @@ async def feeds(scope: Scope, receive: Receive, send: Send) -> None:
     request_key = (path, scope["query_string"])
     feed = cache.recent(request_key, settings.feed_recheck_seconds)
     if feed is None:
-        feed_key = feed_scope(unquote(path), scope["query_string"])  # 4xx before any wait
+        wanted = requested(unquote(path), scope["query_string"])  # 4xx before any wait
 
         async def check() -> RenderedFeed:
             async with write_session(state.sessionmaker, writes=False) as db:
                 refs = await state.refs_cache.get(db)
-                return await get_feed(db, refs, cache, settings, feed_key)
+                return await get_file(db, refs, cache, settings, wanted)
 
         feed = await cache.checked(request_key, settings.feed_recheck_seconds, check)
     wire = await cache.wire(feed)

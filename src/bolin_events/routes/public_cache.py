@@ -8,9 +8,10 @@ without the database; after that, one check (the data version: services.versions
 every visitor asking at that moment, and the page is rendered again only when the data or
 the minute moved on. Answers carry an ETag (a hash of the bytes, the same in every process)
 and ``Cache-Control: public``, so a browser revalidates with If-None-Match (304) and a proxy
-in front may share them; a client that accepts gzip gets the compressed copy kept beside each
-answer (compressed once per rendering, off the event loop). Anything else — staff pages,
-anything per user, errors, answers that set a cookie — passes through untouched.
+in front may share them; a client that accepts brotli (``br``) or gzip gets the compressed
+copy kept beside each answer (compressed once per rendering, off the event loop; the app itself
+is asked as by a client that takes neither, so nothing is compressed twice). Anything else —
+staff pages, anything per user, errors, answers that set a cookie — passes through untouched.
 """
 
 from __future__ import annotations
@@ -29,14 +30,16 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from bolin_events.auth import SESSION_COOKIE
 from bolin_events.db import write_session
 from bolin_events.routes.deps import REFS_VERSION
-from bolin_events.services.cache import LRU, Recheck, accepts_gzip, gzipped
+from bolin_events.services.cache import LRU, Recheck, accepts, brotlied, gzipped
 from bolin_events.services.versions import data_version
 from bolin_events.settings import Settings
+from bolin_events.web.clients import is_wechat
 from bolin_events.web.render import LANG_COOKIE
 
 PAGES = re.compile(
-    r"^/(?:|calendar|events|events/\d+|events/\d+/poster|programmes/[^/]+|"
-    r"programmes/[^/]+/poster|subscribe)$"
+    r"^/(?:|calendar|events|events/\d+|events/\d+/poster|events/\d+/share\.png|"
+    r"programmes/[^/]+|programmes/[^/]+/poster|subscribe|search|embed|venues/[^/]+|"
+    r"organizers/[^/]+|atom/[a-z]+(?:/[^/]+)?\.xml)$"
 )
 API = re.compile(
     r"^/api/v1/(?:events|events/\d+|occurrences|occurrences/[^/]+|feeds|"
@@ -48,7 +51,8 @@ KEPT_HEADERS = (b"content-type", b"content-language", b"link", b"x-total-count")
 
 @dataclass(frozen=True, slots=True)
 class Encoded:
-    """One way of sending an answer (as it is, or gzip-compressed), headers encoded once."""
+    """One way of sending an answer (as it is, gzip- or brotli-compressed), headers encoded
+    once."""
 
     body: bytes
     etag: bytes
@@ -58,11 +62,13 @@ class Encoded:
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    """One rendered answer: as it is (``plain``) and, when that is smaller, gzip-compressed."""
+    """One rendered answer: as it is (``plain``) and, when that is smaller, gzip-compressed
+    (``packed``) and brotli-compressed (``brotli``)."""
 
     status: int
     plain: Encoded
     packed: Encoded | None
+    brotli: Encoded | None
     kept: bool  # a 200 without a cookie: may be sent to everyone asking the same
     raw: list[tuple[bytes, bytes]]  # the headers as the app gave them, for one not kept
 
@@ -71,34 +77,40 @@ class Answer:
            page: bool) -> Answer:
         """Hashing and compressing are CPU work: made off the event loop (see ``check``)."""
         kept_headers = [(n, v) for n, v in headers if n.lower() in KEPT_HEADERS]
-        vary = b"Cookie, Accept-Encoding" if page else b"Accept-Encoding"
+        # the language cookie, a log-in cookie and WeChat's browser (web.clients) change a page
+        vary = b"Cookie, Accept-Encoding, User-Agent" if page else b"Accept-Encoding"
 
         def encoded(sent: bytes, extra: list[tuple[bytes, bytes]], tag: bytes) -> Encoded:
             etag = b'"' + hashlib.sha256(body).hexdigest()[:32].encode() + tag + b'"'
             common = [(b"etag", etag), (b"cache-control", f"public, max-age={MAX_AGE}".encode()),
-                      (b"vary", vary)]  # the language cookie and a log-in cookie change a page
+                      (b"vary", vary)]
             full = [*common, *kept_headers, *extra,
                     (b"content-length", str(len(sent)).encode())]
             return Encoded(sent, etag, full, common)
 
-        packed = gzipped(body)
+        packed, brotli = gzipped(body), brotlied(body)
         sets_cookie = any(name.lower() == b"set-cookie" for name, _ in headers)
         return cls(
             status,
             encoded(body, [], b""),
             encoded(packed, [(b"content-encoding", b"gzip")], b"-gz") if packed else None,
+            encoded(brotli, [(b"content-encoding", b"br")], b"-br") if brotli else None,
             status == 200 and not sets_cookie,
             headers,
         )
 
     def for_request(self, scope: Scope) -> Encoded:
-        if self.packed is not None and accepts_gzip(_header(scope, b"accept-encoding")):
+        """The smallest copy the client takes: brotli, then gzip, then as it is."""
+        asked = _header(scope, b"accept-encoding")
+        if self.brotli is not None and accepts(asked, b"br"):
+            return self.brotli
+        if self.packed is not None and accepts(asked, b"gzip"):
             return self.packed
         return self.plain
 
 
 def _size(answer: Answer) -> int:
-    return len(answer.plain.body) + (len(answer.packed.body) if answer.packed else 0)
+    return sum(len(sent.body) for sent in (answer.plain, answer.packed, answer.brotli) if sent)
 
 
 class PublicCache(Recheck[Answer]):
@@ -143,7 +155,8 @@ def request_key(scope: Scope) -> tuple[Hashable, bool] | None:
     if _header(scope, b"authorization") is not None or _cookie(scope, SESSION_COOKIE):
         return None  # per user
     lang = _cookie(scope, LANG_COOKIE) if page else None
-    return (path, scope.get("query_string", b""), lang), page
+    wechat = page and is_wechat(_header(scope, b"user-agent"))
+    return (path, scope.get("query_string", b""), lang, wechat), page
 
 
 def not_modified(scope: Scope, sent: Encoded) -> bool:
@@ -158,9 +171,10 @@ def not_modified(scope: Scope, sent: Encoded) -> bool:
 
 async def _render(app: ASGIApp, scope: Scope, receive: Receive, *, page: bool) -> Answer:
     """What the app answers to this request as a plain GET (a HEAD or a conditional request
-    must not be what everyone else is sent)."""
+    must not be what everyone else is sent); asked without Accept-Encoding, so the body is
+    never compressed already when the copies are made."""
     headers = [(k, v) for k, v in scope.get("headers", ())
-               if k not in (b"if-none-match", b"if-modified-since")]
+               if k not in (b"if-none-match", b"if-modified-since", b"accept-encoding")]
     started: dict[str, object] = {}
     body: list[bytes] = []
 

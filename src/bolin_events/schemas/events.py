@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field
 
 from bolin_events.models import EventStatus
 from bolin_events.schemas.common import (
@@ -17,9 +18,23 @@ from bolin_events.schemas.common import (
     Schema,
     ShortText,
     Slug,
-    Title,
     When,
 )
+from bolin_events.schemas.common import Title as AnyTitle
+
+
+def _one_line(value: object) -> object:
+    """A title is one line: calendars show a title with a break as a broken entry. Each break
+    (an Excel cell's Alt+Enter, a SUMMARY from another calendar; whatever str.splitlines
+    breaks at), with the blanks around it, becomes one space."""
+    if not isinstance(value, str) or value.isprintable():
+        return value
+    return " ".join(line.strip() for line in value.splitlines() if line.strip())
+
+
+# Flattened first, then cleaned, checked not blank and at most 200 characters (AnyTitle).
+Title = Annotated[AnyTitle, BeforeValidator(_one_line)]
+
 
 WHEN_DOC = (
     "ISO 8601. Timed events: a date-time; without an offset it is read in `timezone`. "

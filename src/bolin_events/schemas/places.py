@@ -40,6 +40,15 @@ class VillageOut(Schema):
     name_en: str | None
 
 
+# Map coordinates are entered by staff, never guessed; they are stored in WGS-84 (docs/places.md).
+Degrees = Annotated[float, Field(allow_inf_nan=False)]
+CoordinateSystem = Literal["wgs84", "gcj02", "bd09"]
+LATITUDE = "纬度 degrees north, e.g. 29.05; sent together with longitude (both null: none)"
+LONGITUDE = "经度 degrees east, e.g. 106.25; sent together with latitude"
+SYSTEM = ("the system latitude/longitude were copied in: wgs84 (GPS), gcj02 (高德, 腾讯 pickers) "
+          "or bd09 (百度's picker); converted to WGS-84 before they are stored")
+
+
 class VenueIn(Schema):
     name_zh: Name
     name_en: Name | None = None
@@ -48,8 +57,9 @@ class VenueIn(Schema):
         default=None, description="slug of the village it is in; none for the town seat, a 社区"
     )
     address: ShortText | None = None
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: Degrees | None = Field(default=None, description=LATITUDE)
+    longitude: Degrees | None = Field(default=None, description=LONGITUDE)
+    coordinate_system: CoordinateSystem = Field(default="wgs84", description=SYSTEM)
     capacity: Count | None = Field(default=None, ge=0, le=1_000_000)
 
 
@@ -58,8 +68,9 @@ class VenueUpdate(Schema):
     name_en: Name | None = None
     village: Slug | None = None
     address: ShortText | None = None
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: Degrees | None = Field(default=None, description=LATITUDE)
+    longitude: Degrees | None = Field(default=None, description=LONGITUDE)
+    coordinate_system: CoordinateSystem = Field(default="wgs84", description=SYSTEM)
     capacity: Count | None = Field(default=None, ge=0, le=1_000_000)
 
 
@@ -70,8 +81,8 @@ class VenueOut(Schema):
     name_en: str | None
     village: Ref | None
     address: str | None
-    latitude: float | None
-    longitude: float | None
+    latitude: float | None = Field(description="WGS-84 degrees north")
+    longitude: float | None = Field(description="WGS-84 degrees east")
     capacity: int | None
 
 

@@ -36,6 +36,7 @@ from bolin_events.models import (
     Event,
     Occurrence,
     Organizer,
+    Picture,
     Programme,
     ReportPhoto,
     User,
@@ -66,7 +67,7 @@ class Actor:
 ACTOR_KEY = "audit_actor"  # in Session.info: whose changes the session writes
 ObjectType = Literal["event", "occurrence", "report", "photo", "user", "user_village", "token",
                      "village", "venue", "category", "organizer", "programme", "import",
-                     "counting_group", "baseline", "annual_item", "year"]
+                     "counting_group", "baseline", "annual_item", "year", "picture"]
 KINDS: tuple[str, ...] = get_args(ObjectType)
 
 
@@ -104,6 +105,8 @@ WATCHED: dict[type, Watched] = {
     YearBaseline: Watched("baseline", lambda b: f"{b.year} {b.group_id}"),
     AnnualItem: Watched("annual_item", lambda i: f"{i.year} {i.item}"),
     YearClose: Watched("year", lambda y: f"{y.year}", ignored=frozenset({"changed_at"})),
+    Picture: Watched("picture", lambda p: f"{'event' if p.event_id else 'category'} "
+                     f"{p.event_id or p.category_id} {p.key}"),
 }
 
 

@@ -21,11 +21,14 @@ from collections.abc import Awaitable, Callable, Hashable
 from time import monotonic
 from typing import Generic, TypeVar
 
+import brotli  # type: ignore[import-untyped]
+
 V = TypeVar("V")
 MAX_RECENT = 4096
 STALE_FACTOR = 5  # an answer this many windows old is no longer sent while a check runs
 log = logging.getLogger(__name__)
 GZIP_FROM = 1024  # smaller answers are sent as they are
+BROTLI_QUALITY = 6  # of 11: a page in about a millisecond, ~15 % smaller than gzip's
 
 
 def gzipped(body: bytes) -> bytes | None:
@@ -37,16 +40,32 @@ def gzipped(body: bytes) -> bytes | None:
     return packed if len(packed) < len(body) else None
 
 
-def accepts_gzip(header: bytes | None) -> bool:
-    """Whether an Accept-Encoding header takes gzip (and does not refuse it with q=0)."""
+def brotlied(body: bytes) -> bytes | None:
+    """The body brotli-compressed (the same bytes in every process), or None when that would
+    not make it smaller; phone browsers take it over gzip. CPU work: off the event loop."""
+    if len(body) < GZIP_FROM:
+        return None
+    packed: bytes = brotli.compress(body, quality=BROTLI_QUALITY)
+    return packed if len(packed) < len(body) else None
+
+
+def accepts(header: bytes | None, coding: bytes) -> bool:
+    """Whether an Accept-Encoding header takes ``coding``: named, or by ``*``, with a quality
+    above zero (``br;q=0`` refuses it; the coding's own entry counts before ``*``)."""
     if not header:
         return False
+    wildcard = False
     for part in header.lower().split(b","):
-        coding, _, params = part.strip().partition(b";")
-        if coding.strip() in (b"gzip", b"*"):
-            quality = params.strip().removeprefix(b"q=")
-            return not (params and quality.strip(b" 0.") == b"")
-    return False
+        name, _, params = part.strip().partition(b";")
+        name = name.strip()
+        if name not in (coding, b"*"):
+            continue
+        quality = params.strip().removeprefix(b"q=").strip()
+        taken = not (params.strip() and quality.strip(b"0.") == b"")
+        if name == coding:
+            return taken
+        wildcard = taken
+    return wildcard
 
 
 class LRU(Generic[V]):

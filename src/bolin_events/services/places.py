@@ -26,11 +26,13 @@ from bolin_events.models import (
     utcnow,
 )
 from bolin_events.schemas import places as s
+from bolin_events.services import geo
 from bolin_events.services.refs import KIND_NAMES, RefData, load_refs
 from bolin_events.services.years import closed_years, ensure_open_at
 from bolin_events.slugs import slugify
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
+COORDINATE_DIGITS = 7  # about a centimetre: what a converted point means, not float noise
 
 OUT: dict[type[SQLModel], type[BaseModel]] = {
     Village: s.VillageOut,
@@ -67,7 +69,7 @@ def to_out(refs: RefData, row: SQLModel) -> BaseModel:
 
 def _resolve(refs: RefData, model: type[SQLModel], row: SQLModel, data: dict[str, Any]) -> None:
     """Turn slugs that name other rows (a venue's village, a category's group, a programme's
-    parent) into ids."""
+    parent) into ids, and a venue's coordinates into the ones it stores."""
     if "village" in data:
         village_slug = data.pop("village")
         data["village_id"] = refs.villages.get(village_slug).id if village_slug else None
@@ -97,6 +99,41 @@ def _resolve(refs: RefData, model: type[SQLModel], row: SQLModel, data: dict[str
         raise InvalidInput(
             "结束日期早于开始日期。", "end_date is before start_date.", [{"field": "end_date"}]
         )
+    if model is Venue:
+        _stored_coordinates(data)
+
+
+# Where a venue of this town can lie: China, generously (the box GCJ-02 is defined in is wider).
+CHINA_LAT, CHINA_LNG = (18.0, 54.0), (73.0, 136.0)
+
+
+def _stored_coordinates(data: dict[str, Any]) -> None:
+    """A venue's coordinates as WGS-84 (what GEO and schema.org mean), from the system of the
+    map staff copied them from. Latitude and longitude come together; a point plainly outside
+    China is a mistake, most often the two swapped (高德 writes longitude first)."""
+    system = data.pop("coordinate_system", "wgs84")
+    sent = [key for key in ("latitude", "longitude") if key in data]
+    if not sent:
+        return
+    lat, lng = data.get("latitude"), data.get("longitude")
+    if len(sent) == 1 or (lat is None) != (lng is None):
+        raise InvalidInput(
+            "纬度和经度要一起填写（或一起清空）。",
+            "Send latitude and longitude together (or both null to clear them).",
+            [{"field": "latitude"}, {"field": "longitude"}],
+        )
+    if lat is None or lng is None:
+        return
+    if not (CHINA_LAT[0] <= lat <= CHINA_LAT[1] and CHINA_LNG[0] <= lng <= CHINA_LNG[1]):
+        raise InvalidInput(
+            f"坐标（纬度 {lat}，经度 {lng}）不在中国境内：纬度在前（约 18–54），经度在后"
+            "（约 73–136），请检查是否填反。",
+            f"Latitude {lat}, longitude {lng} is not in China: latitude comes first (about "
+            "18–54) and longitude second (about 73–136); check the order.",
+            [{"field": "latitude", "value": lat}, {"field": "longitude", "value": lng}],
+        )
+    stored = geo.to_wgs84(geo.Point(lat, lng), system).rounded(COORDINATE_DIGITS)
+    data["latitude"], data["longitude"] = stored.lat, stored.lng
 
 
 async def create(

@@ -5,8 +5,9 @@ The events part moves on every write a feed or page can show: each such write ra
 event's SEQUENCE (so the sum rises) or adds/removes events (count and max id) or nights (max
 id). The reference part moves with every edit of a village, venue, category, organizer or
 programme (count, max id and newest ``updated_at`` of each, which the models move on every
-UPDATE). Every process computes the same values from the same database, so every process
-answers the same bytes and the same ETag.
+UPDATE). The pictures part moves with every picture uploaded or removed (count, max and sum
+of ids: a picture's row is never changed, a new one replaces it). Every process computes the
+same values from the same database, so every process answers the same bytes and the same ETag.
 """
 
 from __future__ import annotations
@@ -19,7 +20,16 @@ from sqlalchemy import select as sa_select
 from sqlmodel import SQLModel, col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.models import Category, Event, Occurrence, Organizer, Programme, Venue, Village
+from bolin_events.models import (
+    Category,
+    Event,
+    Occurrence,
+    Organizer,
+    Picture,
+    Programme,
+    Venue,
+    Village,
+)
 from bolin_events.services.cache import LRU
 from bolin_events.services.refs import RefData, load_refs
 
@@ -33,6 +43,7 @@ class Version(NamedTuple):
     sequences: int | None
     last_night: int | None
     programmes_changed: datetime | None
+    pictures: tuple[Any, ...]  # (count, max id, sum of ids) of the pictures
     refs: tuple[Any, ...]  # (count, max id, newest updated_at) of each reference table
 
 
@@ -67,7 +78,9 @@ def _data_version_query() -> Select[Any]:
     # scan every night, and each change to existing nights already raises a SEQUENCE.
     nights = select(func.max(Occurrence.id).label("last_night")).subquery()
     programmes = select(func.max(Programme.updated_at).label("programmes_changed")).subquery()
-    return _select_all([events, nights, programmes, *_reference_parts()])
+    pictures = select(func.count().label("pictures"), func.max(Picture.id).label("last_picture"),
+                      func.sum(Picture.id).label("picture_ids")).subquery()
+    return _select_all([events, nights, programmes, pictures, *_reference_parts()])
 
 
 # Built once: a public read under load asks one of these at every recheck.
@@ -80,9 +93,9 @@ async def data_version(session: AsyncSession) -> Version:
     changed."""
     connection = await session.connection()
     row = tuple((await connection.execute(DATA_VERSION)).one())
-    count, last, changed, sequences, last_night, programmes_changed, *references = row
+    count, last, changed, sequences, last_night, programmes_changed, *rest = row
     return Version(count, last, changed, sequences, last_night, programmes_changed,
-                   tuple(references))
+                   tuple(rest[:3]), tuple(rest[3:]))
 
 
 async def refs_version(session: AsyncSession) -> tuple[Any, ...]:

@@ -1,5 +1,5 @@
-"""What an event page tells machines and posters: map links, schema.org JSON-LD, QR codes,
-and a schedule short enough to print.
+"""What an event page tells machines and posters: map links, schema.org JSON-LD, QR codes
+(the schedule a poster prints is web.schedule_text).
 
 Map links search for the venue's name and address; coordinates are used only when the venue
 has them (DESIGN.md: none are invented).
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -20,9 +19,9 @@ import segno
 from bolin_events.calendar import Label
 from bolin_events.models import Venue, Village
 from bolin_events.schemas.events import EventOut, OccurrenceOut
+from bolin_events.services import geo
 from bolin_events.services.feeds.links import base
 from bolin_events.settings import Settings
-from bolin_events.web.public_views import Day, end_day, start_day
 
 TOWN_AREA = "重庆市江津区柏林镇"
 STATION = Label("柏林镇综合文化站", "Bolin Town Culture Station")
@@ -34,8 +33,6 @@ SCHEMA_STATUS = {
     "postponed": "EventPostponed",
 }
 JSON_LD_NIGHTS = 10
-LISTED_NIGHTS = 6
-WEEKDAYS = Label("一二三四五六日", "Mon Tue Wed Thu Fri Sat Sun")
 _FREE = re.compile(r"免费|free", re.IGNORECASE)
 _AMOUNT = re.compile(r"(?:¥|￥|RMB|CNY)\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?)\s*元", re.IGNORECASE)
 
@@ -44,25 +41,43 @@ def page_url(settings: Settings, path: str) -> str:
     return base(settings) + path
 
 
+_ROUTE_SEPARATORS = re.compile(r"[,|]")
+
+
 @dataclass(frozen=True)
 class MapLinks:
+    """高德 and 百度 links to a venue; the route (路线) links only to a venue with coordinates."""
+
     amap: str
     baidu: str
+    amap_route: str | None = None
+    baidu_route: str | None = None
 
 
 def map_links(venue: Venue, village: Village | None) -> MapLinks:
-    """高德 and 百度 links: a marker when the venue has coordinates, else a search by name."""
+    """A marker and a driving route when the venue has coordinates, else a search by name and
+    address. Venues store WGS-84; each map is given its own system (高德 GCJ-02, 百度 BD-09;
+    services.geo), so the marker sits on the place in the web map and in the app alike."""
     name = venue.name_zh
     if venue.latitude is not None and venue.longitude is not None:
-        amap = "https://uri.amap.com/marker?" + urlencode({
-            "position": f"{venue.longitude},{venue.latitude}", "name": name,
-            "coordinate": "wgs84", "src": MAP_SOURCE})
-        baidu = "https://api.map.baidu.com/marker?" + urlencode({
-            "location": f"{venue.latitude},{venue.longitude}", "title": name,
-            "content": venue.address or (village.name_zh if village else TOWN_AREA),
-            "coord_type": "wgs84",
-            "output": "html", "src": MAP_SOURCE})
-        return MapLinks(amap, baidu)
+        stored = geo.Point(venue.latitude, venue.longitude)
+        gcj, bd = geo.from_wgs84(stored, "gcj02"), geo.from_wgs84(stored, "bd09")
+        amap_at, baidu_at = f"{gcj.lng:.6f},{gcj.lat:.6f}", f"{bd.lat:.6f},{bd.lng:.6f}"
+        content = venue.address or (village.name_zh if village else TOWN_AREA)
+        label = _ROUTE_SEPARATORS.sub(" ", name)  # the route parameters split on , and |
+        return MapLinks(
+            amap="https://uri.amap.com/marker?" + urlencode({
+                "position": amap_at, "name": name, "src": MAP_SOURCE, "coordinate": "gaode",
+                "callnative": 1}),
+            baidu="https://api.map.baidu.com/marker?" + urlencode({
+                "location": baidu_at, "title": name, "content": content, "output": "html",
+                "coord_type": "bd09ll", "src": MAP_SOURCE}),
+            amap_route="https://uri.amap.com/navigation?" + urlencode({
+                "to": f"{amap_at},{label}", "mode": "car", "src": MAP_SOURCE, "callnative": 1}),
+            baidu_route="https://api.map.baidu.com/direction?" + urlencode({
+                "destination": f"latlng:{baidu_at}|name:{label}", "mode": "driving",
+                "region": "重庆", "output": "html", "coord_type": "bd09ll", "src": MAP_SOURCE}),
+        )
     where = venue.address or f"{TOWN_AREA}{village.name_zh if village else ''}"
     amap = "https://uri.amap.com/search?" + urlencode({"keyword": f"{where} {name}",
                                                         "src": MAP_SOURCE})
@@ -96,9 +111,9 @@ def _place(venue: Venue | None, village: Village | None) -> dict[str, Any] | Non
     if venue.address:
         address["streetAddress"] = venue.address
     place: dict[str, Any] = {"@type": "Place", "name": venue.name_zh, "address": address}
-    if venue.latitude is not None and venue.longitude is not None:
-        place["geo"] = {"@type": "GeoCoordinates", "latitude": venue.latitude,
-                        "longitude": venue.longitude}
+    if venue.latitude is not None and venue.longitude is not None:  # stored WGS-84, as wanted
+        place["geo"] = {"@type": "GeoCoordinates", "latitude": round(venue.latitude, 6),
+                        "longitude": round(venue.longitude, 6)}
     return place
 
 
@@ -143,65 +158,3 @@ def qr_svg(url: str) -> str:
     return str(segno.make(url, error="m").svg_inline(scale=4, border=4, omitsize=True,
                                                       title=url))
 
-
-def day_label(day: date) -> Label:
-    return Label(f"{day.month}月{day.day}日（周{WEEKDAYS.zh[day.weekday()]}）",
-                 f"{(WEEKDAYS.en or '').split()[day.weekday()]} {day.day} {day:%b}")
-
-
-def short_day(day: date) -> Label:
-    return Label(f"{day.month}月{day.day}日", f"{day.day} {day:%b}")
-
-
-def hours(night: OccurrenceOut) -> str:
-    if not isinstance(night.start, datetime) or not isinstance(night.end, datetime):
-        return ""
-    return f"{night.start:%H:%M}–{night.end:%H:%M}"
-
-
-def night_line(night: OccurrenceOut) -> Label:
-    when = day_label(start_day(night))
-    if end_day(night) != start_day(night):
-        last = short_day(end_day(night))
-        when = Label(f"{when.zh}至{last.zh}", f"{when.en} to {last.en}")
-    zh, en = f"{when.zh} {hours(night)}".strip(), f"{when.en} {hours(night)}".strip()
-    if night.status == "cancelled":
-        return Label(f"{zh} 已取消", f"{en} cancelled")
-    if night.status == "moved":
-        return Label(f"{zh}（改期）", f"{en} (moved)")
-    return Label(zh, en)
-
-
-def schedule_lines(nights: list[OccurrenceOut]) -> list[Label]:
-    """A few nights one by one; a long series as its span, weekdays and usual hours, plus the
-    nights that differ."""
-    if len(nights) <= LISTED_NIGHTS:
-        return [night_line(n) for n in nights]
-    regular = [n for n in nights if n.status == "scheduled"] or nights
-    weekdays = sorted({start_day(n).weekday() for n in regular})
-    usual = Counter(hours(n) for n in regular).most_common(1)[0][0]
-    first, last = short_day(start_day(nights[0])), short_day(start_day(nights[-1]))
-    days_zh = "、".join("周" + WEEKDAYS.zh[d] for d in weekdays)
-    days_en = ", ".join((WEEKDAYS.en or "").split()[d] for d in weekdays)
-    lines = [Label(f"{first.zh}至{last.zh} 每{days_zh} {usual}".strip(),
-                   f"{first.en} to {last.en}, {days_en} {usual}".strip())]
-    return lines + [night_line(n) for n in nights if n.status in ("cancelled", "moved")]
-
-
-def programme_lines(days: list[Day], most: int = 12) -> list[Label]:
-    """One line per event of a programme: its title and when (a span and a count for a series)."""
-    by_event: dict[int, list[OccurrenceOut]] = {}
-    for day in days:
-        for night in day.items:
-            by_event.setdefault(night.event_id, []).append(night)
-    lines = []
-    for nights in list(by_event.values())[:most]:
-        title = Label(nights[0].title_zh, nights[0].title_en or nights[0].title_zh)
-        if len(nights) == 1:
-            when = night_line(nights[0])
-        else:
-            first, last = short_day(start_day(nights[0])), short_day(start_day(nights[-1]))
-            when = Label(f"{first.zh}至{last.zh}，共{len(nights)}场",
-                         f"{first.en} to {last.en}, {len(nights)} nights")
-        lines.append(Label(f"{title.zh}：{when.zh}", f"{title.en}: {when.en}"))
-    return lines

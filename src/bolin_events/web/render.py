@@ -14,13 +14,14 @@ from urllib.parse import quote, urlencode
 from jinja2 import pass_context
 from litestar import Request
 from litestar.contrib.jinja import JinjaTemplateEngine
-from litestar.datastructures import CacheControlHeader, Cookie
+from litestar.datastructures import Cookie
 from litestar.response import Template
-from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from markupsafe import Markup
 
 from bolin_events.auth import SESSION_COOKIE
+from bolin_events.web.assets import THEME_COLOUR, asset_router, assets
+from bolin_events.web.clients import is_wechat
 
 WEB_DIR = Path(__file__).parent
 TEMPLATE_DIR = WEB_DIR / "templates"
@@ -84,6 +85,8 @@ def render(
         # Pages for addresses no route matches are made before the log-in is read: a
         # session cookie is then the best guess that the visitor is staff.
         "staff_link": bool(request.scope.get("user") or request.cookies.get(SESSION_COOKIE)),
+        # inside WeChat, downloads and webcal links do nothing: pages guide to the browser
+        "wechat": is_wechat(request.headers.get("user-agent")),
     }
     return Template(
         template_name=template_name,
@@ -127,6 +130,8 @@ def template_config(*, reload: bool = False) -> TemplateConfig[JinjaTemplateEngi
         env = engine.engine
         env.finalize = _finalize
         env.globals["tr"] = _tr
+        env.globals["static_url"] = assets(STATIC_DIR).url  # hashed names (web.assets)
+        env.globals["theme_colour"] = THEME_COLOUR  # the browser bar's, as the manifest says
         env.trim_blocks = True
         env.lstrip_blocks = True
         env.auto_reload = reload
@@ -136,10 +141,5 @@ def template_config(*, reload: bool = False) -> TemplateConfig[JinjaTemplateEngi
 
 
 def static_router() -> Any:
-    return create_static_files_router(
-        path="/static",
-        directories=[STATIC_DIR],
-        name="static",
-        cache_control=CacheControlHeader(max_age=3600, public=True),
-        include_in_schema=False,
-    )
+    """The static files under plain and hashed names, the favicon and the web app manifest."""
+    return asset_router(STATIC_DIR)

@@ -34,6 +34,8 @@ DONE: dict[str, tuple[str, str]] = {
     "move": ("这一场已改期。", "That night was moved."),
     "cancel_night": ("这一场已取消。", "That night was cancelled."),
     "restore": ("这一场已恢复原安排。", "That night is back to the usual plan."),
+    "picture_saved": ("图片已上传，访客页面会显示它。", "Picture uploaded; visitors see it."),
+    "picture_removed": ("活动图片已删除。", "The event's picture was removed."),
     "user_created": ("账号已创建。", "The account was created."),
     "user_saved": ("账号已修改。", "The account was changed."),
     "user_disabled": ("账号已停用，其登录和令牌均已失效。",

@@ -25,6 +25,7 @@ from bolin_events.routes.pages.common import (
 )
 from bolin_events.schemas.events import StatusChange
 from bolin_events.services.filters import Filters
+from bolin_events.services.pictures import records
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.events import (
     TRANSITIONS,
@@ -116,7 +117,7 @@ async def submit_new_event(
     return see_other(f"/staff/events/{made.id}", "created")
 
 
-async def _event_page(
+async def staff_event_page(
     request: AnyRequest,
     db: AsyncSession,
     settings: Settings,
@@ -125,8 +126,10 @@ async def _event_page(
     form: event_form.EventForm | None = None,
     error: DomainError | None = None,
     status_error: DomainError | None = None,
+    picture_error: DomainError | None = None,
 ) -> Template:
-    """The event: what it is, its status actions, its nights, and the edit form."""
+    """The event: what it is, its status actions, its picture, its nights, and the edit
+    form."""
     event = await get_event(db, event_id)
     await db.refresh(event)  # a refused change may have left it expired
     refs = await load_refs(db)
@@ -139,7 +142,8 @@ async def _event_page(
         db, refs, event, utcnow(),
         int_param(query.get("upcoming"), 60, 1, 5000), int_param(query.get("past"), 20, 1, 5000),
     )
-    shown = error or status_error
+    shown = error or status_error or picture_error
+    picture = await records.shown_picture(db, event)
     return render(
         request,
         "staff/event.html",
@@ -155,6 +159,8 @@ async def _event_page(
         clashes=event_form.clashes_of(error),
         status_clashes=event_form.clashes_of(status_error),
         nights=nights,
+        picture=records.picture_out(settings, picture) if picture else None,
+        picture_error=picture_error,
         done=done_message(request),
         **event_form.editor_choices(refs),
     )
@@ -164,7 +170,7 @@ async def _event_page(
 async def event_page(
     request: AnyRequest, db: AsyncSession, settings: Settings, event_id: int
 ) -> Template:
-    return await _event_page(request, db, settings, event_id)
+    return await staff_event_page(request, db, settings, event_id)
 
 
 @post("/staff/events/{event_id:int}", guards=WRITE, include_in_schema=False)
@@ -181,7 +187,7 @@ async def submit_event(
 
     changed = await attempt(db, update)
     if isinstance(changed, DomainError):
-        return await _event_page(request, db, settings, event_id, form=form, error=changed)
+        return await staff_event_page(request, db, settings, event_id, form=form, error=changed)
     return see_other(f"/staff/events/{event_id}", "saved")
 
 
@@ -207,7 +213,7 @@ async def submit_status(
 
     refused = await attempt(db, change)
     if isinstance(refused, DomainError):
-        return await _event_page(request, db, settings, event_id, status_error=refused)
+        return await staff_event_page(request, db, settings, event_id, status_error=refused)
     if action == "delete":
         return see_other("/staff/events", "deleted")
     return see_other(f"/staff/events/{event_id}", action)

@@ -23,12 +23,14 @@ from bolin_events.schemas.events import EventOut, OccurrenceOut
 from bolin_events.schemas.feeds import FeedOut
 from bolin_events.services.feeds.links import feed_out, list_feeds, qr_links, with_calendar
 from bolin_events.services.filters import Filters
+from bolin_events.services.pictures import records as pictures
 from bolin_events.services.refs import RefData, Table
 from bolin_events.services.scheduling.events import get_event
 from bolin_events.services.scheduling.queries import event_out
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
-from bolin_events.web import public_meta, public_views
+from bolin_events.web import public_meta, public_views, schedule_text
+from bolin_events.web.public_time import Clock
 from bolin_events.web.render import render
 
 AnyRequest = Request[Any, Any, Any]
@@ -39,8 +41,9 @@ FILTER_LABELS = {
     "venue": Label("场地", "Venue"),
     "programme": Label("活动项目", "Programme"),
 }
+SHOWN_NIGHTS = 5  # an event page lists the next few nights; "全部N场" opens the rest
+FEATURED = 3  # programmes and categories whose feeds the subscribe page offers first
 FEED_KINDS = [
-    ("all", Label("全镇", "Whole town")),
     ("categories", Label("按类别", "By category")),
     ("villages", Label("按村", "By village")),
     ("venues", Label("按场地", "By venue")),
@@ -72,6 +75,11 @@ def filter_fields(refs: RefData, values: dict[str, str | None]) -> list[FilterFi
     return fields
 
 
+def clock_of(settings: Settings) -> Clock:
+    """Now on the town's clock: the marks (进行中, 今晚, 已结束) and which dates need a year."""
+    return Clock.at(utcnow(), zone(settings.timezone))
+
+
 def query_of(values: dict[str, str | None]) -> str:
     """The chosen filters as a query string, for links that must keep them (prev/next)."""
     return urlencode({name: value for name, value in values.items() if value})
@@ -86,9 +94,10 @@ async def home(
     village: SlugList = None,
 ) -> Template:
     chosen = {"category": category, "village": village}
-    sections = await public_views.home(db, refs, zone(settings.timezone), utcnow(),
+    clock = clock_of(settings)
+    sections = await public_views.home(db, refs, zone(settings.timezone), clock.now,
                                        Filters.of(category, village, None, None))
-    return render(request, "public/home.html", home=sections,
+    return render(request, "public/home.html", home=sections, clock=clock,
                   fields=filter_fields(refs, chosen), query=query_of(chosen))
 
 
@@ -125,9 +134,10 @@ async def event_list(
 ) -> Template:
     first = public_views.parse_day(start, "from")
     chosen = {"category": category, "village": village, "venue": venue, "programme": programme}
-    page = await public_views.upcoming_list(db, refs, zone(settings.timezone), utcnow(),
+    clock = clock_of(settings)
+    page = await public_views.upcoming_list(db, refs, zone(settings.timezone), clock.now,
                                             Filters.of(category, village, venue, programme), first)
-    return render(request, "public/events.html", page=page, chosen_from=first,
+    return render(request, "public/events.html", page=page, chosen_from=first, clock=clock,
                   fields=filter_fields(refs, chosen), query=query_of(chosen))
 
 
@@ -162,18 +172,25 @@ async def event_page(
 ) -> Template:
     event = await _public_event(request, db, event_id)
     out = with_calendar(settings, await event_out(db, refs, event))
-    nights, over = await public_views.event_nights(db, refs, event, utcnow())
+    clock = clock_of(settings)
+    nights, over = await public_views.event_nights(db, refs, event, clock.now)
     places = _places(refs, nights, out)
     place = places.get(out.venue.slug) if out.venue else None
     url = public_meta.page_url(settings, f"/events/{event_id}")
+    shown_picture = await pictures.shown_picture(db, event)
+    picture = pictures.picture_out(settings, shown_picture) if shown_picture else None
     return render(
-        request, "public/event.html", event=out, nights=nights, over=over, url=url,
+        request, "public/event.html", event=out, nights=nights, over=over, url=url, clock=clock,
+        picture=picture,
+        shown=nights[:SHOWN_NIGHTS], rest=nights[SHOWN_NIGHTS:],
+        addable=[n for n in nights if clock.can_add(n)],
         venue=place[0] if place else None,
         maps=public_meta.map_links(*place) if place else None,
         changed=[n for n in nights if n.status in ("moved", "cancelled")],
         feeds=_scope_feeds(settings, out), qr_url=qr_links(settings, url)[0],
         json_ld=public_meta.json_ld(settings, out, nights, places),
-        og_image=out.image_url or public_meta.page_url(settings, "/static/og-default.png"),
+        og_image=(picture.src if picture else None) or out.image_url
+        or public_meta.page_url(settings, "/static/og-default.png"),
     )
 
 
@@ -182,12 +199,14 @@ async def event_poster(
     request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings, event_id: int
 ) -> Template:
     event = await _public_event(request, db, event_id)
-    nights, _ = await public_views.event_nights(db, refs, event, utcnow())
+    clock = clock_of(settings)
+    nights, _ = await public_views.event_nights(db, refs, event, clock.now)
     venue = refs.venue_ref(event.venue_id)
     url = public_meta.page_url(settings, f"/events/{event_id}")
     return render(
         request, "public/poster.html", title=Label(event.title_zh, event.title_en),
-        status=event.status, lines=public_meta.schedule_lines(nights), venue=venue, url=url,
+        status=event.status, venue=venue, url=url, clock=clock,
+        lines=schedule_text.schedule_lines(nights, clock.today.year),
         back=f"/events/{event_id}", qr_svg=public_meta.qr_svg(url),
     )
 
@@ -203,13 +222,16 @@ async def programme_page(
     request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings, slug: str
 ) -> Template:
     programme = _programme(refs, slug)
-    nights = await public_views.programme_nights(db, refs, zone(settings.timezone), utcnow(),
+    clock = clock_of(settings)
+    nights = await public_views.programme_nights(db, refs, zone(settings.timezone), clock.now,
                                                  slug)
+    series, singles = schedule_text.programme_view(nights, clock.today.year)
     url = public_meta.page_url(settings, f"/programmes/{slug}")
     children = sorted((p for p in refs.programmes.by_id.values() if p.parent_id == programme.id),
                       key=lambda p: p.name_zh)
     return render(
-        request, "public/programme.html", programme=programme, days=nights,
+        request, "public/programme.html", programme=programme, series=series, days=singles,
+        clock=clock,
         parent=refs.programmes.by_id.get(programme.parent_id or -1), children=children,
         feed=feed_out(settings, "programmes", slug, programme.name_zh, programme.name_en),
         url=url, qr_url=qr_links(settings, url)[0],
@@ -221,21 +243,34 @@ async def programme_poster(
     request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings, slug: str
 ) -> Template:
     programme = _programme(refs, slug)
-    days = await public_views.programme_nights(db, refs, zone(settings.timezone), utcnow(), slug)
+    clock = clock_of(settings)
+    days = await public_views.programme_nights(db, refs, zone(settings.timezone), clock.now,
+                                               slug)
     url = public_meta.page_url(settings, f"/programmes/{slug}")
     return render(
         request, "public/poster.html", title=Label(programme.name_zh, programme.name_en),
         status=EventStatus.published, venue=None, url=url, back=f"/programmes/{slug}",
-        lines=public_meta.programme_lines(days), qr_svg=public_meta.qr_svg(url),
+        clock=clock, lines=schedule_text.programme_lines(days, clock.today.year),
+        qr_svg=public_meta.qr_svg(url),
         span=(programme.start_date, programme.end_date),
     )
 
 
 @get("/subscribe", name="public_subscribe")
-async def subscribe(request: AnyRequest, refs: RefData, settings: Settings) -> Template:
+async def subscribe(
+    request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings
+) -> Template:
+    """The town-wide feed and the most used ones first (the programmes on now or next, the
+    busiest categories); every other feed folded away by kind."""
     feeds = list_feeds(settings, refs)
-    groups = [(label, [f for f in feeds if f.kind == kind]) for kind, label in FEED_KINDS]
-    return render(request, "public/subscribe.html", groups=groups)
+    programmes, categories = await public_views.busiest(db, refs, utcnow())
+    wanted = [("all", None), *(("programmes", s) for s in programmes[:FEATURED]),
+              *(("categories", s) for s in categories[:FEATURED])]
+    by_key = {(f.kind, f.slug): f for f in feeds}
+    featured = [by_key[key] for key in wanted if key in by_key]
+    rest = [(label, [f for f in feeds if f.kind == kind and f not in featured])
+            for kind, label in FEED_KINDS]
+    return render(request, "public/subscribe.html", featured=featured, groups=rest)
 
 
 PUBLIC_PAGES: list[Any] = [

@@ -24,9 +24,16 @@ from itertools import chain
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.calendar import FeedHeader, render_event, render_feed
+from bolin_events.calendar import FeedHeader, ZoneUse, render_event, render_feed
 from bolin_events.services.feeds.cache import FeedCache, RenderedFeed
-from bolin_events.services.feeds.rows import conditions, hidden_nights, read_rows, zones_used
+from bolin_events.services.feeds.rows import (
+    conditions,
+    hidden_nights,
+    instances,
+    needs_cut,
+    read_rows,
+    zones_used,
+)
 from bolin_events.services.feeds.scope import FeedScope, FeedSelection, resolve
 from bolin_events.services.feeds.snapshot import Names, snapshot
 from bolin_events.services.refs import RefData
@@ -120,10 +127,14 @@ async def build_feed(
         key = (event.id, event.sequence, event.updated_at, hidden, names_key, settings.public_url)
         block = cache.blocks.get(key)
         if block is None:
-            data = snapshot(names, event, nights.get(event.id, []), settings.public_url)
-            block = render_event(data, hidden)
+            own = nights.get(event.id, [])
+            data = snapshot(names, event, own, settings.public_url)
+            every = (await instances(connection, event.id)
+                     if needs_cut(event, hidden, own) else ())
+            block = render_event(data, hidden, instances=every)
             cache.blocks.put(key, block)
-        blocks.append(block)
+        if block:  # empty when a cut series keeps no night
+            blocks.append(block)
 
     header = FeedHeader(
         name=selection.title(),
@@ -132,6 +143,9 @@ async def build_feed(
         timezone=settings.timezone,
     )
     zones = zones_used(events, chain.from_iterable(nights.values()))
+    if not blocks:  # a calendar holds at least one component (RFC 5545 §3.6)
+        year = cuts.today.astimezone(zone(settings.timezone)).year
+        zones = [ZoneUse(settings.timezone, year, year)]
     body = render_feed(header, zones, blocks)
     return RenderedFeed(
         body=body,

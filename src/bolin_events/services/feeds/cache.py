@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from weakref import WeakValueDictionary
 
-from bolin_events.services.cache import LRU, Recheck, accepts_gzip, gzipped
+from bolin_events.services.cache import LRU, Recheck, accepts, brotlied, gzipped
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +19,9 @@ class RenderedFeed:
     etag: str
     last_modified: datetime
     filename: str
+    # "attachment" for a download (one night, the nights to come), so phones offer to import
+    # it; subscription feeds stay "inline" (ICAL.md).
+    disposition: str = "inline"
 
 
 def utc_now() -> datetime:
@@ -50,8 +53,8 @@ class FeedCache(Recheck[RenderedFeed]):
         self.wires: LRU[WireFeed] = LRU(max_entries=256, max_bytes=2**20, size=lambda _: 1)
 
     async def wire(self, feed: RenderedFeed) -> WireFeed:
-        """The feed with its response headers (and a gzip copy), made at its first request
-        in a worker thread: compressing a whole season is CPU work."""
+        """The feed with its response headers (and gzip and brotli copies), made at its first
+        request in a worker thread: compressing a whole season is CPU work."""
         wire = self.wires.get(feed.etag)
         if wire is None or wire.feed is not feed:
             wire = await asyncio.to_thread(WireFeed.of, feed)
@@ -67,7 +70,7 @@ CACHE_CONTROL = "public, max-age=300"
 
 @dataclass(frozen=True, slots=True)
 class Sent:
-    """One way of sending a feed (as it is, or gzip-compressed), headers encoded once."""
+    """One way of sending a feed (as it is, gzip- or brotli-compressed), headers encoded once."""
 
     body: bytes
     etag: bytes
@@ -78,11 +81,12 @@ class Sent:
 @dataclass(frozen=True, slots=True)
 class WireFeed:
     """A rendered feed with its response headers encoded once, for every request that sends
-    it: as it is, and gzip-compressed for the clients that take it."""
+    it: as it is, and gzip- and brotli-compressed for the clients that take them."""
 
     feed: RenderedFeed
     plain: Sent
     packed: Sent | None
+    brotli: Sent | None
 
     @classmethod
     def of(cls, feed: RenderedFeed) -> WireFeed:
@@ -101,22 +105,27 @@ class WireFeed:
             full = [
                 *common,
                 (b"content-type", CONTENT_TYPE),
-                (b"content-disposition", f'inline; filename="{feed.filename}"'.encode()),
+                (b"content-disposition",
+                 f'{feed.disposition}; filename="{feed.filename}"'.encode()),
                 *extra,
                 (b"content-length", str(len(body)).encode()),
             ]
             return cls_sent(body, etag.encode(), full, common)
 
         cls_sent = Sent
-        packed = gzipped(feed.body)
+        packed, brotli = gzipped(feed.body), brotlied(feed.body)
         return cls(
             feed,
             sent(feed.body, feed.etag, []),
             sent(packed, feed.etag[:-1] + '-gz"', [(b"content-encoding", b"gzip")])
             if packed else None,
+            sent(brotli, feed.etag[:-1] + '-br"', [(b"content-encoding", b"br")])
+            if brotli else None,
         )
 
     def for_client(self, accept_encoding: bytes | None) -> Sent:
-        if self.packed is not None and accepts_gzip(accept_encoding):
+        if self.brotli is not None and accepts(accept_encoding, b"br"):
+            return self.brotli
+        if self.packed is not None and accepts(accept_encoding, b"gzip"):
             return self.packed
         return self.plain

@@ -14,7 +14,7 @@ from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import col
 
-from bolin_events.calendar import ZoneUse
+from bolin_events.calendar import MAX_EXDATES, ZoneUse
 from bolin_events.models import (
     PUBLIC_STATUSES,
     Event,
@@ -156,6 +156,23 @@ async def read_rows(connection: AsyncConnection, conds: list[ColumnElement[bool]
         night = NightRecord._make(row)
         nights[night.event_id].append(night)
     return events, nights
+
+
+def needs_cut(event: EventRecord, hidden: frozenset[datetime],
+              nights: Iterable[NightRecord]) -> bool:
+    """Whether the series would need more EXDATE lines than a file sends (calendar.series):
+    then its VEVENT is cut to the nights kept, which needs every instance (``instances``)."""
+    if not event.rrule:
+        return False
+    skipped = {n.recurrence_id for n in nights if n.state == OccurrenceState.skipped}
+    return len(skipped.union(hidden)) > MAX_EXDATES
+
+
+async def instances(connection: AsyncConnection, event_id: int) -> tuple[datetime, ...]:
+    """Every start the event's rule gives (each has its stored night), in order."""
+    return tuple((await connection.execute(
+        sa_select(col(Occurrence.recurrence_id)).where(col(Occurrence.event_id) == event_id)
+        .order_by(col(Occurrence.recurrence_id)))).scalars())
 
 
 def zones_used(events: Iterable[EventRecord], nights: Iterable[NightRecord]) -> list[ZoneUse]:

@@ -168,7 +168,7 @@ async def create_event(
     )
     session.add(event)
     await session.flush()
-    event.uid = f"event-{event.id}@{settings.uid_domain}"
+    event.uid = f"event-{event.id}@{settings.resolved_uid_domain}"  # stored: kept for good
     await _place_in_time(session, event, refs, settings, allow_overlap=data.allow_overlap)
     return event
 
