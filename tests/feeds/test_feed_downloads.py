@@ -83,6 +83,10 @@ async def test_moved_night_downloads_alone_as_it_now_is_with_a_reminder(
     assert alarms(block) == ["BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{title}",
                              "TRIGGER:-PT1H", "END:VALARM"]
     assert "BEGIN:VTIMEZONE" in lines(body)
+    # imported once into the phone's own calendar: no calendar of its own, no refresh promised
+    head = lines(body)[:lines(body).index("BEGIN:VTIMEZONE")]
+    assert head == ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Bolin Town//bolin-events//ZH",
+                    "CALSCALE:GREGORIAN"]
     moved = [s for s in await seen_by_api(client, *SEASON, event_id=market)
              if s[1] == local("2027-06-20T19:00")]
     assert seen_by_icalendar(body, *SEASON) == seen_by_ical(body, *SEASON) == moved

@@ -20,6 +20,7 @@ class FeedHeader:
     description: str
     url: str
     timezone: str = "Asia/Shanghai"
+    download: bool = False  # a file imported once: no calendar name, address or refresh
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,12 +33,16 @@ class ZoneUse:
 
 
 def calendar_head(header: FeedHeader) -> bytes:
-    """No METHOD: a feed is a snapshot, and METHOD:PUBLISH would make ORGANIZER mandatory."""
+    """No METHOD: a feed is a snapshot, and METHOD:PUBLISH would make ORGANIZER mandatory.
+
+    A download is imported once into a calendar the visitor already has: a calendar name
+    would make some clients (Outlook, Thunderbird) open a new calendar for one night, and a
+    refresh interval would promise updates that never come."""
+    common = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
+    if header.download:
+        return encode_lines(common)
     return encode_lines([
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
+        *common,
         text_line("NAME", header.name),
         text_line("X-WR-CALNAME", header.name),
         text_line("DESCRIPTION", header.description),

@@ -186,7 +186,8 @@ async def get_download(session: AsyncSession, refs: RefData, cache: FeedCache,
     selection = FeedSelection(event_id=event.id,
                               event_title=Label(event.title_zh, event.title_en))
     header = FeedHeader(selection.title(), selection.description(),
-                        settings.public_url.rstrip("/") + wanted.path(), settings.timezone)
+                        settings.public_url.rstrip("/") + wanted.path(), settings.timezone,
+                        download=True)
     body = render_feed(header, zones_used([event], changed), [block])
     feed = RenderedFeed(body, '"' + hashlib.sha256(body).hexdigest()[:40] + '"',
                         max(modified, since or modified), wanted.filename(), "attachment")
