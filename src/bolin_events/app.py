@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from typing import Any
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -43,11 +43,14 @@ from bolin_events.routes.pages.baselines import BASELINE_PAGES
 from bolin_events.routes.pages.embed import EMBED_PAGES
 from bolin_events.routes.pages.event_pictures import EVENT_PICTURE_PAGES
 from bolin_events.routes.pages.events import EVENT_PAGES
+from bolin_events.routes.pages.imports import IMPORT_PAGES
 from bolin_events.routes.pages.nights import NIGHT_PAGES
 from bolin_events.routes.pages.pictures import PICTURE_PAGES
 from bolin_events.routes.pages.places import PLACE_PAGES
+from bolin_events.routes.pages.planner import PLANNER_PAGES
 from bolin_events.routes.pages.public import PUBLIC_PAGES
 from bolin_events.routes.pages.records import RECORD_PAGES
+from bolin_events.routes.pages.reference import REFERENCE_PAGES
 from bolin_events.routes.pages.reports import REPORTS_PAGES
 from bolin_events.routes.pages.search import SEARCH_PAGES
 from bolin_events.routes.pages.staff import STAFF_PAGES
@@ -158,25 +161,31 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *YEAR_ROUTERS,
             *FEED_LIST_ROUTES,
             *FEED_ROUTES,
-            *PUBLIC_PAGES,
-            *EMBED_PAGES,
-            *SYNDICATION_PAGES,
-            *PICTURE_PAGES,
-            *SEARCH_PAGES,
-            *PLACE_PAGES,
-            *STAFF_PAGES,
-            *USER_PAGES,
-            *AUDIT_PAGES,
-            *BASELINE_PAGES,
-            *EVENT_PAGES,
-            *EVENT_PICTURE_PAGES,
-            *NIGHT_PAGES,
-            *ATTENDANCE_PAGES,
-            *REPORTS_PAGES,
-            *ANNUAL_PAGES,
-            *YEAR_PAGES,
-            *RECORD_PAGES,
-            static_router(),
+            # pages and their files are for browsers: none of them is in the OpenAPI
+            Router(path="/", include_in_schema=False, route_handlers=[
+                *PUBLIC_PAGES,
+                *EMBED_PAGES,
+                *SYNDICATION_PAGES,
+                *PICTURE_PAGES,
+                *SEARCH_PAGES,
+                *PLACE_PAGES,
+                *STAFF_PAGES,
+                *USER_PAGES,
+                *AUDIT_PAGES,
+                *BASELINE_PAGES,
+                *EVENT_PAGES,
+                *EVENT_PICTURE_PAGES,
+                *IMPORT_PAGES,
+                *NIGHT_PAGES,
+                *PLANNER_PAGES,
+                *ATTENDANCE_PAGES,
+                *REPORTS_PAGES,
+                *ANNUAL_PAGES,
+                *YEAR_PAGES,
+                *RECORD_PAGES,
+                *REFERENCE_PAGES,
+                static_router(),
+            ]),
         ],
         dependencies={
             "db": Provide(provide_db),

@@ -1,6 +1,8 @@
 """Domain errors: the rules a request can break, each with the HTTP status it maps to.
 
 Services raise these and know nothing of HTTP; ``http_errors`` turns them into responses.
+One status rule: a request that was read but whose values break a rule is 422 (the default
+here, as for schema errors); 400 is kept for a request that cannot be read at all.
 """
 
 from __future__ import annotations
@@ -9,10 +11,11 @@ from typing import Any
 
 
 class DomainError(Exception):
-    """A rule of the service was broken; ``status`` is the HTTP code it maps to."""
+    """A rule of the service was broken; ``status`` is the HTTP code it maps to (422 unless
+    the rule is of another kind: not found, a conflict, a refusal …)."""
 
-    status = 400
-    code = "bad_request"
+    status = 422
+    code = "invalid_input"
 
     def __init__(self, zh: str, en: str, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(en)
@@ -34,8 +37,7 @@ def _rebuilt(kind: type[DomainError], zh: str, en: str,
 
 
 class InvalidInput(DomainError):
-    status = 422
-    code = "invalid_input"
+    """A value breaks a rule (said where the refusal is raised, for readers of the code)."""
 
 
 class NotFound(DomainError):

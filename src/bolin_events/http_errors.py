@@ -3,6 +3,11 @@
 Every 4xx/5xx body has one shape::
 
     {"status": 409, "code": "venue_clash", "message": "…中文…", "message_en": "…", "details": [...]}
+
+One status for one kind of mistake: a request that was read but whose values break a rule is
+422, whether the schema refuses them (a missing field, a word where a number goes) or a
+domain rule does (an end before its start); 400 only when the request cannot be read at all
+(malformed JSON, a broken multipart body, JSON nested too deeply).
 """
 
 from __future__ import annotations
@@ -139,6 +144,7 @@ def _zh_part(key: str, message: str) -> str:
 def validation_handler(
     _: Request[Any, Any, Any], exc: ValidationException
 ) -> Response[dict[str, Any]]:
+    """The schema refused a value of a request it could read: 422, as a domain rule's refusal."""
     details = _validation_details(exc)
     if details:
         zh_parts = [_zh_part(d.get("key") or "请求体", str(d.get("message", ""))) for d in details]
@@ -146,7 +152,7 @@ def validation_handler(
     else:
         zh_parts, en_parts = [zh_hint(str(exc.detail))], [str(exc.detail)]
     return problem(
-        400,
+        422,
         "invalid_request",
         "请求有误，请修改后重试——" + "；".join(zh_parts),
         "The request is not valid: " + "; ".join(en_parts),

@@ -11,8 +11,8 @@ from tests.conftest import Client, Staff
 REHEARSAL: dict[str, Any] = {**GALA, "title_zh": "广场舞排练", "title_en": None,
                              "category": "training", "start": "2027-05-01T20:30",
                              "end": "2027-05-01T22:00", "status": "published"}
-GALA_CLASH_EN = ("Venue clash: qingqing-park already has “Huagai village gala” at "
-                 "2027-05-01 19:30. Send allow_overlap=true if the overlap is intended.")
+GALA_CLASH_EN = ("Venue clash with “Huagai village gala” on 1 May 19:30–21:30 at Qingxigou "
+                 "Qingqing Park. Confirm the overlap to save it anyway.")
 
 
 async def stored_titles(client: Client, staff: Staff) -> list[str]:
@@ -30,12 +30,17 @@ async def test_clash_on_create_is_refused_naming_the_other_event(client: Client,
     assert response.status_code == 409
     body = problem(response)
     assert (body["code"], body["message_en"]) == ("venue_clash", GALA_CLASH_EN)
-    assert body["message"] == ('场地冲突：清溪沟“清青乐园” 在 2027-05-01 19:30 已有「华盖村村晚」。'
-                               "如确需同时使用该场地，请确认重叠后再保存。")
+    assert body["message"] == ("场地冲突：与「华盖村村晚」5月1日 19:30–21:30 "
+                               "在清溪沟“清青乐园”冲突。如确需同时使用该场地，请确认重叠后再保存。")
     assert body["details"] == [{
         "occurrence_id": f"{gala['id']}-20270501T193000", "event_id": gala["id"],
-        "title": "华盖村村晚", "venue": "qingqing-park",
-        "start": "2027-05-01T19:30:00+08:00", "end": "2027-05-01T21:30:00+08:00"}]
+        "title": "华盖村村晚", "venue": "qingqing-park", "venue_name": "清溪沟“清青乐园”",
+        "start": "2027-05-01T19:30:00+08:00", "end": "2027-05-01T21:30:00+08:00",
+        "field": "allow_overlap",
+        "message": "与「华盖村村晚」5月1日 19:30–21:30 在清溪沟“清青乐园”冲突",
+        "message_en": "Clashes with “Huagai village gala” on 1 May 19:30–21:30 at "
+                      "Qingxigou Qingqing Park"}]
+    assert "allow_overlap" not in body["message"] + body["message_en"]
     assert await stored_titles(client, staff) == ["华盖村村晚"]
 
 
@@ -104,8 +109,10 @@ async def test_clash_of_a_series_names_the_first_clash_and_counts_the_rest(
     assert response.status_code == 409
     body = problem(response)
     assert body["message_en"] == (
-        "Venue clash: ginkgo-night-market already has “东胜银杏夜市” at 2027-06-04 19:00 and 1 "
-        "more. Send allow_overlap=true if the overlap is intended.")
+        "Venue clash with “东胜银杏夜市” on 4 June 19:00–22:30 at Dongsheng Ginkgo Night Market "
+        "(and 1 more). Confirm the overlap to save it anyway.")
+    assert body["message"].startswith(
+        "场地冲突：与「东胜银杏夜市」6月4日 19:00–22:30 在东胜银杏夜市冲突（另有 1 处）。")
     assert [d["start"] for d in body["details"]] == ["2027-06-04T19:00:00+08:00",
                                                      "2027-06-05T19:00:00+08:00"]
 
@@ -140,8 +147,8 @@ async def test_clash_checked_when_a_draft_is_published(client: Client, staff: St
 
     assert refused.status_code == 409
     assert problem(refused)["message_en"] == (
-        "Venue clash: qingqing-park already has “广场舞排练” at 2027-05-01 20:30. "
-        "Send allow_overlap=true if the overlap is intended.")
+        "Venue clash with “广场舞排练” on 1 May 20:30–22:00 at Qingxigou Qingqing Park. "
+        "Confirm the overlap to save it anyway.")
     assert (still.json()["status"], still.json()["sequence"]) == ("draft", 0)
     assert accepted.json()["status"] == "published"
 
@@ -158,3 +165,47 @@ async def test_clash_checked_when_an_event_changes_time(client: Client, staff: S
     assert refused.status_code == 409
     assert problem(refused)["message_en"] == GALA_CLASH_EN
     assert still.json() == rehearsal
+
+
+async def test_a_clash_confirmed_on_a_draft_is_not_asked_again_at_publish(
+        client: Client, staff: Staff) -> None:
+    await create_event(client, staff.scheduler, status="published")
+    draft = await create_event(client, staff.scheduler, REHEARSAL, status="draft",
+                               allow_overlap=True)
+
+    published = await client.post(f"{EVENTS}/{draft['id']}/publish", json={},
+                                  headers=staff.scheduler)
+
+    assert published.status_code == 200, published.text
+    assert published.json()["status"] == "published"
+
+
+async def test_a_new_clash_asks_again_after_a_confirmation(client: Client, staff: Staff) -> None:
+    await create_event(client, staff.scheduler, status="published")
+    draft = await create_event(client, staff.scheduler, REHEARSAL, status="draft",
+                               allow_overlap=True)
+    late = await create_event(client, staff.scheduler, REHEARSAL, title_zh="夜场篮球",
+                              start="2027-05-01T21:45", end="2027-05-01T23:00")
+    url = f"{EVENTS}/{draft['id']}/publish"
+
+    refused = await client.post(url, json={}, headers=staff.scheduler)
+    accepted = await client.post(url, json={"allow_overlap": True}, headers=staff.scheduler)
+
+    assert refused.status_code == 409
+    body = problem(refused)
+    assert body["message"].startswith(
+        "场地冲突：与「夜场篮球」5月1日 21:45–23:00 在清溪沟“清青乐园”冲突。")
+    assert [d["event_id"] for d in body["details"]] == [late["id"]]  # the gala was confirmed
+    assert accepted.json()["status"] == "published"
+
+
+async def test_a_confirmation_covers_that_night_only(client: Client, staff: Staff) -> None:
+    await create_event(client, staff.scheduler, status="published")
+    draft = await create_event(client, staff.scheduler, REHEARSAL, status="draft",
+                               allow_overlap=True)
+    later = {"start": "2027-05-01T21:00", "end": "2027-05-01T22:00"}
+
+    moved = await client.patch(f"{EVENTS}/{draft['id']}", json=later, headers=staff.scheduler)
+
+    assert moved.status_code == 409
+    assert problem(moved)["message_en"] == GALA_CLASH_EN

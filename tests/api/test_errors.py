@@ -1,4 +1,7 @@
-"""Bad requests: one JSON error shape, a message a person can act on, 4xx, nothing stored."""
+"""Bad requests: one JSON error shape, a message a person can act on, 4xx, nothing stored.
+
+One status for one kind of mistake: 400 only for a body that cannot be read; a value that
+breaks a rule, the schema's or the service's, is 422."""
 
 from __future__ import annotations
 
@@ -53,8 +56,8 @@ async def test_json_nested_too_deeply_is_400(client: Client, staff: Staff) -> No
         "The request could not be parsed. (JSON is nested too deeply)")
 
 
-async def test_json_that_is_not_an_object_is_400(client: Client, staff: Staff) -> None:
-    error = await refused(client, staff, ["华盖村村晚"], 400)
+async def test_json_that_is_not_an_object_is_422(client: Client, staff: Staff) -> None:
+    error = await refused(client, staff, ["华盖村村晚"], 422)
 
     assert error["details"] == [
         {"message": "Input should be a valid dictionary or object to extract fields from"}]
@@ -77,9 +80,9 @@ async def test_json_that_is_not_an_object_is_400(client: Client, staff: Staff) -
         ("colour", "red", "Extra inputs are not permitted"),
     ],
 )
-async def test_wrong_field_is_400_naming_it(client: Client, staff: Staff, field: str,
+async def test_wrong_field_is_422_naming_it(client: Client, staff: Staff, field: str,
                                             value: Any, message: str) -> None:
-    error = await refused(client, staff, {**GALA, field: value}, 400)
+    error = await refused(client, staff, {**GALA, field: value}, 422)
 
     assert error["code"] == "invalid_request"
     assert [(d.get("key"), d["message"]) for d in error["details"]] == [(field, message)]
@@ -90,10 +93,10 @@ async def test_wrong_field_is_400_naming_it(client: Client, staff: Staff, field:
     assert error["message_en"] == f"The request is not valid: {field}: {message}"
 
 
-async def test_missing_title_is_400(client: Client, staff: Staff) -> None:
+async def test_missing_title_is_422(client: Client, staff: Staff) -> None:
     body = {k: v for k, v in GALA.items() if k != "title_zh"}
 
-    error = await refused(client, staff, body, 400)
+    error = await refused(client, staff, body, 422)
 
     assert [(d["key"], d["message"]) for d in error["details"]] == [
         ("title_zh", "Field required")]

@@ -107,7 +107,7 @@ async def test_values_of_the_wrong_json_type_are_refused_not_guessed(
         client: Client, staff: Staff, path: str, body: dict[str, object], field: str) -> None:
     sent = await client.post(path, json=body, headers=staff.admin)
 
-    assert sent.status_code == 400, sent.text
+    assert sent.status_code == 422, sent.text
     assert field in sent.text
 
 
@@ -117,7 +117,7 @@ async def test_a_report_total_sent_as_text_is_refused(client: Client, staff: Sta
     sent = await client.post(reports_url(night), headers=staff.reporter, json={"total": "100"})
     history = await client.get(reports_url(night), headers=staff.reporter)
 
-    assert sent.status_code == 400
+    assert sent.status_code == 422
     assert "total" in sent.text
     assert history.json()["current"] is None
 

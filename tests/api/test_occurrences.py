@@ -144,7 +144,7 @@ async def test_occurrences_bad_window_is_refused(client: Client, seeded: None, s
 async def test_occurrences_without_a_window_is_refused(client: Client, seeded: None) -> None:
     response = await client.get(OCCURRENCES, params={"start": "2027-06-01"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert problem(response)["message_en"] == (
         "The request is not valid: Missing required query parameter 'end' for path "
         "/api/v1/occurrences?start=2027-06-01")
@@ -190,5 +190,5 @@ async def test_a_page_larger_than_the_most_is_refused_saying_so(
     response = await client.get(OCCURRENCES, params={"start": SUMMER[0], "end": SUMMER[1],
                                                      "limit": 5001})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "limit" in response.json()["message_en"]

@@ -176,7 +176,7 @@ async def test_cancel_occurrence_without_a_reason_is_refused(client: Client,
         response = await client.post(f"{OCCURRENCES}/{night}/cancel", json=body,
                                      headers=staff.scheduler)
 
-        assert response.status_code == 400, body
+        assert response.status_code == 422, body
         assert problem(response)["details"][0]["key"] == "reason"
     assert (await client.get(f"{OCCURRENCES}/{night}")).json()["status"] == "scheduled"
 

@@ -106,5 +106,5 @@ async def test_an_unknown_coordinate_system_is_refused(client: Client, staff: St
     response = await make_venue(client, staff, latitude=29.05, longitude=106.25,
                                 coordinate_system="mercator")
 
-    assert response.status_code == 400, response.text
+    assert response.status_code == 422, response.text
     assert "coordinate_system" in response.json()["message_en"]

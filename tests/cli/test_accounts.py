@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -17,9 +18,15 @@ def reference(sqlite_cli: Cli) -> Cli:
 def create_token(cli: Cli, username: str) -> tuple[int, str]:
     result = cli("tokens", "create", username)
     assert result.exit_code == 0, result.output
-    number = re.search(r"令牌 #(\d+)", result.output)
+    number = re.search(r"令牌 #(\d+)", result.stderr)
     assert number is not None, result.output
-    return int(number.group(1)), result.output.splitlines()[-1]
+    return int(number.group(1)), result.stdout.strip()
+
+
+def token_states(cli: Cli) -> list[str]:
+    listed = cli("tokens", "list", "--json")
+    assert listed.exit_code == 0, listed.output
+    return [token["state"] for token in json.loads(listed.stdout)["api_tokens"]]
 
 
 def test_users_add_shows_user_in_list(reference: Cli) -> None:
@@ -46,9 +53,8 @@ def test_users_add_short_password_fails_without_echoing_it(reference: Cli) -> No
     result = reference("users", "add", "amei", "--role", "admin", password="short-pw")
 
     assert result.exit_code == 1
-    assert "输入有误 / invalid: password: String should have at least 10 characters" in (
-        result.output
-    )
+    assert "输入有误：密码：至少 10 个字符" in result.output
+    assert "invalid: password: String should have at least 10 characters" in result.output
     assert "short-pw" not in result.output
     assert column(reference.url, "SELECT username FROM user_account") == []
 
@@ -110,7 +116,7 @@ def test_tokens_create_prints_token_that_authenticates_until_revoked(cli: Cli) -
     assert after.status_code == 401
     assert after.json()["message"] == "令牌无效、已撤销或账号已停用。"
     assert f"#{number}" in cli("tokens", "list").output.split()
-    assert cli("tokens", "list").output.split()[-1] == "revoked"
+    assert token_states(cli) == ["revoked"]
 
 
 def test_users_disable_stops_their_tokens(reference: Cli) -> None:
@@ -123,7 +129,7 @@ def test_users_disable_stops_their_tokens(reference: Cli) -> None:
     assert disabled.output == "已停用 / disabled amei\n"
     assert reference("users", "list").output.split() == ["amei", "admin", "DISABLED"]
     assert get_as(reference.settings, "/api/v1/me", token).status_code == 401
-    assert reference("tokens", "list").output.split()[-1] == "revoked"
+    assert token_states(reference) == ["revoked"]
     again = reference("tokens", "create", "amei")
     assert again.exit_code == 1
     assert "账号已停用 / amei is disabled" in again.output

@@ -48,7 +48,7 @@ def test_scheduler_makes_a_series_and_cancels_one_night(site: Site, desktop: Any
     page.get_by_label("重复到（日期）").fill("2027-11-27")
     page.get_by_label("立即发布").check()
     screenshot(page, "scheduler-editor")
-    page.get_by_role("button", name="保存").click()
+    page.get_by_role("button", name="保存", exact=True).click()
 
     page.wait_for_url(re.compile(r"/staff/events/\d+\?done=created$"))
     event_id = int(re.findall(r"/staff/events/(\d+)", page.url)[0])

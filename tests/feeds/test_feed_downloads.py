@@ -165,12 +165,12 @@ async def test_unknown_draft_skipped_or_foreign_night_is_404_saying_so(
         assert response.json()["message_en"], path
 
 
-async def test_bad_alarm_is_400_naming_the_choices(client: Client, seeded: None) -> None:
+async def test_bad_alarm_is_422_naming_the_choices(client: Client, seeded: None) -> None:
     market = await event_id_by_key(client, MARKET)
 
     response = await client.get(f"/feeds/events/{market}/upcoming.ics", params={"alarm": "2h"})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "none" in response.json()["message"] and "1d" in response.json()["message"]
     assert response.json()["message_en"].startswith("alarm must be none")
 

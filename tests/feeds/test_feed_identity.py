@@ -101,7 +101,7 @@ async def test_title_of_nothing_but_line_breaks_is_refused_naming_it(client: Cli
     response = await client.post("/api/v1/events", json={**READING, "title_zh": "\r\n\n"},
                                  headers=staff.scheduler)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert f"——{field_zh('title_zh')}：" in response.json()["message"]
     assert "不能为空" in response.json()["message"]
 

@@ -108,6 +108,7 @@ async def test_row_problems_are_told_in_plain_words(client: Client, staff: Staff
         {**GALA, "类别": "音乐会"},
         {**GALA, "重复": "每周五"},
         {**GALA, "状态": "上线"},
+        {**GALA, "活动名称": "长" * 240},
     ]
 
     response = await upload(client, staff.scheduler, xlsx(rows))
@@ -116,7 +117,7 @@ async def test_row_problems_are_told_in_plain_words(client: Client, staff: Staff
     body = response.json()
     assert body["code"] == "import_rejected"
     assert body["message"] == (
-        "导入未进行：6 行有误，未写入任何数据。第一处：第 2 行「活动名称」：必填。"
+        "导入未进行：7 行有误，未写入任何数据。第一处：第 2 行「活动名称」：必填。"
     )
     assert messages(body) == [
         "第 2 行「活动名称」：必填。",
@@ -126,6 +127,7 @@ async def test_row_problems_are_told_in_plain_words(client: Client, staff: Staff
         "第 5 行「类别」：找不到类别「音乐会」。见模板中的「参考」表。",
         "第 6 行「重复」：重复「每周五」没有结束：请加「至2027-09-30」或「共10次」。",
         "第 7 行「状态」：「上线」应为 草稿 或 已发布。",
+        "第 8 行「活动名称」：太长（最多 200 个字）。",
     ]
     assert messages_en(body)[2] == (
         "Row 4, End: the end (2027-07-03 18:00) must be after the start (2027-07-03 19:30)."

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -35,6 +38,21 @@ async def pending_api(client: Client, headers: dict[str, str]) -> list[str]:
     response = await client.get("/api/v1/reports/pending", headers=headers)
     assert response.status_code == 200, response.text
     return [item["id"] for item in response.json()["items"]]
+
+
+async def split_by_week(client: Client, headers: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The nights still to report (oldest first, as the API lists them): those that ended in
+    the last 7 days, and the older ones."""
+    response = await client.get("/api/v1/reports/pending", headers=headers)
+    week_ago = datetime.now(UTC) - timedelta(days=7)
+    recent: list[str] = []
+    older: list[str] = []
+    for item in response.json()["items"]:
+        end = datetime.fromisoformat(item["end"])
+        if end.tzinfo is None:
+            end = end.replace(tzinfo=ZoneInfo(item["timezone"]))
+        (recent if end > week_ago else older).append(item["id"])
+    return recent, older
 
 
 async def demo_night(client: Client, headers: dict[str, str], night: str = NIGHT) -> str:
@@ -87,50 +105,82 @@ async def admin(client: Client, seeded: None) -> dict[str, str]:
     return await make_user(client.app, "admin", Role.admin)
 
 
-async def test_pending_list_shows_only_the_reporters_villages_newest_first(
+async def test_pending_list_shows_the_last_weeks_nights_first_and_counts_the_older(
     client: Client, reporter: dict[str, str], admin: dict[str, str]
 ) -> None:
-    mine = await pending_api(client, reporter)
-    everywhere = await pending_api(client, admin)
+    _, yesterday = await make_event(client, admin, days_from_now=-1)
+    _, last_month = await make_event(client, admin, days_from_now=-30)
+    recent, older = await split_by_week(client, reporter)
     legal = await demo_night(client, admin, LEGAL)
 
     response = await client.get(PENDING)
+    earlier = await client.get(PENDING, params={"older": "1"})
 
-    assert response.status_code == 200
     assert_good_page(response.text)
-    listed = tasks(response.text)
-    assert listed == list(reversed(mine))
-    assert legal in everywhere and legal not in listed
+    assert tasks(response.text) == list(reversed(recent))
+    assert yesterday in tasks(response.text) and last_month not in tasks(response.text)
+    assert f"还有 {len(older)} 场更早的未上报" in response.text
+    assert 'href="/staff/attendance?older=1"' in response.text
+    assert_good_page(earlier.text)
+    assert tasks(earlier.text) == list(reversed(older))
+    assert last_month in tasks(earlier.text) and legal not in tasks(earlier.text)
     assert "东胜村" in response.text
     assert "东胜银杏夜市" in response.text  # a recently reported night of the demo season
 
 
-async def test_pending_list_pages_back_to_older_nights(
-    client: Client, reporter: dict[str, str], monkeypatch: pytest.MonkeyPatch
+async def test_pending_list_with_nothing_this_week_still_says_how_many_are_older(
+    client: Client, reporter: dict[str, str], admin: dict[str, str]
 ) -> None:
-    monkeypatch.setattr(pages_attendance, "PENDING_SHOWN", 1)
-    older, newer = await pending_api(client, reporter)
-
-    first = await client.get(PENDING)
-    second = await client.get(PENDING, params={"skip": "1"})
-    beyond = await client.get(PENDING, params={"skip": "5"})
-    garbage = await client.get(PENDING, params={"skip": "many"})
-
-    assert tasks(first.text) == [newer] and 'href="/staff/attendance?skip=1"' in first.text
-    assert tasks(second.text) == [older] and 'href="/staff/attendance?skip=0"' in second.text
-    assert tasks(beyond.text) == [] and "没有更早的了" in beyond.text
-    assert garbage.status_code == 400
-    assert_good_page(second.text)
-
-
-async def test_pending_list_for_a_scheduler_has_every_village(client: Client, seeded: None) -> None:
-    headers = await log_in(client, "scheduler", Role.scheduler)
+    await make_event(client, admin, days_from_now=-20)
+    recent, older = await split_by_week(client, reporter)
+    for night in recent:
+        await submit(client, night, **await open_form(client, night), total=10)
 
     response = await client.get(PENDING)
 
-    listed = tasks(response.text)
-    assert listed == list(reversed(await pending_api(client, headers)))
-    assert await demo_night(client, headers, LEGAL) in listed
+    assert tasks(response.text) == []
+    assert "最近 7 天的场次都已上报" in response.text
+    assert f"还有 {len(older)} 场更早的未上报" in response.text
+
+
+async def test_older_nights_page_back(
+    client: Client,
+    reporter: dict[str, str],
+    admin: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pages_attendance, "PENDING_SHOWN", 1)
+    for days in (-20, -21):
+        await make_event(client, admin, days_from_now=days)
+    _, older = await split_by_week(client, reporter)
+
+    first = await client.get(PENDING, params={"older": "1"})
+    second = await client.get(PENDING, params={"older": "1", "skip": "1"})
+    beyond = await client.get(PENDING, params={"older": "1", "skip": str(len(older))})
+    garbage = await client.get(PENDING, params={"skip": "many"})
+
+    assert tasks(first.text) == [older[-1]]
+    assert 'href="/staff/attendance?older=1&amp;skip=1"' in first.text
+    assert tasks(second.text) == [older[-2]]
+    assert 'href="/staff/attendance?older=1&amp;skip=0"' in second.text
+    assert tasks(beyond.text) == [] and "没有更早的了" in beyond.text
+    assert "请求有误" in garbage.text and "skip：应为整数" in garbage.text
+    assert_good_page(second.text)
+
+
+async def test_pending_list_for_a_scheduler_has_every_village(
+    client: Client, admin: dict[str, str]
+) -> None:
+    headers = await log_in(client, "scheduler", Role.scheduler)
+    await make_event(client, admin, days_from_now=-1, venue=None)
+    recent, older = await split_by_week(client, headers)
+
+    response = await client.get(PENDING)
+    earlier = await client.get(PENDING, params={"older": "1"})
+
+    assert tasks(response.text) == list(reversed(recent))
+    assert tasks(earlier.text) == list(reversed(older))
+    assert await demo_night(client, headers, LEGAL) in tasks(earlier.text) + tasks(response.text)
 
 
 async def test_pages_send_an_anonymous_visitor_to_log_in(client: Client, seeded: None) -> None:
@@ -256,34 +306,119 @@ async def test_a_correction_without_a_reason_is_refused_with_the_input_kept(
 
 
 @pytest.mark.parametrize(
-    ("fields", "message", "kept"),
+    ("fields", "message", "kept", "split_open"),
     [
-        ({"total": 100, "onsite": 80, "online": 30}, "与总人次 100 不符", 'value="30"'),
-        ({"total": 100, "residents": 70, "visitors": 20}, "应等于总人次 100", 'value="70"'),
-        ({"total": "一百"}, "总人次须为整数", 'value="一百"'),
-        ({"total": ""}, "请填写总人次", 'name="total"'),
-        ({"total": -3}, "不能为负数", 'value="-3"'),
-        ({"total": 10, "method": "guess"}, "请从列表中选择统计方式", 'value="10"'),
-        ({"total": 10, "note": "长" * 1001}, "最多 1000 个字", 'value="10"'),
+        ({"total": 100, "onsite": 80, "online": 30}, "与总人次 100 不符", 'value="30"', True),
+        ({"total": 100, "residents": 70, "visitors": 20}, "应等于总人次 100", 'value="70"', True),
+        ({"total": 100, "volunteers": "几个"}, "志愿者须为整数", 'value="几个"', True),
+        ({"total": "一百"}, "总人次须为整数", 'value="一百"', False),
+        ({"total": ""}, "请填写总人次", 'name="total"', False),
+        ({"total": -3}, "不能为负数", 'value="-3"', False),
+        ({"total": 10, "method": "guess"}, "请从列表中选择统计方式", 'value="10"', True),
+        ({"total": 10, "note": "长" * 1001}, "最多 1000 个字", 'value="10"', False),
     ],
 )
-async def test_bad_figures_are_a_400_that_says_what_to_fix_and_store_nothing(
+async def test_bad_figures_say_what_to_fix_keep_the_input_and_store_nothing(
     client: Client,
     reporter: dict[str, str],
     admin: dict[str, str],
     fields: dict[str, Any],
     message: str,
     kept: str,
+    split_open: bool,
 ) -> None:
     night = await demo_night(client, reporter)
 
     response = await submit(client, night, **await open_form(client, night), **fields)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert_good_page(response.text)
     assert message in response.text
     assert kept in response.text
+    assert ('<details class="split" open>' in response.text) is split_open
     assert await revisions(client, admin, night) == []
+
+
+async def test_the_form_folds_the_breakdown_away_and_offers_camera_and_gallery(
+    client: Client, reporter: dict[str, str], settings: Settings
+) -> None:
+    night = await demo_night(client, reporter)
+
+    response = await client.get(page_url(night))
+
+    tree = assert_good_page(response.text)
+    form = tree.find(".//form[@class='report-form']")
+    assert form.get("data-max-photo-bytes") == str(settings.max_photo_bytes)
+    fields = [el.get("name") for el in form.iter() if el.get("name")]
+    assert fields.index("total") < fields.index("onsite") < fields.index("photos")
+    split = form.find(".//details[@class='split']")
+    assert split.get("open") is None and "分项（可选）" in split.find("summary").text
+    assert {el.get("name") for el in split.iter("input")} == {
+        "onsite",
+        "online",
+        "residents",
+        "visitors",
+        "volunteers",
+    }
+    picker = form.find(".//input[@name='photos']")
+    assert picker.get("accept") == "image/*" and picker.get("capture") is None
+    assert form.find(".//div[@class='upload-progress']").get("hidden") is not None
+
+
+async def test_a_correction_opens_the_breakdown_it_starts_from(
+    client: Client, reporter: dict[str, str]
+) -> None:
+    night = await demo_night(client, reporter)
+    await submit(client, night, **await open_form(client, night), total=90)
+    plain = await client.get(page_url(night))
+    await submit(
+        client,
+        night,
+        **await open_form(client, night),
+        total=90,
+        onsite=60,
+        online=30,
+        reason="补上分项",
+    )
+
+    split = await client.get(page_url(night))
+
+    assert '<details class="split" open>' not in plain.text
+    assert '<details class="split" open>' in split.text
+    assert 'name="onsite" type="number" inputmode="numeric" min="0" step="1" value="60"' in (
+        split.text
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "text", "values"),
+    [
+        (
+            {"total": 100, "onsite": 80, "online": 30},
+            "onsite_online",
+            {"onsite": 80, "online": 30, "sum": 110, "total": 100},
+        ),
+        (
+            {"total": 100, "residents": 70, "visitors": 20},
+            "residents_visitors",
+            {"residents": 70, "visitors": 20, "sum": 90, "base": "总人次", "value": 100},
+        ),
+    ],
+)
+async def test_the_browser_check_says_what_the_server_says(
+    client: Client,
+    reporter: dict[str, str],
+    fields: dict[str, Any],
+    text: str,
+    values: dict[str, Any],
+) -> None:
+    night = await demo_night(client, reporter)
+    page = await client.get(page_url(night))
+    words = json.loads(assert_good_page(page.text).find(".//script[@id='attendance-texts']").text)
+
+    refused = await submit(client, night, **await open_form(client, night), **fields)
+
+    assert words[text].format(**values) in refused.text
 
 
 async def test_a_reporter_of_another_village_gets_a_403_and_nothing_is_stored(
@@ -423,7 +558,7 @@ async def test_the_photo_form_without_a_photo_says_so(
 
     response = await client.post(f"{page_url(night)}/photos", data=await open_form(client, night))
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "请选择要上传的照片" in response.text
 
 

@@ -52,7 +52,7 @@ async def test_a_bad_baseline_is_said_on_the_page_and_nothing_is_kept(
         "sessions": "二十五", "people": "5000", "note": "总结", "_csrf_token": csrf(client)})
     listed = await get_json(client, staff.admin, "baselines", year=2024)
 
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert_good_page(refused.text)
     assert 'value="二十五"' in refused.text  # what was typed is kept to correct
     assert listed == []

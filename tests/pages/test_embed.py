@@ -51,10 +51,10 @@ async def test_filters_and_limit_narrow_the_list(client: Client, seeded: None) -
 
 
 @pytest.mark.parametrize("limit", ["0", "21", "many"])
-async def test_a_limit_outside_1_to_20_is_a_400_in_words(
+async def test_a_limit_outside_1_to_20_is_a_422_in_words(
     client: Client, seeded: None, limit: str
 ) -> None:
-    html, _ = await page(client, f"/embed?limit={limit}", 400)
+    html, _ = await page(client, f"/embed?limit={limit}", 422)
 
     assert "limit" in html
 

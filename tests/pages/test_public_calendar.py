@@ -70,10 +70,10 @@ async def test_month_links_keep_the_filters(client: Client, seeded: None) -> Non
 
 
 @pytest.mark.parametrize("month", ["2027-13", "June", "2027/06", "20270601", "0000-01", "-1"])
-async def test_a_bad_month_is_a_400_page_that_shows_the_format(
+async def test_a_bad_month_is_a_422_page_that_shows_the_format(
     client: Client, seeded: None, month: str
 ) -> None:
-    html, _ = await page(client, f"/calendar?month={month}", status=400)
+    html, _ = await page(client, f"/calendar?month={month}", status=422)
 
     assert "YYYY-MM" in html and "2027-06" in html
 
@@ -117,8 +117,8 @@ async def test_event_list_filter_with_no_result_says_so(client: Client, seeded: 
 
 
 @pytest.mark.parametrize("day", ["2027-02-30", "tomorrow", "2027-6-1x"])
-async def test_event_list_bad_from_is_a_400_page(client: Client, seeded: None, day: str) -> None:
-    html, _ = await page(client, f"/events?from={day}", status=400)
+async def test_event_list_bad_from_is_a_422_page(client: Client, seeded: None, day: str) -> None:
+    html, _ = await page(client, f"/events?from={day}", status=422)
 
     assert "YYYY-MM-DD" in html
 

@@ -223,8 +223,8 @@ async def test_search_one_chinese_character_searches(client: Client, seeded: Non
     assert NIGHT_MARKET in titles(tree)
 
 
-async def test_search_too_long_is_a_400_page_with_the_box(client: Client, seeded: None) -> None:
-    _, tree = await search(client, "夜" * 101, status=400)
+async def test_search_too_long_is_a_422_page_with_the_box(client: Client, seeded: None) -> None:
+    _, tree = await search(client, "夜" * 101, status=422)
 
     assert "搜索词太长" in text(tree.find(".//p[@role='alert']"))
     assert tree.find(".//input[@name='q']") is not None

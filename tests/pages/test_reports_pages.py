@@ -183,15 +183,79 @@ async def test_reports_send_an_anonymous_visitor_to_log_in(client: Client, seede
         ({"year": "20\x0026", "from": "\x00", "to": "2026-12-31"}, "起始日期不是有效日期"),
     ],
 )
-async def test_a_period_that_cannot_be_read_is_a_400_that_says_why(
+async def test_a_period_that_cannot_be_read_is_a_422_that_says_why(
     client: Client, admin: dict[str, str], params: dict[str, str], message: str
 ) -> None:
     response = await client.get(REPORTS, params=params)
 
-    assert response.status_code == 400
+    assert response.status_code == 422  # values that break a rule, as in the API
     assert_good_page(response.text)
     assert message in response.text
     assert 'id="review-text"' not in response.text
+
+
+@pytest.mark.parametrize(
+    ("params", "english"),
+    [
+        ({"from": "2026-10-01", "to": "2026-09-01"},
+         "The last day (2026-09-01) must not be before the first day (2026-10-01)."),
+        ({"from": "2026-10-01"}, "The period lacks its last day"),
+        ({"to": "2026-10-01"}, "The period lacks its first day"),
+        ({"from": "2026-02-30", "to": "2026-03-01"}, "The first day (from) &#39;2026-02-30&#39; "
+         "is not a date"),
+    ],
+)
+async def test_period_mistakes_are_said_in_words_people_use_in_english_too(
+    client: Client, admin: dict[str, str], params: dict[str, str], english: str
+) -> None:
+    response = await client.get(REPORTS, params={**params, "lang": "en"})
+
+    assert_good_page(response.text)
+    assert english in response.text
+    assert "must not be before from" not in response.text
+    assert "Or first day" in response.text and "Last day (included)" in response.text
+
+
+async def test_period_fields_are_labelled_with_the_words_the_messages_use(
+    client: Client, admin: dict[str, str]
+) -> None:
+    response = await client.get(REPORTS, params={"from": "2026-10-01", "to": "2026-09-01"})
+
+    tree = assert_good_page(response.text)
+    labels = {el.get("for"): "".join(el.itertext()) for el in tree.iter("label")}
+    assert (labels["r-from"], labels["r-to"]) == ("或起始日期", "截止日期（含当天）")
+    assert "截止日期不能早于起始日期（起始 2026-10-01，截止 2026-09-01）" in response.text
+
+
+async def test_the_annual_return_downloads_on_the_page_are_the_apis_files(
+    client: Client, admin: dict[str, str]
+) -> None:
+    page = await client.get(REPORTS, params={"year": "2026"})
+    files = links(page.text, "/staff/reports/annual/file")
+
+    xlsx, csv = [await client.get(link) for link in files]
+    api_csv = await client.get("/api/v1/reports/annual-return/file",
+                               params={"format": "csv", "period": "2026"}, headers=admin)
+
+    assert [f.split("?")[1] for f in files] == ["format=xlsx&period=2026",
+                                                "format=csv&period=2026"]
+    assert "年报 XLSX" in page.text and "年报 CSV" in page.text
+    assert zipfile.is_zipfile(io.BytesIO(xlsx.content))
+    assert 'filename="annual-return-2026.xlsx"' in xlsx.headers["content-disposition"]
+    assert csv.content == api_csv.content and csv.content.startswith(BOM)
+    assert "举办展览" in csv.content.decode("utf-8-sig")
+
+
+async def test_the_review_paragraph_has_a_copy_button_hidden_until_script_shows_it(
+    client: Client, admin: dict[str, str]
+) -> None:
+    response = await client.get(REPORTS, params={"year": "2026"})
+
+    tree = assert_good_page(response.text)
+    (button,) = [el for el in tree.iter("button") if el.get("data-copy") == "review-text"]
+    assert "".join(button.itertext()) == "复制段落"
+    assert button.get("hidden") is not None  # without JavaScript: select the text by hand
+    assert "/static/copy" in response.text
 
 
 @pytest.mark.parametrize(

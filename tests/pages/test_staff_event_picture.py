@@ -131,7 +131,7 @@ async def test_the_form_without_a_file_says_so(client: Client, event_id: int) ->
         files={"picture": ("", b"", "application/octet-stream")},
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "请选择要上传的图片" in response.text
 
 

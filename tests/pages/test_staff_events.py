@@ -161,6 +161,36 @@ async def test_a_clash_shows_a_warning_and_save_anyway_saves(
     ]
 
 
+async def test_a_clash_is_said_in_words_and_confirmed_once_through_publish(
+    client: Client, scheduler: dict[str, str]
+) -> None:
+    fields: FormData = {
+        "title_zh": "篮球友谊赛", "category": "sports", "venue": "qingqing-park",
+        "start_date": "2027-07-17", "start_time": "20:00", "end_time": "22:00",
+        "repeat": "none", "status": "draft",
+    }
+
+    warned = await post_form(client, "/staff/events/new", fields)
+
+    tree = assert_good_page(warned.text)
+    alert = " ".join(" ".join(
+        "".join(d.itertext()) for d in tree.iter("div") if d.get("role") == "alert").split())
+    assert ("与「“云岭翠湖”杯 小组赛第一轮（演示）」7月17日 19:00–21:00 "
+            "在清溪沟“清青乐园”冲突") in alert
+    assert "仍然保存（同一场地同时有活动）" in alert and "allow_overlap" not in alert
+    saved = await post_form(client, "/staff/events/new", {**fields, "allow_overlap": "on"})
+    event_id = event_id_of(saved)
+    page = await client.get(f"/staff/events/{event_id}")
+    assert "冲突" in page.text and "仍然发布" not in page.text
+
+    published = await post_form(client, f"/staff/events/{event_id}/publish")
+
+    assert location(published) == f"/staff/events/{event_id}?done=publish"
+    assert (await event_titled(client, scheduler, "篮球友谊赛"))["status"] == "published"
+    english = await post_form(client, "/staff/events/new?lang=en", fields)
+    assert "Clashes with" in english.text and "at Qingxigou Qingqing Park" in english.text
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -193,7 +223,7 @@ async def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(
 
     response = await post_form(client, "/staff/events/new", {**WEEKLY_FORM, **changes})
 
-    assert response.status_code in (400, 404), response.status_code
+    assert response.status_code in (422, 404), response.status_code
     tree = assert_good_page(response.text)
     assert message in response.text
     errors = {p.get("id") for p in tree.iter("p") if p.get("class") == "field-error"}
@@ -202,10 +232,10 @@ async def test_bad_input_is_shown_next_to_the_field_and_nothing_is_saved(
     assert len(await _all_events(client, scheduler)) == before
 
 
-async def test_an_empty_form_post_is_a_400_page(client: Client, scheduler: dict[str, str]) -> None:
+async def test_an_empty_form_post_is_a_422_page(client: Client, scheduler: dict[str, str]) -> None:
     response = await post_form(client, "/staff/events/new", {})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "请填写开始日期" in response.text
 
 
@@ -234,7 +264,7 @@ async def test_cancel_and_postpone_need_a_reason_visitors_see(
     event_id = event_id_of(await post_form(client, "/staff/events/new", WEEKLY_FORM))
 
     no_reason = await post_form(client, f"/staff/events/{event_id}/postpone", {"reason": " "})
-    assert no_reason.status_code == 400
+    assert no_reason.status_code == 422
     assert "需要填写原因" in no_reason.text
 
     postponed = await post_form(

@@ -89,7 +89,7 @@ async def test_wrong_password_shows_the_form_again_with_a_message(
 async def test_empty_fields_ask_for_both(client: Client, scheduler: None) -> None:
     response = await post_form(client, "/staff/login", {})
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "请填写用户名和密码" in response.text
 
 

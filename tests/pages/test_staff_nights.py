@@ -44,7 +44,8 @@ async def test_cancel_one_night_with_a_reason(client: Client, series: int) -> No
         client, f"/staff/occurrences/{series}-20270604T193000/cancel", {"reason": "暴雨预警"}
     )
 
-    assert location(response) == f"/staff/events/{series}?done=cancel_night#nights"
+    assert location(response) == (
+        f"/staff/events/{series}?done=cancel_night#night-{series}-20270604T193000")
     assert await _first_week(client, series) == [
         ("2027-06-04T19:30:00+08:00", "cancelled"),
         ("2027-06-05T19:30:00+08:00", "scheduled"),
@@ -58,7 +59,7 @@ async def test_cancel_one_night_with_a_reason(client: Client, series: int) -> No
 async def test_cancel_needs_a_reason(client: Client, series: int) -> None:
     response = await post_form(client, f"/staff/occurrences/{series}-20270604T193000/cancel")
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert_good_page(response.text)
     assert await _first_week(client, series) == [
         ("2027-06-04T19:30:00+08:00", "scheduled"),
@@ -69,11 +70,12 @@ async def test_cancel_needs_a_reason(client: Client, series: int) -> None:
 async def test_skip_then_restore(client: Client, series: int) -> None:
     night = f"/staff/occurrences/{series}-20270605T193000"
 
-    assert location(await post_form(client, f"{night}/skip")).endswith("?done=skip#nights")
+    back = f"#night-{series}-20270605T193000"
+    assert location(await post_form(client, f"{night}/skip")).endswith(f"?done=skip{back}")
     assert await _first_week(client, series) == [("2027-06-04T19:30:00+08:00", "scheduled")]
     assert "/restore" in (await client.get(night)).text
 
-    assert location(await post_form(client, f"{night}/restore")).endswith("?done=restore#nights")
+    assert location(await post_form(client, f"{night}/restore")).endswith(f"?done=restore{back}")
     assert len(await _first_week(client, series)) == 2
 
 
@@ -83,7 +85,7 @@ async def test_move_one_night_to_another_day_and_venue(client: Client, series: i
         "venue": "xingnong-centre", "reason": "因雨改期",
     })
 
-    assert location(response).endswith("?done=move#nights")
+    assert location(response).endswith(f"?done=move#night-{series}-20270604T193000")
     occurrences = (await client.get(
         "/api/v1/occurrences", params={"start": "2027-06-01", "end": "2027-06-07"}
     )).json()
@@ -109,7 +111,7 @@ async def test_a_move_onto_a_busy_venue_warns_and_can_be_forced(
     assert "开幕式（演示）" in warned.text and "仍然保存" in warned.text
     assert 'value="2027-07-03"' in warned.text
     forced = await post_form(client, night, {**fields, "allow_overlap": "on"})
-    assert location(forced).endswith("?done=move#nights")
+    assert location(forced).endswith(f"?done=move#night-{series}-20270604T193000")
 
 
 async def test_restoring_into_a_busy_venue_warns_and_can_be_forced(
@@ -131,7 +133,7 @@ async def test_restoring_into_a_busy_venue_warns_and_can_be_forced(
     assert "电影沙龙" in warned.text and "仍然恢复" in warned.text
     assert "仍然保存" not in warned.text  # the warning sits with the restore form only
     forced = await post_form(client, f"{night}/restore", {"allow_overlap": "on"})
-    assert location(forced).endswith("?done=restore#nights")
+    assert location(forced).endswith(f"?done=restore#night-{series}-20270604T193000")
     assert (await _first_week(client, series))[0] == ("2027-06-04T19:30:00+08:00", "scheduled")
 
 
@@ -151,7 +153,7 @@ async def test_bad_move_is_a_4xx_page_and_nothing_moves(
         client, f"/staff/occurrences/{series}-20270604T193000/move", fields
     )
 
-    assert response.status_code in (400, 404)
+    assert response.status_code in (422, 404)
     assert message in response.text
     assert_good_page(response.text)
     assert (await _first_week(client, series))[0] == ("2027-06-04T19:30:00+08:00", "scheduled")

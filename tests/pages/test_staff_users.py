@@ -80,7 +80,7 @@ async def test_bad_new_user_is_a_4xx_page_and_nothing_is_made(
 
     response = await post_form(client, "/staff/users", fields)
 
-    assert response.status_code in (400, 404)
+    assert response.status_code in (422, 404)
     assert message in response.text
     assert_good_page(response.text)
     assert (await client.get("/api/v1/users", headers=admin)).json() == before
@@ -144,8 +144,8 @@ async def test_admin_may_not_disable_or_demote_themselves(
     disable = await post_form(client, "/staff/users/boss/active", {"active": "no"})
     demote = await post_form(client, "/staff/users/boss", {"role": "scheduler"})
 
-    assert disable.status_code == 400 and "不能停用自己的账号" in disable.text
-    assert demote.status_code == 400 and "管理员角色" in demote.text
+    assert disable.status_code == 422 and "不能停用自己的账号" in disable.text
+    assert demote.status_code == 422 and "管理员角色" in demote.text
     assert (await client.get("/staff/users")).status_code == 200  # still an active admin
 
 
@@ -153,7 +153,7 @@ async def test_reset_password(client: Client, admin: dict[str, str]) -> None:
     await make_user(client.app, "liu", Role.scheduler)
 
     short = await post_form(client, "/staff/users/liu/password", {"password": "short"})
-    assert short.status_code == 400 and "至少 10 个字符" in short.text
+    assert short.status_code == 422 and "至少 10 个字符" in short.text
     assert await _me(client, "liu", PASSWORD) is not None
 
     response = await post_form(client, "/staff/users/liu/password", {"password": NEW_PASSWORD})

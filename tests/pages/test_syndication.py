@@ -150,8 +150,8 @@ async def test_an_unknown_slug_or_kind_is_a_404_in_words(client: Client, seeded:
     assert "/atom/all.xml" in kind and "/atom/all.xml" in suffix
 
 
-async def test_an_unknown_format_is_a_400_that_names_the_two(client: Client, seeded: None) -> None:
-    html, _ = await page(client, "/atom/all.xml?format=json", 400)
+async def test_an_unknown_format_is_a_422_that_names_the_two(client: Client, seeded: None) -> None:
+    html, _ = await page(client, "/atom/all.xml?format=json", 422)
 
     assert "format 只能是 atom 或 rss" in html
 

@@ -227,7 +227,7 @@ async def test_annual_items_refuse_a_negative_or_unknown_item(
         f"{ITEMS}/2025", json={"stage_trucks": {"value": 1}}, headers=staff.admin
     )
 
-    assert (negative.status_code, unknown.status_code) == (400, 400)
+    assert (negative.status_code, unknown.status_code) == (422, 422)
     assert "不支持的字段：stage_trucks" in unknown.json()["message"]
     assert "应不小于 0" in negative.json()["message"]
 
@@ -327,7 +327,7 @@ async def test_annual_items_form_refuses_text_and_keeps_what_was_typed(
         client, "/staff/reports/annual/items/2025", {"books": "很多", "staff": "4"}
     )
 
-    assert refused.status_code == 400
+    assert refused.status_code == 422
     assert "藏书应为不小于 0 的整数" in refused.text
     assert 'value="很多"' in refused.text and 'value="4"' in refused.text
 

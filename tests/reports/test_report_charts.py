@@ -94,12 +94,12 @@ async def test_chart_reporter_token_is_refused(client: Client, staff: Staff) -> 
     assert "svg" not in response.headers["content-type"]
 
 
-async def test_chart_unknown_kind_is_400(client: Client, staff: Staff) -> None:
+async def test_chart_unknown_kind_is_422(client: Client, staff: Staff) -> None:
     response = await client.get(
         f"{REPORTS}/charts/weather", params={"period": "2025"}, headers=staff.admin
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert response.json()["details"] == [
         {"message": "Invalid enum value 'weather'", "key": "kind", "source": "path"}]
 

@@ -202,5 +202,5 @@ async def test_report_file_refuses_an_unknown_format(client: Client, staff: Staf
         f"{REPORTS}/stats/file", params={"period": "2025", "format": "pdf"}, headers=staff.admin
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "format" in response.json()["message"]

@@ -28,7 +28,7 @@ async def test_review_digits_outside_one_to_three_is_refused(client: Client, sta
         f"{REPORTS}/review", params={"period": "2025", "digits": 4}, headers=staff.admin
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "有效数字：应不大于 3" in problem(response)["message"]
 
 
@@ -43,12 +43,12 @@ async def test_report_bad_period_is_422_with_the_forms_it_takes(
     assert body["details"] == [{"field": "period", "value": "去年"}]
 
 
-async def test_report_unknown_grouping_is_400_naming_the_parameter(
+async def test_report_unknown_grouping_is_422_naming_the_parameter(
     client: Client, staff: Staff
 ) -> None:
     response = await client.get(
         f"{REPORTS}/stats", params={"period": "2025", "group_by": "weather"}, headers=staff.admin
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "group_by" in problem(response)["message"]

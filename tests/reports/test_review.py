@@ -166,7 +166,7 @@ async def test_a_baseline_is_kept_by_staff_and_checked(client: Client, staff: St
     assert "填写年度基数和年报手填项目" in problem(by_reporter)["message"]
     assert unknown.status_code == 404
     assert "找不到统计分组「weather」" in problem(unknown)["message"]
-    assert negative.status_code == 400
+    assert negative.status_code == 422
     assert "人次：应不小于 0" in problem(negative)["message"]
     assert listed == []
 
@@ -221,7 +221,7 @@ async def test_a_group_template_with_an_unknown_placeholder_is_refused(
     response = await client.patch("/api/v1/counting-groups/culture",
                                   json={"template": "开展{kind}活动{count}"}, headers=staff.admin)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "句式中有无法识别的占位符：{kind}" in problem(response)["message"]
 
 
@@ -250,7 +250,7 @@ async def test_a_programme_role_outside_the_list_is_refused(
     response = await client.patch("/api/v1/programmes/farming-festival",
                                   json={"station_role": "赞助"}, headers=staff.admin)
 
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "文化站角色：应为 '主办', '承办', '协办' 或 '协助'" in problem(response)["message"]
 
 
@@ -261,7 +261,7 @@ async def test_a_template_with_a_format_spec_is_refused_not_a_broken_review(
         response = await client.patch("/api/v1/counting-groups/culture",
                                       json={"template": template}, headers=staff.admin)
 
-        assert response.status_code == 400, template
+        assert response.status_code == 422, template
         assert "句式" in problem(response)["message"]
     review = await client.get("/api/v1/reports/review", params={"period": "2025"},
                               headers=staff.admin)

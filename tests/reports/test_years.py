@@ -179,7 +179,7 @@ async def test_the_years_page_closes_and_reopens_with_a_reason(
         303, "/staff/years?done=year_close#year-2025")
     assert "已封账" in listed.text and "年报已报送" in listed.text
     assert_good_page(listed.text)
-    assert no_reason.status_code == 400
+    assert no_reason.status_code == 422
     assert "重新开放须写明原因（至少 4 个字）" in no_reason.text
     assert_good_page(no_reason.text)
     assert reopened.status_code == 303

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import click
 
+from bolin_events.cli.common import JSON, echo_json
 from bolin_events.client.api import (
     Answer,
     BolinClient,
@@ -63,11 +64,15 @@ def login(url: str, username: str) -> None:
 
 @client.command(help="待上报的场次（最早的在前）/ Held occurrences still to report, oldest first.")
 @click.option("--village", "villages", multiple=True, help="village slug (repeat)")
-def pending(villages: tuple[str, ...]) -> None:
+@JSON
+def pending(villages: tuple[str, ...], as_json: bool) -> None:
     try:
         items = _connect().pending(list(villages))
     except (ClientError, ConnectionLost) as exc:
         _fail(str(exc))
+        return
+    if as_json:
+        echo_json(items)  # as the server sent them (GET /api/v1/reports/pending)
         return
     for item in items:
         venue = item.get("venue") or {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from bolin_events import migrate
+from bolin_events.cli.common import database_ready
 from bolin_events.settings import get_settings
 
 
@@ -27,6 +28,7 @@ def upgrade(revision: str) -> None:
               help="drop tables that hold data without asking (their rows are lost)")
 def downgrade(revision: str, yes: bool) -> None:
     settings = get_settings()
+    database_ready(settings, any_revision=True)  # Alembic would make an empty SQLite file
     lost = migrate.rows_lost(settings, revision)
     if lost and not yes:
         listing = "\n".join(f"  {table}: {rows} 行 / rows" for table, rows in lost.items())

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from bolin_events.cli.common import in_transaction
+from bolin_events.cli.common import JSON, echo_json, in_transaction
 from bolin_events.errors import DomainError
 from bolin_events.schemas.reports import LedgerOut, StatsOut
 from bolin_events.services.filters import KINDS, Filters, Selection
@@ -113,6 +113,7 @@ def report() -> None:
 @click.option("--group-by", type=click.Choice([g.value for g in GroupBy]), default="category")
 @FORMAT
 @OUTPUT
+@JSON
 def stats_command(
     period: str | None,
     first: str | None,
@@ -120,15 +121,23 @@ def stats_command(
     group_by: str,
     fmt: str,
     output: Path | None,
+    as_json: bool,
     **slugs: str | None,
 ) -> None:
+    if as_json and (fmt != "text" or output is not None):
+        raise click.UsageError("--json 只输出到屏幕，不与 --format/--output 同用 / --json prints "
+                               "to standard output, without --format or --output")
     chosen = _period(period, first, last)
 
     async def work(session: Any, settings: Settings) -> StatsOut:
         selection = await _selected(session, **slugs)
         return await statistics(session, settings, chosen, GroupBy(group_by), selection=selection)
 
-    _write(stats_table(_read(work)), fmt, output)
+    found = _read(work)
+    if as_json:
+        echo_json(found)  # the shape GET /api/v1/reports/stats answers
+        return
+    _write(stats_table(found), fmt, output)
 
 
 @report.command("ledger", help="台账 / The activity ledger: one row per held occurrence.")
@@ -155,9 +164,13 @@ def ledger_command(
 @report.command("review", help="总结段落 / The review paragraph, ready to paste. PERIOD: 2025 …")
 @click.argument("period")
 @click.option("--digits", type=click.IntRange(1, 3), default=None, help="BOLIN_FIGURE_DIGITS")
-def review_command(period: str, digits: int | None) -> None:
+@JSON
+def review_command(period: str, digits: int | None, as_json: bool) -> None:
     chosen = _period(period, None, None)
     found = _read(lambda s, settings: review(s, settings, chosen, digits))
+    if as_json:
+        echo_json(found)  # the shape GET /api/v1/reports/review answers (warnings included)
+        return
     click.echo(found.paragraph)
     for warning in found.warnings:
         click.secho(f"注意 / note: {warning}", fg="yellow", err=True)

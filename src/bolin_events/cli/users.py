@@ -8,11 +8,30 @@ import os
 import click
 from pydantic import ValidationError
 
-from bolin_events.cli.common import fail, in_transaction, run_domain
+from bolin_events.cli.common import JSON, echo_json, fail, in_transaction, run_domain
+from bolin_events.http_errors import zh_hint
 from bolin_events.models import Role
 from bolin_events.schemas.accounts import UserCreate
 from bolin_events.services.accounts.users import create_user, list_users, set_active
 from bolin_events.settings import get_settings
+
+FIELDS = {  # what the options are called in Chinese, for the message people read first
+    "username": "用户名", "password": "密码", "role": "角色", "villages": "村",
+    "display_name": "姓名",
+}
+
+
+def _field_zh(loc: tuple[int | str, ...]) -> str:
+    name = str(loc[0]) if loc else ""
+    return FIELDS.get(name, name or "输入")
+
+
+def invalid(exc: ValidationError) -> str:
+    """The schema's complaint in Chinese first, English beside; never the input (a password)."""
+    errors = exc.errors(include_input=False, include_url=False)
+    zh = "；".join(f"{_field_zh(e['loc'])}：{zh_hint(e['msg'])}" for e in errors)
+    en = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in errors)
+    return f"输入有误：{zh}\ninvalid: {en}"
 
 
 @click.group(help="账号 / Staff accounts.")
@@ -42,11 +61,7 @@ def users_add(
             display_name=display_name,
         )
     except ValidationError as exc:  # its plain text would echo the password back
-        problems = "; ".join(
-            f"{'.'.join(map(str, e['loc']))}: {e['msg']}"
-            for e in exc.errors(include_input=False, include_url=False)
-        )
-        fail(f"输入有误 / invalid: {problems}")
+        fail(invalid(exc))
         return
     settings = get_settings()
     user = in_transaction(settings, lambda s: run_domain(create_user(s, data, settings)))
@@ -54,8 +69,13 @@ def users_add(
 
 
 @users.command("list", help="列出账号 / List users.")
-def users_list() -> None:
-    for user in in_transaction(get_settings(), list_users):
+@JSON
+def users_list(as_json: bool) -> None:
+    found = in_transaction(get_settings(), list_users)
+    if as_json:
+        echo_json(found)
+        return
+    for user in found:
         state = "active" if user.is_active else "DISABLED"
         click.echo(f"{user.username:20} {user.role:10} {state:9} {','.join(user.villages)}")
 

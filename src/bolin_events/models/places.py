@@ -1,7 +1,9 @@
 """Villages, venues, categories, organizers and programmes: the reference data.
 
 Each row's ``updated_at`` moves with every UPDATE of it (``onupdate``), however it is made:
-the data version (services.versions) sees a renamed village without reading every row."""
+the data version (services.versions) sees a renamed village without reading every row.
+``retired_at`` (停用): the row stays for history and reports, but is no longer offered as a
+choice for new events (services.retiring)."""
 
 from __future__ import annotations
 
@@ -69,6 +71,7 @@ class Village(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
     )
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Venue(SQLModel, table=True):
@@ -84,6 +87,7 @@ class Venue(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
     )
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Category(SQLModel, table=True):
@@ -96,6 +100,7 @@ class Category(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
     )
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Organizer(SQLModel, table=True):
@@ -107,6 +112,7 @@ class Organizer(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
     )
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class Programme(SQLModel, table=True):
@@ -127,3 +133,4 @@ class Programme(SQLModel, table=True):
     updated_at: datetime = Field(
         default_factory=utcnow, sa_type=UTCDateTime, sa_column_kwargs={"onupdate": utcnow}
     )
+    retired_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -38,14 +38,14 @@ PROBLEM = Schema(
     description="Every error this service answers, whatever its status.",
 )
 STATUS_TEXT = {
-    400: "The request could not be read (malformed JSON, form or query).",
+    400: "The body could not be read (malformed JSON, a broken multipart body).",
     401: "No valid token (or a revoked one, or a disabled account).",
     403: "This role may not do this (or not for this village).",
     404: "No such record.",
     409: "Conflicts with what is there (a venue clash, a duplicate, a changed record).",
     413: "The body is too large.",
     415: "The body is not of the kind this operation takes.",
-    422: "A value is not acceptable; details name the fields.",
+    422: "A value breaks a rule (the schema's or the service's); details name the fields.",
     429: "Too many failed log-ins: wait and try again (Retry-After).",
     503: "Busy or storage not writable: try again shortly (Retry-After).",
 }
@@ -74,7 +74,9 @@ def _optional_body(handler: HTTPRouteHandler) -> bool:
 
 
 def _statuses(method: str, path: str, guarded: bool) -> set[int]:
-    codes = {400, 422, 503}
+    """One status for one kind of mistake: 422 for any value that breaks a rule, 400 only for
+    a body that cannot be read (so only where a body is sent)."""
+    codes = {422, 503}
     if path.startswith("/api/"):
         # a bad token is refused wherever it is sent; an unknown slug in a filter
         # (?village=nowhere) is a 404 as much as an unknown id in the path
@@ -84,13 +86,12 @@ def _statuses(method: str, path: str, guarded: bool) -> set[int]:
     if guarded:
         codes.add(403)
     if method != "get":
-        codes |= {409, 413, 415}
+        codes |= {400, 409, 413, 415}
     if path == "/api/v1/auth/token":
         codes.add(429)
     return codes
 
 
-API = ("/api/", "/feeds/", "/qr.", "/healthz", "/readyz")
 EXTRA = {  # successes besides the one Litestar documents
     ("post", "/api/v1/occurrences/{occurrence_id}/reports"): {
         200: "A dry run (?dry_run=true): checked, nothing saved."},
@@ -98,12 +99,11 @@ EXTRA = {  # successes besides the one Litestar documents
 
 
 def complete_contract(app: Litestar) -> None:
-    """Pages (HTML for browsers, under /, /events, /staff …) leave the schema: it describes
-    the API, its feeds and QR codes."""
+    """The schema describes the API, its feeds and QR codes; pages (HTML for browsers) are
+    kept out where app.py mounts them (a router with ``include_in_schema=False``)."""
     _true_allow(app)
     openapi = app.openapi_schema
-    openapi.paths = paths = {path: item for path, item in (openapi.paths or {}).items()
-                             if path.startswith(API)}
+    paths = openapi.paths or {}
     components = openapi.components
     components.schemas = {**(components.schemas or {}), "Problem": PROBLEM}
     components.security_schemes = {BEARER: SecurityScheme(
@@ -128,6 +128,7 @@ def complete_contract(app: Litestar) -> None:
             for code, text in EXTRA.get((method, path), {}).items():
                 success = next(iter(responses.values()))
                 responses[str(code)] = OpenAPIResponse(description=text, content=success.content)
+            responses.pop("400", None)  # Litestar's, for the schema errors we answer 422
             codes = _statuses(method, path, protected)
             if any(p.name == "expires" for p in operation.parameters or []
                    if hasattr(p, "name")):

@@ -72,13 +72,17 @@ def _resolve(refs: RefData, model: type[SQLModel], row: SQLModel, data: dict[str
     parent) into ids, and a venue's coordinates into the ones it stores."""
     if "village" in data:
         village_slug = data.pop("village")
-        data["village_id"] = refs.villages.get(village_slug).id if village_slug else None
+        village = refs.villages.get(village_slug) if village_slug else None
+        _not_newly_retired(row, "village_id", village)
+        data["village_id"] = village.id if village else None
     if "group" in data:
         group_slug = data.pop("group")
         data["group_id"] = refs.groups.get(group_slug).id if group_slug else None
     if "parent" in data:
         parent_slug = data.pop("parent")
-        parent_id = refs.programmes.get(parent_slug).id if parent_slug else None
+        parent = refs.programmes.get(parent_slug) if parent_slug else None
+        _not_newly_retired(row, "parent_id", parent)
+        parent_id = parent.id if parent else None
         row_id = getattr(row, "id", None)
         if (
             parent_id is not None
@@ -101,6 +105,19 @@ def _resolve(refs: RefData, model: type[SQLModel], row: SQLModel, data: dict[str
         )
     if model is Venue:
         _stored_coordinates(data)
+
+
+def _not_newly_retired(row: SQLModel, column: str, chosen: Village | Programme | None) -> None:
+    """A venue goes into no retired village, a programme inside no retired one (停用); one
+    already there may stay, so its other fields can still be corrected."""
+    if chosen is None or chosen.retired_at is None or getattr(row, column, None) == chosen.id:
+        return
+    zh, en = KIND_NAMES[type(chosen)]
+    raise InvalidInput(
+        f"{zh}「{chosen.name_zh}」已停用，不能再选用。",
+        f"The {en} {chosen.slug!r} is retired and cannot be chosen.",
+        [{"field": "village" if column == "village_id" else "parent", "value": chosen.slug}],
+    )
 
 
 # Where a venue of this town can lie: China, generously (the box GCJ-02 is defined in is wider).

@@ -7,7 +7,7 @@ and it gives every caller slug→row and id→row look-ups and the programme tre
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
@@ -53,6 +53,19 @@ class Table(Generic[M]):
         row_id: int = getattr(self.get(slug), "id")  # noqa: B009  (M has no .id for mypy)
         return row_id
 
+    def active(self) -> list[M]:
+        """The rows still offered as choices: retired ones (停用) only name what was."""
+        return [row for row in self.by_id.values() if getattr(row, "retired_at", None) is None]
+
+    def only_active(self, keep: Collection[str] = ()) -> Table[M]:
+        """Without retired rows, except those ``keep`` names by slug (what is already chosen)."""
+        kept = Table(self.model)
+        rows = [row for row in self.by_id.values()
+                if getattr(row, "retired_at", None) is None or getattr(row, "slug", None) in keep]
+        for row in rows:
+            kept.by_id[row.id] = kept.by_slug[row.slug] = row  # type: ignore[attr-defined]
+        return kept
+
 
 @dataclass
 class RefData:
@@ -65,6 +78,19 @@ class RefData:
     version: tuple[Any, ...] = ()  # set when held by a RefsCache (services.versions)
     _refs: dict[tuple[str, int | None], Ref] = field(default_factory=dict, repr=False)
     _venue_refs: dict[int, VenueRef] = field(default_factory=dict, repr=False)
+
+    def active(self, keep: Collection[str] = ()) -> RefData:
+        """The same data without retired rows: what a form or a filter offers to choose from.
+        ``keep``: slugs of rows already chosen (an old event's retired venue stays its own
+        until someone changes it, rather than being cleared by a save)."""
+        return RefData(
+            villages=self.villages.only_active(keep),
+            venues=self.venues.only_active(keep),
+            categories=self.categories.only_active(keep),
+            groups=self.groups,
+            organizers=self.organizers.only_active(keep),
+            programmes=self.programmes.only_active(keep),
+        )
 
     def venues_in(self, village_ids: Iterable[int | None]) -> set[int]:
         """The ids of the venues in these villages."""

@@ -48,6 +48,8 @@ class Version(NamedTuple):
 
 
 def _reference_parts() -> list[Subquery]:
+    """Per reference table: rows, the last id, the last change, and how many are retired (a
+    retire or restore in the same second as the last change still moves the version)."""
     return [
         select(
             func.count().label(f"{model.__tablename__}_n"),
@@ -55,6 +57,8 @@ def _reference_parts() -> list[Subquery]:
             func.max(col(getattr(model, "updated_at"))).label(  # noqa: B009
                 f"{model.__tablename__}_changed"
             ),
+            *([func.count(col(getattr(model, "retired_at"))).label(  # noqa: B009
+                f"{model.__tablename__}_retired")] if hasattr(model, "retired_at") else []),
         ).subquery()
         for model in REFERENCE_TABLES
     ]

@@ -23,6 +23,7 @@ MAX_PHOTOS = 8
 
 
 FIGURES = ("total", "onsite", "online", "residents", "visitors", "volunteers")
+FOLDED = (*FIGURES[1:], "method")  # folded away on the phone form: most nights are a total
 
 
 TEXTS = ("method", "note", "reason")
@@ -108,6 +109,12 @@ def prefill(current: ReportOut | None) -> dict[str, str]:
         return {}
     shown = {name: getattr(current, name) for name in (*FIGURES, "method", "note")}
     return {name: "" if value is None else str(value) for name, value in shown.items()}
+
+
+def split_open(values: dict[str, str], errors: dict[str, Message]) -> bool:
+    """The folded breakdown opens when it holds a value (a correction, a refused form) or a
+    problem, so nothing typed or wrong is hidden."""
+    return any(values.get(name) or name in errors for name in FOLDED)
 
 
 def local_clock(tz_name: str) -> Callable[[datetime], str]:

@@ -15,7 +15,13 @@ from pydantic import ValidationError
 
 from bolin_events.errors import DomainError, InvalidInput, VenueClash
 from bolin_events.schemas.common import clean_text
-from bolin_events.schemas.events import EventCreate, EventOut, EventUpdate, OccurrenceMove
+from bolin_events.schemas.events import (
+    EventCreate,
+    EventOut,
+    EventUpdate,
+    OccurrenceMove,
+    OccurrenceOut,
+)
 from bolin_events.services.refs import RefData
 from bolin_events.web.form_problems import Problems, from_validation
 from bolin_events.web.recurrence_form import KINDS, WEEKDAYS, Repeat, to_rrule
@@ -29,6 +35,8 @@ RECURRENCE = ("repeat", "ends", "until", "count", "rrule_custom")
 COUNTS = ("capacity", "enrolled", "completed")
 FIELDS = (*TEXTS, *REFS, *WHEN, *RECURRENCE, *COUNTS, "status")
 FLAGS = ("all_day", "allow_overlap", "course")
+# What 保存并新建 keeps for the next event of a run (a season of evenings at one place).
+KEPT_FOR_NEXT = (*REFS, "start_time", "end_time", "all_day", "status")
 MAX_CHARS = 6000
 COUNT_NAMES = (("capacity", "容纳人数", "Capacity"), ("enrolled", "报名人数", "Enrolled"),
                ("completed", "结业人数", "Completed"))
@@ -78,6 +86,8 @@ def from_event(out: EventOut, repeat: Repeat) -> EventForm:
     for prefix, moment in (("start", out.start), ("end", out.end)):
         values[f"{prefix}_date"] = moment.strftime("%Y-%m-%d")
         values[f"{prefix}_time"] = moment.strftime("%H:%M") if isinstance(moment, datetime) else ""
+    if values["end_date"] == values["start_date"]:
+        values["end_date"] = ""  # "同一天可不填": a new start date then moves the end with it
     values.update(
         repeat=repeat.kind,
         ends=repeat.ends,
@@ -90,6 +100,23 @@ def from_event(out: EventOut, repeat: Repeat) -> EventForm:
     if repeat.kind == "weekly" and not weekdays and first is not None:
         weekdays = (WEEKDAYS[first.weekday()],)  # a weekly rule without BYDAY: the start's day
     return EventForm(values, weekdays)
+
+
+def copy_of(out: EventOut, repeat: Repeat) -> EventForm:
+    """复制为新活动: every field of the event, to become a draft unless the form says publish;
+    a course's enrolment figures belong to the course copied, so they start empty."""
+    form = from_event(out, repeat)
+    form.values.update(status="draft", enrolled="", completed="")
+    return form
+
+
+def next_after(out: EventOut) -> EventForm:
+    """保存并新建: a fresh form keeping what a run of similar events shares (place, category,
+    organizer, programme, the times of day, publish or not); the date and title are new."""
+    done = from_event(out, Repeat())
+    form = blank_form()
+    form.values.update({name: done.values[name] for name in KEPT_FOR_NEXT})
+    return form
 
 
 def _when(form: EventForm, problems: Problems) -> tuple[Any, Any, date | None]:
@@ -216,8 +243,14 @@ def to_move(values: dict[str, str], *, all_day: bool, allow_overlap: bool) -> Oc
         raise from_validation(exc, rename=FORM_FIELD) from None
 
 
-def editor_choices(refs: RefData) -> dict[str, Any]:
-    """The selects of the editor: every category, venue (with its village), organizer, programme."""
+def editor_choices(refs: RefData, *shown: EventOut | OccurrenceOut | None) -> dict[str, Any]:
+    """The selects of the editor: every category, venue (with its village), organizer, programme
+    still in use, and those the ``shown`` event or night already has (even if retired since)."""
+    chosen = {ref.slug for item in shown if item is not None
+              for ref in (getattr(item, "category", None), item.venue,
+                          getattr(item, "organizer", None), getattr(item, "programme", None))
+              if ref is not None}
+    refs = refs.active(chosen)  # retired (停用) rows are no longer offered for new choices
     return {
         "categories": list(refs.categories.by_id.values()),
         "venues": [

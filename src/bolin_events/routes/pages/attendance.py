@@ -20,16 +20,16 @@ from litestar.response import Redirect, Template
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import page_allow
-from bolin_events.errors import DomainError, InvalidInput, NotFound, not_found
+from bolin_events.errors import DomainError, NotFound, not_found
 from bolin_events.models import utcnow
 from bolin_events.models.base import is_valid_id
 from bolin_events.routes.deps import once, provide_store, reporter_of
 from bolin_events.schemas.attendance import PhotoOut, ReportOut
 from bolin_events.services.attendance import idempotency, photos
 from bolin_events.services.attendance.access import Reporter, check_village
-from bolin_events.services.attendance.figures import FIGURE_ZH
+from bolin_events.services.attendance.figures import FIGURE_ZH, MAX_COUNT
 from bolin_events.services.attendance.history import history, occurrence_only
-from bolin_events.services.attendance.pending import pending, recently_reported
+from bolin_events.services.attendance.pending import RECENT, pending, recently_reported
 from bolin_events.services.attendance.reports import check_held, check_year_open, file_report
 from bolin_events.services.heavy import off_loop
 from bolin_events.services.refs import RefData, load_refs
@@ -44,6 +44,7 @@ from bolin_events.web.attendance_form import (
     local_clock,
     prefill,
     read_entry,
+    split_open,
 )
 from bolin_events.web.render import render
 
@@ -52,6 +53,7 @@ PENDING_SHOWN = 50
 RECENT_SHOWN = 10
 FORM_MAX_BYTES = 60_000_000  # a few phone photos in one form; each is checked against the setting
 Skip = Annotated[int, Parameter(ge=0, le=1_000_000, description="newest nights to skip")]
+Older = Annotated[bool, Parameter(description="the nights that ended before the past week")]
 
 
 def _refusal(check: Any) -> DomainError | None:
@@ -60,11 +62,6 @@ def _refusal(check: Any) -> DomainError | None:
     except DomainError as exc:
         return exc
     return None
-
-
-def page_status(exc: DomainError) -> int:
-    """Figures that cannot be read or do not add up are a plain 400 on a form page."""
-    return 400 if isinstance(exc, InvalidInput) else exc.status
 
 
 async def occurrence_page(
@@ -91,6 +88,8 @@ async def occurrence_page(
             closed = exc
     if forbidden is not None and status == 200:
         status = forbidden.status
+    values = entry.values if entry else prefill(ledger.current)
+    errors = field_errors(entry, problem)
     return render(
         request,
         "staff/attendance_occurrence.html",
@@ -101,12 +100,15 @@ async def occurrence_page(
         closed=closed,
         problem=problem,
         saved=saved,
-        values=entry.values if entry else prefill(ledger.current),
-        errors=field_errors(entry, problem),
+        values=values,
+        errors=errors,
+        split_open=split_open(values, errors),
         form_key=str(uuid4()),
         methods=METHODS,
         max_photos=MAX_PHOTOS,
         max_photo_mb=settings.max_photo_bytes / 1e6,
+        max_photo_bytes=settings.max_photo_bytes,
+        max_count=MAX_COUNT,
         method_names={value: (zh, en) for value, zh, en in METHODS},
         field_names={**FIGURE_ZH, "method": "统计方式", "note": "备注"},
         local=local_clock(settings.timezone),
@@ -162,19 +164,33 @@ def _done(key: str, revision: int, replayed: bool) -> Redirect:
     return Redirect(f"/staff/attendance/{key}?{urlencode(query)}", status_code=303)
 
 
+def _pager(skip: int, total: int) -> tuple[int, int]:
+    """The slice of a newest-first list that ``skip`` asks for, as the oldest-first query's
+    (offset, limit)."""
+    start = max(0, total - skip - PENDING_SHOWN)
+    return start, max(0, min(PENDING_SHOWN, total - skip))
+
+
 @get("/staff/attendance", guards=[page_allow("attendance:write")], name="attendance_pending")
 async def pending_page(
-    request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings, skip: Skip = 0
+    request: AnyRequest,
+    db: AsyncSession,
+    refs: RefData,
+    settings: Settings,
+    skip: Skip = 0,
+    older: Older = False,
 ) -> Template:
-    """Newest first (the night just held is the one a reporter is standing at); ``skip``
-    pages back to older nights."""
+    """The nights of the past week, newest first (the night just held is the one a reporter is
+    standing at), and how many older ones wait; ``older`` lists those, ``skip`` pages back."""
     scope = reporter_of(request).villages
     villages = None if scope is None else set(scope)
     now = utcnow()
+    cutoff = now - RECENT
+    until, after = (cutoff, None) if older else (now, cutoff)
     _, total = await pending(db, refs, villages, now, 0, 0)
-    start = max(0, total - skip - PENDING_SHOWN)
-    shown = max(0, min(PENDING_SHOWN, total - skip))
-    items, _ = await pending(db, refs, villages, now, shown, start)
+    _, listed = await pending(db, refs, villages, until, 0, 0, ended_after=after)
+    start, shown = _pager(skip, listed)
+    items, _ = await pending(db, refs, villages, until, shown, start, ended_after=after)
     recent = await recently_reported(db, refs, villages, RECENT_SHOWN)
     village_names = [refs.villages.by_id[v] for v in sorted(villages or ())]
     return render(
@@ -182,8 +198,11 @@ async def pending_page(
         "staff/attendance_pending.html",
         pending=list(reversed(items)),
         total=total,
-        older=skip + PENDING_SHOWN if start > 0 else None,
-        newer=max(0, skip - PENDING_SHOWN) if skip > 0 else None,
+        older_view=older,
+        earlier=0 if older else total - listed,
+        page_older=skip + PENDING_SHOWN if start > 0 else None,
+        page_newer=max(0, skip - PENDING_SHOWN) if skip > 0 else None,
+        recent_days=RECENT.days,
         recent=recent,
         villages=village_names if scope is not None else None,
         local=local_clock(settings.timezone),
@@ -224,8 +243,8 @@ async def _submit(
         entry.errors = {k: v for k, v in entry.errors.items() if k == "photos"}
         if not entry.photos:
             entry.errors["photos"] = ("请选择要上传的照片。", "Choose the photos to upload.")
-    if entry.errors:
-        return await occurrence_page(request, db, settings, key, entry=entry, status=400)
+    if entry.errors:  # read, but the values break a rule
+        return await occurrence_page(request, db, settings, key, entry=entry, status=422)
     reporter = reporter_of(request)
     try:
         async with db.begin_nested():
@@ -234,9 +253,8 @@ async def _submit(
     except NotFound:
         raise
     except DomainError as exc:
-        status = page_status(exc)
         return await occurrence_page(
-            request, db, settings, key, entry=entry, problem=exc, status=status
+            request, db, settings, key, entry=entry, problem=exc, status=exc.status
         )
     if filed is None:
         current = (await history(db, key, reporter)).current

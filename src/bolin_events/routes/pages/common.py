@@ -13,7 +13,7 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.errors import DomainError, InvalidInput
+from bolin_events.errors import DomainError
 from bolin_events.schemas.common import clean_text
 from bolin_events.services.stats.periods import Period, resolve
 from bolin_events.services.timing import zone
@@ -79,8 +79,9 @@ def text(form: FormMultiDict, name: str, limit: int = 500) -> str:
 
 
 def form_status(exc: DomainError) -> int:
-    """A form to correct answers 400; other refusals (409 clash, 404 …) keep their own status."""
-    return 400 if isinstance(exc, InvalidInput) else exc.status
+    """The refusal's own status: 422 for values to correct (docs/api.md, one rule for pages and
+    the API), 409 for a clash, 404 …"""
+    return exc.status
 
 
 async def attempt(db: AsyncSession, work: Callable[[], Awaitable[T]]) -> T | DomainError:

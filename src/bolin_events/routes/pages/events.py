@@ -1,6 +1,7 @@
-"""The staff event editor: the events list, creating and editing events and series (with the
-recurrence form and venue-clash warnings) and the event's status. One night's page is in
-``nights``."""
+"""The staff event editor: the events list, creating events and series (from a blank form, a
+copy of another event, or after 保存并新建 the next of a run), editing them (with the recurrence
+form and venue-clash warnings), the event's status, and its nights table (clash marks, the
+series counted by what is held). One night's page is in ``nights``."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from bolin_events.routes.pages.common import (
     see_other,
     text,
 )
-from bolin_events.schemas.events import StatusChange
+from bolin_events.schemas.common import clean_text
+from bolin_events.schemas.events import EventOut, StatusChange
 from bolin_events.services.filters import Filters
 from bolin_events.services.pictures import records
 from bolin_events.services.refs import RefData, load_refs
@@ -42,13 +44,14 @@ from bolin_events.services.scheduling.queries import (
 )
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
-from bolin_events.web import event_form, staff_views
+from bolin_events.web import event_form, night_table, staff_views
 from bolin_events.web.form_problems import field_messages, from_validation
 from bolin_events.web.recurrence_form import describe, from_rrule
 from bolin_events.web.render import render
 
 WRITE = [page_allow("programme:write")]
 PAGE_SIZE = 50
+UPCOMING = 30  # nights shown with their one-step changes; "再显示" shows the rest
 ALL_STATUSES = ",".join(EventStatus)
 @get("/staff/events", guards=WRITE, include_in_schema=False)
 async def events(request: AnyRequest, db: AsyncSession, refs: RefData) -> Template:
@@ -82,7 +85,11 @@ def _form_page(
     refs: RefData,
     form: event_form.EventForm,
     error: DomainError | None = None,
+    *,
+    copied: EventOut | None = None,
+    saved: EventOut | None = None,
 ) -> Template:
+    """The new-event form, maybe a copy of an event or the next after one just saved."""
     return render(
         request,
         "staff/event_new.html",
@@ -91,12 +98,36 @@ def _form_page(
         error=error,
         errors=field_messages(error, event_form.FORM_FIELD) if error else {},
         clashes=event_form.clashes_of(error),
-        **event_form.editor_choices(refs),
+        copied=copied,
+        saved=saved,
+        **event_form.editor_choices(refs, copied, saved),
     )
 
 
+async def _named_event(db: AsyncSession, value: str) -> Event:
+    """The event ``?copy=`` or ``?again=`` names; anything else is a 404 page."""
+    key = clean_text(value)[:20]
+    if not (key.isascii() and key.isdigit()):
+        raise not_found("活动", "event", key)
+    return await get_event(db, int(key))
+
+
 @get("/staff/events/new", guards=WRITE, include_in_schema=False)
-async def new_event(request: AnyRequest, db: AsyncSession, refs: RefData) -> Template:
+async def new_event(
+    request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings
+) -> Template:
+    """A blank form; ``?copy=ID`` fills it with that event (复制为新活动); ``?again=ID`` is
+    the form after 保存并新建, keeping what the next event of the run shares."""
+    query = request.query_params
+    if query.get("copy"):
+        event = await _named_event(db, str(query["copy"]))
+        out = await event_out(db, refs, event)
+        repeat = from_rrule(event.rrule, tz=zone(event.timezone), all_day=event.all_day,
+                            max_count=settings.max_occurrences_per_series)
+        return _form_page(request, refs, event_form.copy_of(out, repeat), copied=out)
+    if query.get("again"):
+        out = await event_out(db, refs, await _named_event(db, str(query["again"])))
+        return _form_page(request, refs, event_form.next_after(out), saved=out)
     return _form_page(request, refs, event_form.blank_form())
 
 
@@ -104,6 +135,7 @@ async def new_event(request: AnyRequest, db: AsyncSession, refs: RefData) -> Tem
 async def submit_new_event(
     request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings
 ) -> Response[Any]:
+    """Saves the event; 保存并新建 (``then=new``) opens the next one's form instead of it."""
     posted = await request.form()
     form = event_form.read_form(posted, posted.getall("byday", []))
 
@@ -114,6 +146,8 @@ async def submit_new_event(
     made = await attempt(db, create)
     if isinstance(made, DomainError):
         return _form_page(request, refs, form, made)
+    if posted.get("then") == "new":
+        return see_other(f"/staff/events/new?again={made.id}")
     return see_other(f"/staff/events/{made.id}", "created")
 
 
@@ -140,16 +174,19 @@ async def staff_event_page(
     query = request.query_params
     nights = await staff_views.event_nights(
         db, refs, event, utcnow(),
-        int_param(query.get("upcoming"), 60, 1, 5000), int_param(query.get("past"), 20, 1, 5000),
+        int_param(query.get("upcoming"), UPCOMING, 1, 5000),
+        int_param(query.get("past"), 20, 1, 5000),
     )
     shown = error or status_error or picture_error
     picture = await records.shown_picture(db, event)
+    sentence = describe(event, max_count)
+    counts = await night_table.night_counts(db, event)
     return render(
         request,
         "staff/event.html",
         status_code=form_status(shown) if shown else 200,
         event=out,
-        summary=describe(event, max_count),
+        summary=night_table.held_sentence(event, sentence, counts),
         actions=[a for a, rule in TRANSITIONS.items()
                  if event.status in next(iter(rule.values()))],
         form=form or event_form.from_event(out, repeat),
@@ -159,10 +196,11 @@ async def staff_event_page(
         clashes=event_form.clashes_of(error),
         status_clashes=event_form.clashes_of(status_error),
         nights=nights,
+        night_clashes=await night_table.clash_marks(db, refs, event, nights.upcoming),
         picture=records.picture_out(settings, picture) if picture else None,
         picture_error=picture_error,
         done=done_message(request),
-        **event_form.editor_choices(refs),
+        **event_form.editor_choices(refs, out),
     )
 
 

@@ -29,6 +29,7 @@ from bolin_events.services.scheduling.nights import (
     skip_occurrence,
 )
 from bolin_events.services.scheduling.occurrences import get_occurrence
+from bolin_events.services.scheduling.occurrences import occurrence_id as night_id
 from bolin_events.services.scheduling.queries import (
     event_out,
     occurrence_out,
@@ -58,18 +59,19 @@ async def _night_page(
     await db.refresh(occ)
     refs = await load_refs(db)
     night = occurrence_out(refs, occ, event)
+    shown = await event_out(db, refs, event)
     return render(
         request,
         "staff/night.html",
         status_code=form_status(error) if error else 200,
         night=night,
-        event=await event_out(db, refs, event),
+        event=shown,
         error=error,
         errors=field_messages(error, event_form.FORM_FIELD) if error else {},
         clashes=event_form.clashes_of(error),
         clash_action=action,
         kept=kept or {},
-        **event_form.editor_choices(refs),
+        **event_form.editor_choices(refs, shown, night),
     )
 
 
@@ -82,11 +84,12 @@ async def night_page(request: AnyRequest, db: AsyncSession, occurrence_id: str) 
 async def change_night(
     request: AnyRequest, db: AsyncSession, settings: Settings, occurrence_id: str, action: str
 ) -> Response[Any]:
-    """Skip, move, cancel (with a reason) or restore one night of a series."""
+    """Skip, move, cancel (with a reason) or restore one night of a series, from its page or
+    from the event page's nights table; either way back to that night's row in the table."""
     if action not in NIGHT_ACTIONS:
         raise not_found("操作", "action", action)
-    event, _ = await get_occurrence(db, occurrence_id)
-    event_id, all_day = event.id, event.all_day
+    event, occ = await get_occurrence(db, occurrence_id)
+    event_id, all_day, row = event.id, event.all_day, night_id(event, occ)
     form = await request.form()
     kept = {name: text(form, name, 300) for name in (*event_form.WHEN, "venue", "reason")}
     tz = zone(settings.timezone)  # the zone closed years (封账) are counted in
@@ -113,7 +116,7 @@ async def change_night(
     if isinstance(refused, DomainError):
         return await _night_page(request, db, occurrence_id, refused, kept, action)
     done = "cancel_night" if action == "cancel" else action
-    return see_other(f"/staff/events/{event_id}", done, "#nights")
+    return see_other(f"/staff/events/{event_id}", done, f"#night-{row}")
 
 
 NIGHT_PAGES: list[Any] = [night_page, change_night]

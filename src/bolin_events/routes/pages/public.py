@@ -67,7 +67,7 @@ def filter_fields(refs: RefData, values: dict[str, str | None]) -> list[FilterFi
     }
     fields = []
     for name, value in values.items():
-        rows = sorted(tables[name].by_slug.values(), key=lambda row: str(row.name_zh))
+        rows = sorted(tables[name].active(), key=lambda row: str(row.name_zh))
         options = [(row.slug, Label(row.name_zh, row.name_en)) for row in rows]
         if value and value not in tables[name].by_slug:
             options.insert(0, (value, Label(value)))

@@ -1,5 +1,6 @@
 """Staff reports page (session login): a period's statistics with 同比, the annual return, the
-review paragraph, charts, reports flagged for a second look, and the CSV/XLSX files.
+review paragraph (with a copy button), charts, reports flagged for a second look, and the
+CSV/XLSX files of the statistics, the annual return and the ledger for the chosen period.
 
 Everything comes from the services the JSON reports API calls; the chart and file addresses
 here are the API's twins that take the page cookie instead of a Bearer token.
@@ -101,7 +102,8 @@ async def reports_page(
     try:
         period = chosen_period(year.strip(), part.strip(), from_.strip(), to.strip(), today_year)
     except InvalidInput as exc:
-        return render(request, "staff/reports_index.html", status_code=400, problem=exc, **context)
+        return render(request, "staff/reports_index.html", status_code=exc.status, problem=exc,
+                      **context)
     context["form"] = {**form, "year": form["year"] or str(period.first.year)}
     return render(
         request, "staff/reports_index.html", **context, **await _figures(db, settings, period)

@@ -74,7 +74,7 @@ async def login(request: AnyRequest, db: AsyncSession, settings: Settings) -> Re
     kept = {"username": username, "next": safe_next(text(form, "next", 500))}
     if not username or not password:
         missing = InvalidInput("请填写用户名和密码。", "Enter your username and password.")
-        return _login_page(request, 400, missing, **kept)
+        return _login_page(request, 422, missing, **kept)
     try:
         user = await login_limits.log_in(db, settings, username, password, client_address(request))
     except TooManyRequests as locked:

@@ -7,7 +7,7 @@ The last two list an occurrence's *latest* revision only — the one that counts
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel import col, exists, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -29,6 +29,10 @@ from bolin_events.services.attendance.history import report_out, usernames
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.queries import occurrence_out
 
+RECENT = timedelta(days=7)
+"""A reporter's list starts with the nights that ended this past week: the ones still in mind
+and on paper; older ones are counted and one link away."""
+
 
 async def pending(
     session: AsyncSession,
@@ -37,9 +41,11 @@ async def pending(
     now: datetime,
     limit: int,
     offset: int,
+    *,
+    ended_after: datetime | None = None,
 ) -> tuple[list[OccurrenceOut], int]:
-    """Nights that were held (ended, not skipped or cancelled, event published) and have no
-    report yet, oldest first."""
+    """Nights that were held (ended by ``now``, not skipped or cancelled, event published) and
+    have no report yet, oldest first; ``ended_after`` keeps the recent ones only."""
     reported = exists().where(col(AttendanceReport.occurrence_id) == col(Occurrence.id))
     query = (
         select(Occurrence, Event)
@@ -51,6 +57,8 @@ async def pending(
             ~reported,
         )
     )
+    if ended_after is not None:
+        query = query.where(Occurrence.ends_at > ended_after)
     if village_ids is not None:
         query = query.where(col(Occurrence.venue_id).in_(refs.venues_in(village_ids)))
     total = (await session.exec(select(func.count()).select_from(query.subquery()))).one()

@@ -225,7 +225,7 @@ def problem(
 
 def invalid_words(kind: str, ctx: dict[str, Any], message: str) -> tuple[str, str]:
     """A validation error of one cell in plain words (the common ones; pydantic's otherwise)."""
-    if kind == "string_too_long":
+    if kind in ("string_too_long", "too_long"):  # a title is checked as a sequence
         limit = ctx.get("max_length")
         return f"太长（最多 {limit} 个字）。", f"too long (at most {limit} characters)."
     if kind == "string_pattern_mismatch":

@@ -4,13 +4,17 @@ Events are found again by (source, UID). A changed event is updated, a changed n
 skipped, moved, cancelled or restored; an event the source no longer lists is cancelled
 (never deleted: subscribers must see it), unless it is already over — feeds drop the past.
 Each event is written in its own savepoint: one the service refuses (a venue clash, a rule it
-does not support) is reported and skipped, and the others go in.
+does not support, a title longer than ours may be) is reported and skipped, and the others go
+in. Nothing is cut to fit: like a spreadsheet row, an event whose text is too long is refused
+with the field, its length and the limit. The source's state is followed: postponed there,
+postponed here (and published again when the source confirms it); cancelled there, cancelled.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import DomainError, InvalidInput
@@ -19,8 +23,14 @@ from bolin_events.schemas.events import EventCreate, EventUpdate, StatusChange
 from bolin_events.schemas.imports import Action, ImportReport, Problem, RowResult
 from bolin_events.services.imports.changes import TIMING_FIELDS, differences
 from bolin_events.services.imports.ics_parse import FeedEvent, external_id, parse_calendar
+from bolin_events.services.imports.ics_text import LABELS, PARAGRAPH, refusal
 from bolin_events.services.imports.nights import sync_nights
-from bolin_events.services.imports.rules import MappingRules, check_rules, place
+from bolin_events.services.imports.rules import (
+    MappingRules,
+    check_rules,
+    organizer_named,
+    place,
+)
 from bolin_events.services.imports.writes import (
     Where,
     check_source,
@@ -39,10 +49,25 @@ from bolin_events.services.scheduling.events import (
 )
 from bolin_events.settings import Settings
 
-# What a feed speaks for; what staff add here (English texts, price, organizer …) stays.
+# What a feed always speaks for; English texts, price, contact and organizer only when it
+# gives them (ADDED), else what staff add here stays.
 FIELDS = frozenset(("title_zh", "description_zh", "category", "venue", *TIMING_FIELDS))
+ADDED = ("title_en", "description_en", "price", "contact", "organizer")
 GONE = "来源日历已删除此活动 / Removed from the source calendar"
 CANCELLED = "来源日历已取消 / Cancelled in the source calendar"
+POSTPONED = "来源日历已延期 / Postponed in the source calendar"
+DRAFT_POSTPONED = (
+    "来源中已延期；草稿不能延期，仍为草稿 / postponed in the source: a draft stays a draft"
+)
+# (our status, the source's) → the status change that makes them agree.
+FOLLOW = {
+    (EventStatus.draft, "cancelled"): "cancel",
+    (EventStatus.published, "cancelled"): "cancel",
+    (EventStatus.postponed, "cancelled"): "cancel",
+    (EventStatus.published, "postponed"): "postpone",
+    (EventStatus.postponed, "published"): "publish",
+}
+REASON_MAX = 300  # StatusChange.reason
 
 
 async def import_feed(
@@ -102,7 +127,14 @@ async def import_feed(
 
 
 def _where(title: str, uid: str) -> Where:
-    return Where(f"「{title}」（{uid[:60]}）", f"“{title}” ({uid[:60]})")
+    short = title if len(title) <= 40 else f"{title[:40]}…"
+    return Where(f"「{short}」（{uid[:60]}）", f"“{short}” ({uid[:60]})")
+
+
+def _reason(event: FeedEvent, default: str) -> str:
+    """The source's own reason, which visitors read, when it fits ours."""
+    given = event.status_reason
+    return given if given and len(given) <= REASON_MAX else default
 
 
 def _result(key: str, title: str, action: Action, **more: object) -> RowResult:
@@ -123,35 +155,56 @@ class _Writer:
 
     async def nights(self, ours: Event, event: FeedEvent) -> tuple[list[str], list[str]]:
         return await sync_nights(
-            self.session,
-            ours,
-            event,
-            self.refs,
-            self.settings,
-            allow_overlap=self.rules.allow_overlap,
+            self.session, ours, event, self.refs, self.settings, rules=self.rules
         )
 
     def planned(self, event: FeedEvent) -> EventCreate:
+        """What the event would be here; InvalidInput when a text does not fit."""
         placed = place(event, self.rules, self.refs)
-        description = event.description
+        kept = [event.description]  # what has no field of ours stays readable in the text
         if event.location and placed.venue is None:
-            description = f"{description}\n\n地点 / Location: {event.location}".strip()
-        return EventCreate(
-            title_zh=event.summary[:200],
-            description_zh=description[:5000] or None,
-            category=placed.category,
-            venue=placed.venue,
-            all_day=event.all_day,
-            start=event.start,
-            end=event.end,
-            timezone=event.timezone,
-            rrule=event.rrule,
-            status=EventStatus(self.rules.status),
-            allow_overlap=self.rules.allow_overlap,
-        )
+            kept.append(f"地点 / Location: {event.location}")
+        organizer_line = event.labelled.get("organizer")
+        organizer = organizer_named(organizer_line, self.refs) if organizer_line else None
+        if organizer_line and organizer is None:
+            kept.append(LABELS["organizer"] + organizer_line)
+        try:
+            return EventCreate(
+                title_zh=event.title_zh,
+                title_en=event.title_en,
+                description_zh=PARAGRAPH.join(text for text in kept if text) or None,
+                description_en=event.description_en,
+                category=placed.category,
+                venue=placed.venue,
+                organizer=organizer,
+                price=event.labelled.get("price"),
+                contact=event.labelled.get("contact"),
+                all_day=event.all_day,
+                start=event.start,
+                end=event.end,
+                timezone=event.timezone,
+                rrule=event.rrule,
+                status=EventStatus(self.rules.status),
+                allow_overlap=self.rules.allow_overlap,
+            )
+        except ValidationError as exc:
+            raise refusal(exc) from None
+
+    async def follow_status(self, event_id: int, ours: EventStatus, event: FeedEvent,
+                            result: RowResult) -> bool:
+        """Our status brought in line with the source's; True when it changed."""
+        action = FOLLOW.get((ours, event.status))
+        if action is None:
+            if (ours, event.status) == (EventStatus.draft, "postponed"):
+                result.notes.append(DRAFT_POSTPONED)
+            return False
+        default = {"cancel": CANCELLED, "postpone": POSTPONED}.get(action)
+        reason = StatusChange(reason=_reason(event, default) if default else None)
+        await change_status(self.session, event_id, action, reason, self.settings)
+        return True
 
     async def event(self, event: FeedEvent, ours: Event | None) -> RowResult:
-        result = _result(event.external_id, event.summary, Action.unchanged, notes=event.notes)
+        result = _result(event.external_id, event.title_zh, Action.unchanged, notes=event.notes)
         result.event_id = ours.id if ours else None
         try:
             data = self.planned(event)
@@ -183,6 +236,7 @@ class _Writer:
             if made.rrule:
                 _, notes = await self.nights(made, event)
                 result.notes.extend(notes)
+            await self.follow_status(made.id or 0, made.status, event, result)
 
         error = await in_savepoint(self.session, work)
         if error is not None:
@@ -194,8 +248,9 @@ class _Writer:
         self, event: FeedEvent, ours: Event, data: EventCreate, result: RowResult
     ) -> RowResult:
         event_id = ours.id or 0
+        spoken = FIELDS | {name for name in ADDED if getattr(data, name) is not None}
         differ, values = differences(
-            ours, data, FIELDS, self.refs, self.settings.max_occurrences_per_series
+            ours, data, spoken, self.refs, self.settings.max_occurrences_per_series
         )
 
         async def work() -> None:
@@ -210,11 +265,7 @@ class _Writer:
                 nights, notes = await self.nights(mine, event)
                 changed += ["nights"] if nights else []
                 result.notes.extend(notes)
-            if event.cancelled:
-                reason = StatusChange(reason=CANCELLED)
-                await change_status(
-                    self.session, event_id, "cancel", reason, self.settings
-                )
+            if await self.follow_status(event_id, mine.status, event, result):
                 changed.append("status")
             result.changes = changed
 
@@ -243,7 +294,7 @@ class _Writer:
         return result
 
     def _failed(self, event: FeedEvent, result: RowResult, error: DomainError) -> RowResult:
-        where = _where(event.summary, event.uid)
+        where = _where(event.title_zh, event.uid)
         result.problems.append(explain(error, where, self.refs, {}))
         result.action = Action.skip
         result.changes = []

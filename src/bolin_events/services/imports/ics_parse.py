@@ -2,6 +2,9 @@
 
 Pure: no database, no network. Times keep their zone (an IANA TZID stays the event's zone, so
 a series repeats on the source's wall clock); floating times are read in the town's zone.
+Texts and states are read the way our own feeds write them (ics_text), so a feed of another
+installation comes back as it was: STATUS:TENTATIVE or 【延期】 is postponed, STATUS:CANCELLED
+or 【已取消】 cancelled, and a bilingual SUMMARY or DESCRIPTION fills both languages.
 """
 
 from __future__ import annotations
@@ -16,8 +19,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from icalendar import Calendar
 
 from bolin_events.errors import UpstreamError
+from bolin_events.services.imports.ics_text import Title, read_description, read_title
 
 CANCELLED = "CANCELLED"
+TENTATIVE = "TENTATIVE"
+UNTITLED = "（无标题）"
 Component = Any  # an icalendar VEVENT; its property types are too wide a union to narrow here
 
 
@@ -35,8 +41,11 @@ class Override:
 @dataclass
 class FeedEvent:
     uid: str
-    summary: str
-    description: str
+    summary: str  # as the source wrote it: rules match on it
+    title_zh: str
+    title_en: str | None
+    description: str  # the Chinese text (the whole text when it is not bilingual)
+    description_en: str | None
     location: str
     categories: list[str]
     all_day: bool
@@ -44,7 +53,9 @@ class FeedEvent:
     end: date | datetime  # all-day: the last day (inclusive)
     timezone: str
     rrule: str | None
-    cancelled: bool
+    status: str  # published, cancelled or postponed
+    status_reason: str | None = None
+    labelled: dict[str, str] = field(default_factory=dict)  # price, contact, organizer
     exdates: list[datetime] = field(default_factory=list)  # UTC rule starts
     overrides: list[Override] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -52,6 +63,10 @@ class FeedEvent:
     @property
     def external_id(self) -> str:
         return external_id(self.uid)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == "cancelled"
 
 
 @dataclass
@@ -188,6 +203,10 @@ def _event(
     notes: list[str] = []
     begin, end, all_day = _times(master, tz, notes)
     rrule = rules.to_ical().decode() if rules is not None else None
+    summary = str(master.get("SUMMARY", "")).strip()
+    title = read_title(summary)
+    details = read_description(str(master.get("DESCRIPTION", "")),
+                               str(master.get("URL", "")).strip())
     if rrule and "COUNT=" not in rrule and "UNTIL=" not in rrule:
         rrule += f";UNTIL={horizon:%Y%m%d}"
         notes.append(f"来源重复无结束，导入至 {horizon} / endless series imported until {horizon}")
@@ -195,8 +214,11 @@ def _event(
         notes.append("RDATE（额外日期）不支持，已忽略 / RDATE is not supported and was ignored")
     return FeedEvent(
         uid=uid,
-        summary=str(master.get("SUMMARY", "")).strip() or "（无标题）",
-        description=str(master.get("DESCRIPTION", "")).strip(),
+        summary=summary or UNTITLED,
+        title_zh=title.zh or UNTITLED,
+        title_en=title.en,
+        description=details.zh,
+        description_en=details.en,
         location=str(master.get("LOCATION", "")).strip(),
         categories=_categories(master),
         all_day=all_day,
@@ -204,7 +226,9 @@ def _event(
         end=end,
         timezone=zone_name,
         rrule=rrule,
-        cancelled=str(master.get("STATUS", "")).upper() == CANCELLED,
+        status=_status(master, title),
+        status_reason=details.reason,
+        labelled=details.labelled,
         exdates=[rule_start(v, tz) for v in _exdates(master)] if rrule else [],
         overrides=[_override(c, tz, notes) for c in changed] if rrule else [],
         notes=notes,
@@ -229,12 +253,23 @@ def _categories(component: Component) -> list[str]:
     return [c for c in found if c]
 
 
+def _status(component: Component, title: Title) -> str:
+    """What STATUS says, or the title's prefix for a calendar that ignores STATUS."""
+    said = str(component.get("STATUS", "")).upper()
+    if said == CANCELLED or title.state == "cancelled":
+        return "cancelled"
+    if said == TENTATIVE or title.state == "postponed":
+        return "postponed"
+    return "published"
+
+
 def _override(component: Component, tz: ZoneInfo, notes: list[str]) -> Override:
     begin, end, _ = _times(component, tz, notes)
+    title = read_title(str(component.get("SUMMARY", "")).strip())
     return Override(
         recurrence_id=rule_start(component["RECURRENCE-ID"].dt, tz),
         start=begin,
         end=end,
-        cancelled=str(component.get("STATUS", "")).upper() == CANCELLED,
+        cancelled=_status(component, title) == "cancelled",
         location=str(component.get("LOCATION", "")).strip(),
     )

@@ -2,7 +2,8 @@
 
 EXDATE → skipped, a cancelled override → cancelled, an override at another time or place →
 moved, every other night → as the rule says (restored if we had changed it). Only nights
-whose state differs are touched, so an unchanged source raises no SEQUENCE.
+whose state differs are touched, so an unchanged source raises no SEQUENCE. A moved night's
+LOCATION goes through the same rules and venue names as the event's (rules.night_venue).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from bolin_events.models import Event, Occurrence, OccurrenceState
 from bolin_events.schemas.events import OccurrenceCancel, OccurrenceMove
 from bolin_events.services.imports.cells import shown
 from bolin_events.services.imports.ics_parse import FeedEvent
-from bolin_events.services.imports.rules import venue_named
+from bolin_events.services.imports.rules import MappingRules, night_venue
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.nights import (
     cancel_occurrence,
@@ -43,7 +44,7 @@ class Wanted:
 
 
 def wanted_nights(
-    event: Event, source: FeedEvent, refs: RefData, *, allow_overlap: bool
+    event: Event, source: FeedEvent, refs: RefData, *, rules: MappingRules
 ) -> dict[datetime, Wanted]:
     """Rule start (UTC) → the state the source gives that night; plain nights are left out."""
     tz = zone(event.timezone)
@@ -53,7 +54,7 @@ def wanted_nights(
             wanted[night.recurrence_id] = Wanted(OccurrenceState.cancelled)
             continue
         starts_at, ends_at = span(night.start, night.end, tz, all_day=event.all_day)
-        slug = venue_named(night.location, refs) if night.location else None
+        slug = night_venue(source, night.location, rules, refs) if night.location else None
         venue = refs.venues.by_slug[slug] if slug else None
         venue_id = venue.id if venue else event.venue_id
         plain = (night.recurrence_id, shifted_end(event, night.recurrence_id), event.venue_id)
@@ -64,7 +65,7 @@ def wanted_nights(
             end=night.end,
             venue=slug if venue_id != event.venue_id else None,
             reason="来源日历已改期 / Changed in the source calendar",
-            allow_overlap=allow_overlap,
+            allow_overlap=rules.allow_overlap,
         )
         wanted[night.recurrence_id] = Wanted(
             OccurrenceState.moved, starts_at, ends_at, venue_id, move
@@ -79,12 +80,12 @@ async def sync_nights(
     refs: RefData,
     settings: Settings,
     *,
-    allow_overlap: bool,
+    rules: MappingRules,
 ) -> tuple[list[str], list[str]]:
     """(the nights changed, notes about source nights the rule does not have)."""
     tz = zone(event.timezone)
     here = zone(settings.timezone)  # the zone closed years (封账) are counted in
-    wanted = wanted_nights(event, source, refs, allow_overlap=allow_overlap)
+    wanted = wanted_nights(event, source, refs, rules=rules)
     rows = list(await session.exec(select(Occurrence).where(Occurrence.event_id == event.id)))
     changed: list[str] = []
     for occ in rows:

@@ -13,12 +13,14 @@ Example (``--rules district.yaml``, or ``DATA_DIR/import-rules/<source>.yaml``):
       - {location: 清溪沟, summary: 村晚, category: performance, venue: qingqing-park}
 
 Matching ignores case; every condition in a rule must hold. Without a venue rule, a
-LOCATION that names one of our venues (Chinese name, English name or slug) finds it.
+LOCATION that names one of our venues (Chinese name, English name or slug) finds it. A night
+the source moved elsewhere (an override with its own LOCATION) is placed exactly as its event
+would be at that LOCATION; one that nothing places stays at the series' venue.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -116,6 +118,24 @@ def place(event: FeedEvent, rules: MappingRules, refs: RefData) -> Placement:
         category or rules.default_category,
         venue or venue_named(event.location, refs) or rules.default_venue,
     )
+
+
+def night_venue(
+    event: FeedEvent, location: str, rules: MappingRules, refs: RefData
+) -> str | None:
+    """The venue of a night the source holds at ``location``: the event's own matching, so a
+    night is never put back at the series' venue that a rule would place elsewhere; None:
+    the series' venue."""
+    return place(replace(event, location=location), rules, refs).venue
+
+
+def organizer_named(text: str, refs: RefData) -> str | None:
+    """Our organizer a feed's 主办 / Organizer line names, in either language."""
+    for name in (text, *text.split(" / ")):
+        found = find(refs.organizers, name)
+        if len(found) == 1:
+            return str(found[0].slug)
+    return None
 
 
 def venue_named(location: str, refs: RefData) -> str | None:

@@ -13,6 +13,7 @@ from bolin_events.services.timing import check_year
 MAX_DAYS = 3660  # ten years: more is no report anyone writes
 QUARTER_ZH = "一二三四"
 PERIOD_FORMS = "2025, 2025-Q2, 2025-06, or from/to dates such as 2025-01-01 and 2025-06-30"
+DAY_EN = {"from": "first day (from)", "to": "last day (to)"}
 
 
 @dataclass(frozen=True)
@@ -114,15 +115,19 @@ def _day(text: str, field: str) -> date:
         raise _bad(
             field,
             text,
-            f"{field_zh(field)}不是有效日期（例如 2025-06-30）。",
-            f"{field} is not a date (e.g. 2025-06-30).",
+            f"{field_zh(field)}不是有效日期：「{text.strip()[:20]}」，应写成 2025-06-30 这样。",
+            f"The {DAY_EN.get(field, field)} {text.strip()[:20]!r} is not a date "
+            "(e.g. 2025-06-30).",
         ) from None
     check_year(day, field)
     return day
 
 
 def resolve(period: str | None, first: str | None, last: str | None) -> Period:
-    """One period from either ``period`` or both of ``from``/``to`` (the last day included)."""
+    """One period from either ``period`` or both of ``from``/``to`` (the last day included).
+
+    Messages name the dates as people do (起始日期, 截止日期; the first and last day), not
+    by the query's words ``from`` and ``to``, which stay in the details for programs."""
     if period and (first or last):
         raise _bad(
             "period",
@@ -132,19 +137,32 @@ def resolve(period: str | None, first: str | None, last: str | None) -> Period:
         )
     if period:
         return parse_period(period)
+    if bool(first) != bool(last):  # one of the two days
+        given, missing = ("from", "to") if first else ("to", "from")
+        raise _bad(
+            missing,
+            first or last or "",
+            f"缺少统计期的{field_zh(missing)}：只给了{field_zh(given)}，"
+            "请同时给出起始日期和截止日期。",
+            f"The period lacks its {'last' if first else 'first'} day: give both the first "
+            "day (from) and the last day (to).",
+        )
     if not (first and last):
         raise _bad(
-            "from" if not first else "to",
-            first or last or "",
+            "period",
+            "",
             "缺少统计期：请给出年份、季度或月份（如 2025、2025-Q2、2025-06），"
             "或同时给出起始日期和截止日期。",
-            f"No period: give period or both from and to ({PERIOD_FORMS}).",
+            f"No period: give a year, a quarter or a month, or the first and last day "
+            f"({PERIOD_FORMS}).",
         )
     start, end = _day(first, "from"), _day(last, "to")
     if end < start:
-        raise _bad("to", last, "截止日期不能早于起始日期。", "to must not be before from.")
+        raise _bad("to", last, f"截止日期不能早于起始日期（起始 {start}，截止 {end}）。",
+                   f"The last day ({end}) must not be before the first day ({start}).")
     if (end - start).days >= MAX_DAYS:
         raise _bad(
-            "to", last, "统计期最长十年，请缩小范围。", "A period is at most ten years; narrow it."
+            "to", last, "统计期最长十年，请缩小起止日期的范围。",
+            "A period is at most ten years; bring the first and last day closer."
         )
     return Period(start, end, "range")
