@@ -6,7 +6,7 @@ The archive (a .tar.gz) holds
   server runs and writes), or ``database.pgdump`` — ``pg_dump --format=custom`` of the
   PostgreSQL database;
 - ``uploads/…`` — the evidence photos, as stored;
-- ``pictures/…`` — the events' and categories' pictures and their sizes, as stored;
+- ``pictures/…`` — the pictures of events, categories and programmes, in their sizes, as stored;
 - ``secret_key`` — the data directory's generated secret, when there is one;
 - ``manifest.json`` — when, from which schema revision, and the row count of every table.
 

@@ -85,6 +85,9 @@ WHO: dict[str, str] = {
     "GET /api/v1/categories/{slug}/picture": ANYONE,
     "PUT /api/v1/categories/{slug}/picture": PLANNERS,
     "DELETE /api/v1/categories/{slug}/picture": PLANNERS,
+    "GET /api/v1/programmes/{slug}/picture": ANYONE,
+    "PUT /api/v1/programmes/{slug}/picture": PLANNERS,
+    "DELETE /api/v1/programmes/{slug}/picture": PLANNERS,
     "GET /qr.svg": ANYONE,
     "GET /qr.png": ANYONE,
 }

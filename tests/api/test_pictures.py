@@ -200,3 +200,54 @@ async def test_an_unknown_category_or_event_is_404(client: Client, staff: Staff)
 
     assert (category.status_code, event.status_code) == (404, 404)
     assert "nowhere" in problem(category)["message"]
+
+
+async def test_a_programme_picture_is_its_own_and_its_events_do_not_show_it(
+        client: Client, staff: Staff) -> None:
+    event_id = await published(client, staff)  # in the programme cunwan, a performance
+    path = "/api/v1/programmes/cunwan/picture"
+    none_yet = await client.get(path)
+
+    body = await put_picture(client, staff, path, picture((1200, 800)), alt_zh="村晚的舞台")
+    shown = (await client.get(path)).json()
+    _, jpeg = await fetch(client, body["src"])
+    event = await client.get(f"/api/v1/events/{event_id}/picture")
+    removed = await client.delete(path, headers=staff.scheduler)
+    after = await client.get(path)
+
+    assert "没有图片" in problem(none_yet)["message"]
+    assert (body["owner"], body["alt_zh"]) == ("programme", "村晚的舞台")
+    assert [v["width"] for v in body["variants"]] == [480, 960, 1200]
+    assert (shown["owner"], shown["key"]) == ("programme", body["key"])
+    assert (jpeg.format, jpeg.size) == ("JPEG", (960, 640))
+    assert event.status_code == 404  # the event has no picture, its category none either
+    assert removed.status_code == 204
+    assert after.status_code == 404 and "cunwan" in problem(after)["message"]
+
+
+async def test_a_reporter_may_not_change_a_programme_picture(
+        client: Client, staff: Staff) -> None:
+    path = "/api/v1/programmes/cunwan/picture"
+
+    anonymous = await client.put(path, **upload(picture((100, 100))))
+    reporter = await client.put(path, **upload(picture((100, 100))), headers=staff.reporter)
+    removal = await client.delete(path, headers=staff.reporter)
+
+    assert (anonymous.status_code, reporter.status_code, removal.status_code) == (401, 403, 403)
+    assert "信息员" in problem(reporter)["message"]
+
+
+async def test_a_programme_picture_is_in_the_audit_trail_and_an_unknown_programme_is_404(
+        client: Client, staff: Staff) -> None:
+    body = await put_picture(client, staff, "/api/v1/programmes/cunwan/picture",
+                             picture((500, 500)))
+    unknown = await client.put("/api/v1/programmes/olympics/picture",
+                               **upload(picture((100, 100))), headers=staff.scheduler)
+    trail = await client.get("/api/v1/audit", params={"object_type": "picture"},
+                             headers=staff.admin)
+
+    entries = trail.json()["items"]
+    assert [(e["action"], e["username"]) for e in entries] == [("create", "scheduler")]
+    assert entries[0]["changes"]["key"] == [None, body["key"]]
+    assert entries[0]["label"].startswith("programme ")
+    assert unknown.status_code == 404 and "olympics" in problem(unknown)["message"]

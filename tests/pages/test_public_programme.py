@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 
 import pytest
+from PIL import Image
 
 from bolin_events.routes.pages import public
 from tests.conftest import Client
@@ -43,6 +45,44 @@ async def test_programme_page_lists_its_and_its_sub_programmes_events_by_day(
     assert 'href="/programmes/haixiaji-2027"' in html  # its sub-programme
     assert 'href="webcal://events.example.test/feeds/programmes/haixiaji.ics"' in html
     assert 'href="/programmes/haixiaji/poster"' in html
+
+
+def poster_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 800), (200, 60, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+async def test_programme_page_shows_its_own_picture_and_shares_it(
+    client: Client, seeded: None, in_november: None
+) -> None:
+    uploaded = await client.put(
+        "/api/v1/programmes/haixiaji-2027/picture", headers=await scheduler(client),
+        files={"picture": ("stage.jpg", poster_jpeg(), "image/jpeg")},
+        data={"alt_zh": "嗨夏季开幕式的舞台"})
+    picture = uploaded.json()
+
+    _, tree = await page(client, "/programmes/haixiaji-2027")
+    parent, _ = await page(client, "/programmes/haixiaji")
+    opening, _ = await page(client, f"/events/{await event_id(client, OPENING)}")
+
+    og_images = [m.get("content") for m in tree.iter("meta") if m.get("property") == "og:image"]
+    shown = by_class(tree, "p", "programme-picture")
+    image = next(shown[0].iter("img"))
+    assert og_images == [picture["src"]]
+    assert image.get("alt") == "嗨夏季开幕式的舞台"
+    assert image.get("srcset") == picture["jpeg_srcset"] and image.get("loading") == "lazy"
+    assert picture["key"] not in parent  # the parent programme does not borrow it
+    assert picture["key"] not in opening  # nor do the programme's events
+
+
+async def test_programme_page_without_a_picture_shows_none(
+    client: Client, seeded: None, in_november: None
+) -> None:
+    html, tree = await page(client, "/programmes/haixiaji-2027")
+
+    assert by_class(tree, "p", "programme-picture") == []
+    assert 'property="og:image"' not in html
 
 
 async def test_sub_programme_links_back_to_its_parent(

@@ -17,7 +17,7 @@ READS = {
     "/": 4,  # today, this weekend, coming up
     "/calendar?month=2027-06": 2,
     "/events?from=2027-06-01": 2,
-    "/programmes/haixiaji": 2,
+    "/programmes/haixiaji": 3,  # + its picture
     "/subscribe": 2,  # + nights to come per category and programme (the most-used feeds)
     "/search?q=yeshi": 2,  # the data version: the page cache's, then the search index's
     "/api/v1/occurrences?start=2027-06-01&end=2027-07-01": 2,

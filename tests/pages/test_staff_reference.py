@@ -271,13 +271,43 @@ async def test_a_category_gets_a_default_picture_from_its_page(
     assert (await client.get("/api/v1/categories/culture/picture")).status_code == 200
 
 
-async def test_a_programme_page_says_programmes_have_no_picture(
+async def test_a_programme_gets_its_picture_from_its_page_and_loses_it_again(
     client: Client, scheduler: dict[str, str]
 ) -> None:
-    page = (await client.get(f"{HOME}/programmes/haixiaji")).text
+    path = f"{HOME}/programmes/haixiaji"
+    before = (await client.get(path)).text
 
-    assert "活动项目没有自己的图片" in page
-    assert f'href="{HOME}/categories"' in page
+    response = await client.post(f"{path}/picture", data={"_csrf_token": csrf(client)},
+                                 files={"picture": ("poster.jpg", jpeg(), "image/jpeg")})
+    page = (await client.get(location(response))).text
+    public = (await client.get("/programmes/haixiaji")).text
+    removed = await post_form(client, f"{path}/picture/delete")
+    after = (await client.get(location(removed))).text
+
+    assert "还没有项目图片" in before and "<picture>" not in before
+    assert location(response) == f"{path}?done=ref_programme_picture_saved#picture"
+    assert "图片已上传：活动项目的公众页面显示它" in page
+    assert "<picture>" in page and "删除项目图片" in page
+    assert "<picture>" in public
+    assert location(removed) == f"{path}?done=ref_programme_picture_removed#picture"
+    assert "图片已删除" in after and "<picture>" not in after
+    assert (await client.get("/api/v1/programmes/haixiaji/picture")).status_code == 404
+
+
+async def test_the_programme_picture_form_without_a_file_says_so(
+    client: Client, scheduler: dict[str, str]
+) -> None:
+    path = f"{HOME}/programmes/haixiaji"
+    english = (await client.get(path, params={"lang": "en"})).text
+
+    response = await client.post(f"{path}/picture", data={"_csrf_token": csrf(client)},
+                                 files={"picture": ("", b"", "application/octet-stream")})
+
+    assert_good_page(english)
+    for words in ("Programme picture", "Picture file", "Upload the programme picture"):
+        assert words in english
+    assert "Choose the picture to upload." in response.text
+    assert "<picture>" not in response.text
 
 
 @pytest.mark.parametrize("path", [HOME, f"{HOME}/venues", f"{HOME}/venues/jiayue-farm"])
@@ -333,3 +363,26 @@ async def test_an_old_event_keeps_its_retired_venue_in_the_editor(
     assert slug in options_of(editing, "venue")
     assert f'value="{slug}" selected' in editing
     assert slug not in options_of((await client.get("/staff/events/new")).text, "venue")
+
+
+async def test_nothing_new_is_planned_at_a_retired_venue_through_the_api(
+    client: Client, scheduler: dict[str, str]
+) -> None:
+    path = await add_venue(client)
+    slug = path.rsplit("/", 1)[1]
+    old = await client.post("/api/v1/events", headers=scheduler, json={
+        "title_zh": "旧场地的讲座", "category": "lecture", "venue": slug,
+        "start": "2020-05-01T10:00", "end": "2020-05-01T11:00"})
+    await venues_changed_ago(client, minutes=2)
+    await post_form(client, f"{path}/retire")
+
+    new = await client.post("/api/v1/events", headers=scheduler, json={
+        "title_zh": "新讲座", "category": "lecture", "venue": slug,
+        "start": "2027-05-01T10:00", "end": "2027-05-01T11:00"})
+    renamed = await client.patch(f"/api/v1/events/{old.json()['id']}", headers=scheduler,
+                                 json={"title_zh": "旧场地的讲座（补记）", "venue": slug})
+
+    assert new.status_code == 422
+    assert new.json()["message"].startswith("场地「沙河村文化广场」已停用，不能再选用")
+    assert new.json()["details"] == [{"field": "venue", "value": slug}]
+    assert renamed.status_code == 200, renamed.text  # what it already had stays allowed

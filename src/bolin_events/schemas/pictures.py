@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field
 
+from bolin_events.models.pictures import OwnerKind
 from bolin_events.schemas.common import Schema
 
 
@@ -18,8 +17,9 @@ class PictureVariant(Schema):
 
 class PictureOut(Schema):
     key: str = Field(description="content hash; part of every file's name")
-    owner: Literal["event", "category"] = Field(
-        description="event: the event's own picture; category: its category's default"
+    owner: OwnerKind = Field(
+        description="event: the event's own picture; category: its category's default; "
+        "programme: the programme's own (its events never show it)"
     )
     width: int = Field(description="the uploaded picture's width (upright)")
     height: int

@@ -105,8 +105,7 @@ WATCHED: dict[type, Watched] = {
     YearBaseline: Watched("baseline", lambda b: f"{b.year} {b.group_id}"),
     AnnualItem: Watched("annual_item", lambda i: f"{i.year} {i.item}"),
     YearClose: Watched("year", lambda y: f"{y.year}", ignored=frozenset({"changed_at"})),
-    Picture: Watched("picture", lambda p: f"{'event' if p.event_id else 'category'} "
-                     f"{p.event_id or p.category_id} {p.key}"),
+    Picture: Watched("picture", lambda p: f"{p.owner_kind} {p.owner_id} {p.key}"),
 }
 
 

@@ -14,7 +14,7 @@ from typing import Any, Generic, TypeVar, overload
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from bolin_events.errors import NotFound
+from bolin_events.errors import InvalidInput, NotFound
 from bolin_events.models import Category, CountingGroup, Organizer, Programme, Venue, Village
 from bolin_events.schemas.common import Ref
 from bolin_events.schemas.events import VenueRef
@@ -51,6 +51,22 @@ class Table(Generic[M]):
 
     def id_of(self, slug: str) -> int:
         row_id: int = getattr(self.get(slug), "id")  # noqa: B009  (M has no .id for mypy)
+        return row_id
+
+    def chosen(self, slug: str, field: str, current: int | None = None) -> int:
+        """The id of the row a write chooses; a retired (停用) row only where it is already
+        chosen (``current``), so history stays but nothing new is planned with it."""
+        row = self.get(slug)
+        row_id: int = getattr(row, "id")  # noqa: B009
+        if getattr(row, "retired_at", None) is not None and row_id != current:
+            zh, en = KIND_NAMES[self.model]
+            name = getattr(row, "name_zh", slug)
+            raise InvalidInput(
+                f"{zh}「{name}」已停用，不能再选用：请另选，或先在基础数据中恢复使用。",
+                f"The {en} {slug!r} is retired and cannot be chosen: choose another, or "
+                "restore it under reference data first.",
+                [{"field": field, "value": slug}],
+            )
         return row_id
 
     def active(self) -> list[M]:

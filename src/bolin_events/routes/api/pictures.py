@@ -1,4 +1,5 @@
-"""Pictures: an event's own, and a category's default for its events without one."""
+"""Pictures: an event's own, a category's default for its events without one, a programme's
+own for its page."""
 
 from __future__ import annotations
 
@@ -105,7 +106,33 @@ class CategoryPictureController(Controller):
         await records.remove_picture(db, await records.category_of(db, slug))
 
 
+class ProgrammePictureController(Controller):
+    path = "/api/v1/programmes/{slug:str}/picture"
+    tags = ["pictures"]
+
+    @get("/", summary="A programme's picture", description="Shown on the programme's page; "
+         "its events show their own or their category's, never this one. 404 when it has none.")
+    async def get_picture(self, db: AsyncSession, settings: Settings, slug: str) -> PictureOut:
+        picture = await records.own_picture(db, await records.programme_of(db, slug))
+        return _out(settings, picture, _none("活动项目", "programme", slug))
+
+    @put("/", guards=WRITE, summary="Upload a programme's picture",
+         description=f"Shown on the programme's page and when it is shared. {UPLOAD_DOC}")
+    async def put_picture(self, db: AsyncSession, settings: Settings, request: AnyRequest,
+                          slug: str, data: Upload) -> PictureOut:
+        programme = await records.programme_of(db, slug)
+        picture = await records.set_picture(
+            db, settings, programme, await data.picture.read(),
+            records.Alt.of(data.alt_zh, data.alt_en), principal(request).user_id)
+        return records.picture_out(settings, picture)
+
+    @delete("/", guards=WRITE, summary="Remove a programme's picture")
+    async def delete_picture(self, db: AsyncSession, slug: str) -> None:
+        await records.remove_picture(db, await records.programme_of(db, slug))
+
+
 def picture_routers(settings: Settings) -> list[Router]:
     """Uploads get a body limit of their own: a little over the photo limit, as photos do."""
-    return [Router(path="/", route_handlers=[EventPictureController, CategoryPictureController],
+    handlers = [EventPictureController, CategoryPictureController, ProgrammePictureController]
+    return [Router(path="/", route_handlers=handlers,
                    request_max_body_size=settings.max_photo_bytes + 64_000)]

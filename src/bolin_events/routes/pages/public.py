@@ -229,9 +229,10 @@ async def programme_page(
     url = public_meta.page_url(settings, f"/programmes/{slug}")
     children = sorted((p for p in refs.programmes.by_id.values() if p.parent_id == programme.id),
                       key=lambda p: p.name_zh)
+    own = await pictures.own_picture(db, programme)
     return render(
         request, "public/programme.html", programme=programme, series=series, days=singles,
-        clock=clock,
+        clock=clock, picture=pictures.picture_out(settings, own) if own else None,
         parent=refs.programmes.by_id.get(programme.parent_id or -1), children=children,
         feed=feed_out(settings, "programmes", slug, programme.name_zh, programme.name_en),
         url=url, qr_url=qr_links(settings, url)[0],

@@ -1,6 +1,6 @@
 """The reference data pages (基础数据) for schedulers and admins: villages, venues,
 categories, organizers and programmes — list, add, change, retire (停用) and restore; a
-category's default picture.
+category's default picture and a programme's own.
 
 Writes go through the same services as the JSON API (services.places, services.retiring), so
 the rules, the refusals and the audit trail are the same; a refusal is shown on the page with
@@ -19,7 +19,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import page_allow
 from bolin_events.errors import DomainError, InvalidInput, not_found
-from bolin_events.models import Category
+from bolin_events.models import Category, Programme
 from bolin_events.routes.deps import principal
 from bolin_events.routes.pages.common import (
     AnyRequest,
@@ -55,6 +55,14 @@ DONE: dict[str, tuple[str, str]] = {
                           "Default picture uploaded: the category's events without a picture "
                           "of their own show it."),
     "ref_picture_removed": ("默认图片已删除。", "The default picture was removed."),
+    "ref_programme_picture_saved": ("图片已上传：活动项目的公众页面显示它。",
+                                    "Picture uploaded: the programme's public page shows it."),
+    "ref_programme_picture_removed": ("图片已删除。", "The picture was removed."),
+}
+# The kinds with a picture, and the ?done=… words after it is uploaded and removed.
+PICTURED: dict[type, tuple[str, str]] = {
+    Category: ("ref_picture_saved", "ref_picture_removed"),
+    Programme: ("ref_programme_picture_saved", "ref_programme_picture_removed"),
 }
 
 
@@ -132,7 +140,7 @@ async def _item_page(
     refs = await load_refs(db)
     row = places.table_of(refs, kind.model).get(slug)
     await db.refresh(row)  # a refused change may have left it expired
-    picture = await records.own_picture(db, row) if isinstance(row, Category) else None
+    picture = await records.own_picture(db, row) if isinstance(row, Category | Programme) else None
     return render(
         request,
         "staff/reference_item.html",
@@ -206,12 +214,18 @@ async def reference_restore(
     return see_other(_item_path(which, slug), "ref_restored")
 
 
-def _category(kind: str) -> Kind:
-    """Of the kinds, only categories have a picture (their events' default)."""
+def _pictured(kind: str) -> Kind:
+    """Of the kinds, categories (their events' default) and programmes have a picture."""
     which = kind_of(kind)
-    if which.model is not Category:
-        raise not_found("类别", "category", kind)
+    if which.model not in PICTURED:
+        raise not_found("图片", "picture", kind)
     return which
+
+
+async def _owner(db: AsyncSession, which: Kind, slug: str) -> Category | Programme:
+    if which.model is Programme:
+        return await records.programme_of(db, slug)
+    return await records.category_of(db, slug)
 
 
 def _no_file() -> InvalidInput:
@@ -221,13 +235,13 @@ def _no_file() -> InvalidInput:
 
 @post(f"{HOME}/{{kind:str}}/{{slug:str}}/picture", guards=WRITE, include_in_schema=False,
       request_max_body_size=FORM_MAX_BYTES)
-async def category_picture(
+async def reference_picture(
     request: AnyRequest, db: AsyncSession, settings: Settings, kind: str, slug: str
 ) -> Response[Any]:
     """The same rules as the JSON API: a refused file is said on the page, nothing stored."""
-    which = _category(kind)
+    which = _pictured(kind)
     form = await request.form()
-    category = await records.category_of(db, slug)
+    owner = await _owner(db, which, slug)
     upload = form.get("picture")
     if not isinstance(upload, UploadFile):  # no file chosen: the browser sends an empty text
         return await _item_page(request, db, settings, which, slug, 422,
@@ -236,31 +250,31 @@ async def category_picture(
 
     async def store() -> Any:
         alt = records.Alt.of(text(form, "alt_zh", records.ALT_LENGTH), None)
-        return await records.set_picture(db, settings, category, raw, alt,
+        return await records.set_picture(db, settings, owner, raw, alt,
                                          principal(request).user_id)
 
     stored = await attempt(db, store)
     if isinstance(stored, DomainError):
         return await _item_page(request, db, settings, which, slug, stored.status,
                                 picture_error=stored)
-    return see_other(_item_path(which, slug), "ref_picture_saved", PICTURE)
+    return see_other(_item_path(which, slug), PICTURED[which.model][0], PICTURE)
 
 
 @post(f"{HOME}/{{kind:str}}/{{slug:str}}/picture/delete", guards=WRITE,
       include_in_schema=False)
-async def category_picture_delete(
+async def reference_picture_delete(
     request: AnyRequest, db: AsyncSession, settings: Settings, kind: str, slug: str
 ) -> Response[Any]:
-    which = _category(kind)
-    category = await records.category_of(db, slug)
-    refused = await attempt(db, lambda: records.remove_picture(db, category))
+    which = _pictured(kind)
+    owner = await _owner(db, which, slug)
+    refused = await attempt(db, lambda: records.remove_picture(db, owner))
     if isinstance(refused, DomainError):  # already gone (a second tap, another tab)
         return await _item_page(request, db, settings, which, slug, refused.status,
                                 picture_error=refused)
-    return see_other(_item_path(which, slug), "ref_picture_removed", PICTURE)
+    return see_other(_item_path(which, slug), PICTURED[which.model][1], PICTURE)
 
 
 REFERENCE_PAGES: list[Any] = [
     reference_index, reference_kind, reference_create, reference_item, reference_save,
-    reference_retire, reference_restore, category_picture, category_picture_delete,
+    reference_retire, reference_restore, reference_picture, reference_picture_delete,
 ]

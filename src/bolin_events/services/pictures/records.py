@@ -1,5 +1,8 @@
 """Which picture an event shows, and changing it: an event's own, else its category's default.
 
+A programme has a picture of its own for its page; its events never borrow it (a festival's
+poster is not each night's picture).
+
 Files live in their own folder of the data directory (``pictures/``), apart from the evidence
 photos: these are public, those never are, and the photo sweep must not see these. A picture
 replaced or removed leaves its files where they are (a page cached a moment ago may still
@@ -15,14 +18,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Literal
 
 from sqlalchemy import ColumnElement
 from sqlmodel import col, or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import not_found
-from bolin_events.models import Category, Event, Picture
+from bolin_events.models import Category, Event, Picture, Programme
 from bolin_events.schemas.common import clean_text
 from bolin_events.schemas.pictures import PictureOut, PictureVariant
 from bolin_events.services.feeds.links import base
@@ -36,7 +38,7 @@ MIN_UNUSED_AGE = timedelta(days=1)
 SRC_WIDTH = 960  # what <img src> names: sharp on a phone, small enough for a slow network
 ALT_LENGTH = 300
 CONTENT_TYPES = {"webp": "image/webp", "jpg": "image/jpeg"}
-Owner = Event | Category
+Owner = Event | Category | Programme
 
 
 @dataclass(frozen=True)
@@ -71,10 +73,19 @@ async def category_of(session: AsyncSession, slug: str) -> Category:
     return category
 
 
+async def programme_of(session: AsyncSession, slug: str) -> Programme:
+    programme = (await session.exec(select(Programme).where(Programme.slug == slug))).first()
+    if programme is None:
+        raise not_found("活动项目", "programme", slug)
+    return programme
+
+
 def _owned_by(owner: Owner) -> ColumnElement[bool]:
     if isinstance(owner, Event):
         return col(Picture.event_id) == owner.id
-    return col(Picture.category_id) == owner.id
+    if isinstance(owner, Category):
+        return col(Picture.category_id) == owner.id
+    return col(Picture.programme_id) == owner.id
 
 
 async def own_picture(session: AsyncSession, owner: Owner) -> Picture | None:
@@ -94,6 +105,7 @@ async def set_picture(
     picture = Picture(
         event_id=owner.id if isinstance(owner, Event) else None,
         category_id=owner.id if isinstance(owner, Category) else None,
+        programme_id=owner.id if isinstance(owner, Programme) else None,
         key=made.key, width=made.width, height=made.height,
         widths=",".join(map(str, made.widths)), alt_zh=alt.zh, alt_en=alt.en,
         uploaded_by=user_id,
@@ -109,7 +121,7 @@ async def set_picture(
 async def remove_picture(session: AsyncSession, owner: Owner) -> None:
     picture = await own_picture(session, owner)
     if picture is None:
-        raise not_found("图片", "picture", owner.slug if isinstance(owner, Category) else owner.id)
+        raise not_found("图片", "picture", owner.id if isinstance(owner, Event) else owner.slug)
     await session.delete(picture)
     await session.flush()
 
@@ -138,9 +150,8 @@ def picture_out(settings: Settings, picture: Picture) -> PictureOut:
         for width in picture.variant_widths
     ]
     src = next((v for v in variants if v.width >= SRC_WIDTH), variants[-1])
-    owner: Literal["event", "category"] = "event" if picture.event_id else "category"
     return PictureOut(
-        key=picture.key, owner=owner, width=picture.width, height=picture.height,
+        key=picture.key, owner=picture.owner_kind, width=picture.width, height=picture.height,
         alt_zh=picture.alt_zh, alt_en=picture.alt_en, variants=variants, src=src.jpeg_url,
         webp_srcset=", ".join(f"{v.webp_url} {v.width}w" for v in variants),
         jpeg_srcset=", ".join(f"{v.jpeg_url} {v.width}w" for v in variants),

@@ -28,7 +28,7 @@ from bolin_events.schemas.events import (
     EventUpdate,
     StatusChange,
 )
-from bolin_events.services.refs import RefData, load_refs
+from bolin_events.services.refs import RefData, Table, load_refs
 from bolin_events.services.scheduling.clashes import check_clashes
 from bolin_events.services.scheduling.occurrences import rule_starts, sync
 from bolin_events.services.scheduling.recurrence import parse_rule
@@ -124,6 +124,13 @@ async def _place_in_time(
     await check_clashes(session, event, rows, refs, allow=allow_overlap)
 
 
+def _chosen(table: Table[Any], slug: str | None, field: str, current: int | None = None
+            ) -> int | None:
+    """An optional reference (venue, organizer, programme) as an id: none, or one still in use
+    (services.refs.Table.chosen)."""
+    return table.chosen(slug, field, current) if slug else None
+
+
 async def create_event(
     session: AsyncSession,
     data: EventCreate,
@@ -146,10 +153,10 @@ async def create_event(
     fields = data.model_dump(include=set(TEXT_FIELDS))
     event = Event(
         uid=f"pending-{uuid4()}",
-        category_id=refs.categories.id_of(data.category),
-        venue_id=refs.venues.get(data.venue).id if data.venue else None,
-        organizer_id=refs.organizers.get(data.organizer).id if data.organizer else None,
-        programme_id=refs.programmes.get(data.programme).id if data.programme else None,
+        category_id=refs.categories.chosen(data.category, "category"),
+        venue_id=_chosen(refs.venues, data.venue, "venue"),
+        organizer_id=_chosen(refs.organizers, data.organizer, "organizer"),
+        programme_id=_chosen(refs.programmes, data.programme, "programme"),
         all_day=data.all_day,
         starts_at=starts_at,
         ends_at=ends_at,
@@ -196,15 +203,16 @@ async def update_event(
         if name in changes:
             setattr(event, name, changes[name])
     if "category" in changes:
-        event.category_id = refs.categories.get(changes["category"]).id  # type: ignore[assignment]
+        event.category_id = refs.categories.chosen(changes["category"], "category",
+                                                   event.category_id)
     for name, table in (
         ("venue", refs.venues),
         ("organizer", refs.organizers),
         ("programme", refs.programmes),
     ):
         if name in changes:
-            row = table.get(changes[name]) if changes[name] else None
-            setattr(event, f"{name}_id", row.id if row else None)
+            current = getattr(event, f"{name}_id")
+            setattr(event, f"{name}_id", _chosen(table, changes[name], name, current))
 
     if any(name in changes for name in TIMING_FIELDS):
         _apply_timing(event, changes, settings)
