@@ -76,26 +76,26 @@ def phone_context(browser: Any, user_agent: str) -> Any:
     )
 
 
-@pytest.fixture
-def wechat(browser: Any) -> Iterator[Any]:
-    """A 360 px page in WeChat's built-in browser (as far as its user agent tells)."""
-    context = phone_context(browser, WECHAT_UA)
+def open_phone(browser: Any, user_agent: str) -> Iterator[Any]:
+    """A 360 px page with this user agent; the Content-Security-Policy blocked nothing."""
+    context = phone_context(browser, user_agent)
     page = context.new_page()
     blocked = watch_policy(page)
     yield page
     context.close()
     assert blocked == [], "the Content-Security-Policy blocked something the page uses"
+
+
+@pytest.fixture
+def wechat(browser: Any) -> Iterator[Any]:
+    """WeChat's built-in browser (as far as its user agent tells)."""
+    yield from open_phone(browser, WECHAT_UA)
 
 
 @pytest.fixture
 def android(browser: Any) -> Iterator[Any]:
     """The same phone's own browser."""
-    context = phone_context(browser, ANDROID_UA)
-    page = context.new_page()
-    blocked = watch_policy(page)
-    yield page
-    context.close()
-    assert blocked == [], "the Content-Security-Policy blocked something the page uses"
+    yield from open_phone(browser, ANDROID_UA)
 
 
 def no_serious_violations(page: Any) -> None:

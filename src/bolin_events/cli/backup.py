@@ -15,8 +15,8 @@ def _say(line: str) -> None:
     click.echo(f"  … {line}")
 
 
-@click.command(help="把数据库、照片和密钥备份成一个文件 / Back up the database, photos and "
-               "secret into one file (.tar.gz).")
+@click.command(help="把数据库、照片、图片和密钥备份成一个文件 / Back up the database, photos, "
+               "pictures and secret into one file (.tar.gz).")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def backup(file: Path) -> None:
     try:

@@ -10,6 +10,7 @@ from bolin_events.errors import InvalidInput, field_zh
 # The years the service accepts (schemas.common): a town calendar needs no more, and it keeps
 # every instant (and every rule's expansion) inside what Python and both databases can hold.
 from bolin_events.schemas.common import FIRST_YEAR, LAST_YEAR
+from bolin_events.schemas.events import OccurrenceOut
 
 __all__ = ["FIRST_YEAR", "LAST_YEAR"]
 
@@ -124,3 +125,24 @@ def parse_recurrence_key(key: str, tz: ZoneInfo) -> datetime | None:
         if FIRST_YEAR <= local.year <= LAST_YEAR:
             return local.replace(tzinfo=tz).astimezone(UTC)
     return None
+
+
+def start_day(night: OccurrenceOut) -> date:
+    return night.start.date() if isinstance(night.start, datetime) else night.start
+
+
+def end_day(night: OccurrenceOut) -> date:
+    """The last day a night touches (a night ending at midnight does not touch the next day;
+    an all-day night's end is already its last day)."""
+    if isinstance(night.end, datetime):
+        return (night.end - timedelta(seconds=1)).date()
+    return night.end
+
+
+def midnight(day: date, tz: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=tz)
+
+
+def add_months(first: date, months: int) -> date:
+    index = first.year * 12 + first.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import col, func, select
@@ -26,7 +26,14 @@ from bolin_events.services.scheduling.queries import (
     occurrence_out,
     visible_occurrences,
 )
-from bolin_events.services.timing import FIRST_YEAR, LAST_YEAR
+from bolin_events.services.timing import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    add_months,
+    end_day,
+    midnight,
+    start_day,
+)
 
 COMING_UP = 30
 LIST_PAGE = 50
@@ -41,21 +48,6 @@ class Day:
 
     day: date
     items: list[OccurrenceOut] = field(default_factory=list)
-
-
-def start_day(night: OccurrenceOut) -> date:
-    return night.start.date() if isinstance(night.start, datetime) else night.start
-
-
-def end_day(night: OccurrenceOut) -> date:
-    """The last day a night touches (a night ending at midnight does not touch the next day)."""
-    if isinstance(night.end, datetime):
-        return (night.end - timedelta(seconds=1)).date()
-    return night.end
-
-
-def midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz)
 
 
 def group_by_day(nights: Iterable[OccurrenceOut], first: date | None = None) -> list[Day]:
@@ -174,11 +166,6 @@ def parse_month(text: str | None, today: date) -> date:
         "month must be a year and month like 2027-06 (YYYY-MM).",
         [{"field": "month", "value": text[:50]}],
     )
-
-
-def add_months(first: date, months: int) -> date:
-    index = first.year * 12 + first.month - 1 + months
-    return date(index // 12, index % 12 + 1, 1)
 
 
 MAX_PER_DAY = 5  # nights shown in a day's cell; the rest behind "还有N场" (a month stays small)

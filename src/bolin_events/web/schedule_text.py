@@ -13,7 +13,8 @@ from datetime import date, datetime, timedelta
 
 from bolin_events.calendar import Label
 from bolin_events.schemas.events import OccurrenceOut
-from bolin_events.web.public_views import Day, end_day, start_day
+from bolin_events.services.timing import end_day, start_day
+from bolin_events.web.public_views import Day
 
 WEEKDAYS = Label("一二三四五六日", "Mon Tue Wed Thu Fri Sat Sun")
 LISTED_NIGHTS = 6  # a poster lists this many nights one by one; a longer series is summarised

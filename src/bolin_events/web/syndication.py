@@ -28,10 +28,10 @@ from bolin_events.services.feeds.links import base, feed_out
 from bolin_events.services.filters import Filters
 from bolin_events.services.refs import RefData, Table
 from bolin_events.services.scheduling.queries import MAX_WINDOW
-from bolin_events.services.timing import zone
+from bolin_events.services.timing import end_day, midnight, start_day, zone
 from bolin_events.settings import Settings
 from bolin_events.web.public_meta import STATION
-from bolin_events.web.public_views import end_day, midnight, nights_between, start_day
+from bolin_events.web.public_views import nights_between
 from bolin_events.web.schedule_text import day_label, hours, span
 
 ENTRIES = 50  # nights per feed: what a reader shows, and small enough to build inline

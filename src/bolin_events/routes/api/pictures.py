@@ -46,6 +46,14 @@ def _none(kind_zh: str, kind_en: str, key: object) -> NotFound:
     return NotFound(f"{kind_zh} {key} 没有图片。", f"The {kind_en} {key} has no picture.")
 
 
+async def _upload(db: AsyncSession, settings: Settings, request: AnyRequest,
+                  owner: records.Owner, data: PictureUpload) -> PictureOut:
+    picture = await records.set_picture(
+        db, settings, owner, await data.picture.read(),
+        records.Alt.of(data.alt_zh, data.alt_en), principal(request).user_id)
+    return records.picture_out(settings, picture)
+
+
 def _out(settings: Settings, picture: Picture | None, error: NotFound) -> PictureOut:
     if picture is None:
         raise error
@@ -70,10 +78,7 @@ class EventPictureController(Controller):
     async def put_picture(self, db: AsyncSession, settings: Settings, request: AnyRequest,
                           event_id: int, data: Upload) -> PictureOut:
         event = await get_event(db, event_id)
-        picture = await records.set_picture(
-            db, settings, event, await data.picture.read(),
-            records.Alt.of(data.alt_zh, data.alt_en), principal(request).user_id)
-        return records.picture_out(settings, picture)
+        return await _upload(db, settings, request, event, data)
 
     @delete("/", guards=WRITE, summary="Remove an event's picture",
             description="The event shows its category's default again, if there is one.")
@@ -96,10 +101,7 @@ class CategoryPictureController(Controller):
     async def put_picture(self, db: AsyncSession, settings: Settings, request: AnyRequest,
                           slug: str, data: Upload) -> PictureOut:
         category = await records.category_of(db, slug)
-        picture = await records.set_picture(
-            db, settings, category, await data.picture.read(),
-            records.Alt.of(data.alt_zh, data.alt_en), principal(request).user_id)
-        return records.picture_out(settings, picture)
+        return await _upload(db, settings, request, category, data)
 
     @delete("/", guards=WRITE, summary="Remove a category's default picture")
     async def delete_picture(self, db: AsyncSession, slug: str) -> None:
@@ -121,10 +123,7 @@ class ProgrammePictureController(Controller):
     async def put_picture(self, db: AsyncSession, settings: Settings, request: AnyRequest,
                           slug: str, data: Upload) -> PictureOut:
         programme = await records.programme_of(db, slug)
-        picture = await records.set_picture(
-            db, settings, programme, await data.picture.read(),
-            records.Alt.of(data.alt_zh, data.alt_en), principal(request).user_id)
-        return records.picture_out(settings, picture)
+        return await _upload(db, settings, request, programme, data)
 
     @delete("/", guards=WRITE, summary="Remove a programme's picture")
     async def delete_picture(self, db: AsyncSession, slug: str) -> None:

@@ -9,6 +9,7 @@ what was typed kept.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -189,29 +190,30 @@ async def reference_save(
     return see_other(_item_path(which, slug), "ref_saved")
 
 
+async def _retire_step(request: AnyRequest, db: AsyncSession, settings: Settings, kind: str,
+                       slug: str, step: Callable[..., Awaitable[Any]], done: str) -> Response[Any]:
+    """Retire or restore; a refusal (what still uses it, a retired parent) shown on the page."""
+    which = kind_of(kind)
+    refused = await attempt(db, lambda: step(db, which.model, slug))
+    if isinstance(refused, DomainError):
+        return await _item_page(request, db, settings, which, slug, form_status(refused),
+                                retire_error=refused)
+    return see_other(_item_path(which, slug), done)
+
+
 @post(f"{HOME}/{{kind:str}}/{{slug:str}}/retire", guards=WRITE, include_in_schema=False)
 async def reference_retire(
     request: AnyRequest, db: AsyncSession, settings: Settings, kind: str, slug: str
 ) -> Response[Any]:
     """Refused, with what still uses it, while anything coming depends on it."""
-    which = kind_of(kind)
-    refused = await attempt(db, lambda: retiring.retire(db, which.model, slug))
-    if isinstance(refused, DomainError):
-        return await _item_page(request, db, settings, which, slug, form_status(refused),
-                                retire_error=refused)
-    return see_other(_item_path(which, slug), "ref_retired")
+    return await _retire_step(request, db, settings, kind, slug, retiring.retire, "ref_retired")
 
 
 @post(f"{HOME}/{{kind:str}}/{{slug:str}}/restore", guards=WRITE, include_in_schema=False)
 async def reference_restore(
     request: AnyRequest, db: AsyncSession, settings: Settings, kind: str, slug: str
 ) -> Response[Any]:
-    which = kind_of(kind)
-    refused = await attempt(db, lambda: retiring.restore(db, which.model, slug))
-    if isinstance(refused, DomainError):
-        return await _item_page(request, db, settings, which, slug, form_status(refused),
-                                retire_error=refused)
-    return see_other(_item_path(which, slug), "ref_restored")
+    return await _retire_step(request, db, settings, kind, slug, retiring.restore, "ref_restored")
 
 
 def _pictured(kind: str) -> Kind:

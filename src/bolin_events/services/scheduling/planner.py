@@ -8,7 +8,7 @@ busy month costs one round trip, not one per venue or day.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select as sa_select
@@ -20,7 +20,14 @@ from bolin_events.schemas.events import OccurrenceOut, VenueRef
 from bolin_events.services.filters import Filters, resolve
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.queries import NIGHT_COLUMNS, NightRow, night_out
-from bolin_events.services.timing import FIRST_YEAR, LAST_YEAR
+from bolin_events.services.timing import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    add_months,
+    end_day,
+    midnight,
+    start_day,
+)
 
 # A night takes up its venue while it is still to be held, planned (draft) or public: a
 # cancelled night, or a night of a cancelled or postponed event, leaves the venue free.
@@ -73,9 +80,9 @@ async def plan_month(
 ) -> Planner:
     """The month starting on ``month`` (its first day, in the town's zone ``tz``): every
     night that is not skipped, of events in any status, in the places the filters select."""
-    following = _next_month(month)
+    following = add_months(month, 1)
     rows = await _month_nights(
-        session, refs, _midnight(month, tz), _midnight(following, tz), filters
+        session, refs, midnight(month, tz), midnight(following, tz), filters
     )
     planned = [
         (row, PlannedNight(night_out(refs, row), row.venue_id, series)) for row, series in rows
@@ -88,7 +95,7 @@ async def plan_month(
         rows=_rows(refs, days, [p for _, p in planned]),
         clashes=pairs,
         night_count=len(planned),
-        previous=_previous_month(month) if (month.year, month.month) > (FIRST_YEAR, 1) else None,
+        previous=add_months(month, -1) if (month.year, month.month) > (FIRST_YEAR, 1) else None,
         next=following if following.year <= LAST_YEAR else None,
     )
 
@@ -154,9 +161,9 @@ def _rows(refs: RefData, days: list[date], planned: list[PlannedNight]) -> list[
     first, last = days[0], days[-1]
     cells: dict[int | None, list[list[Entry]]] = {}
     for night in planned:
-        begin = _start_day(night.night)
+        begin = start_day(night.night)
         day = max(begin, first)
-        while day <= min(_end_day(night.night), last):
+        while day <= min(end_day(night.night), last):
             row = cells.setdefault(night.venue_id, [[] for _ in days])
             row[(day - first).days].append(Entry(night, day == begin))
             day += timedelta(days=1)
@@ -168,27 +175,3 @@ def _rows(refs: RefData, days: list[date], planned: list[PlannedNight]) -> list[
         return (False, venue.village_id is None, venue.village_id or 0, venue.slug)
 
     return [PlannerRow(refs.venue_ref(v), cells[v]) for v in sorted(cells, key=order)]
-
-
-def _start_day(night: OccurrenceOut) -> date:
-    return night.start.date() if isinstance(night.start, datetime) else night.start
-
-
-def _end_day(night: OccurrenceOut) -> date:
-    """The last day a night touches (one ending at midnight does not touch the next day);
-    an all-day night's end is already its last day."""
-    if isinstance(night.end, datetime):
-        return (night.end - timedelta(seconds=1)).date()
-    return night.end
-
-
-def _midnight(day: date, tz: ZoneInfo) -> datetime:
-    return datetime.combine(day, time(0), tzinfo=tz)
-
-
-def _next_month(first: date) -> date:
-    return (first + timedelta(days=32)).replace(day=1)
-
-
-def _previous_month(first: date) -> date:
-    return (first - timedelta(days=1)).replace(day=1)
