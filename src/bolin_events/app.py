@@ -15,6 +15,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from bolin_events import __version__, logs
 from bolin_events.auth import TokenAuthMiddleware
 from bolin_events.db import make_engine, make_sessionmaker, provide_db, written
+from bolin_events.housekeeping import start_housekeeping, stop_housekeeping
 from bolin_events.http_errors import JsonRequest
 from bolin_events.notify import Listener
 from bolin_events.routes.access_log import AccessLog, Writer
@@ -22,6 +23,7 @@ from bolin_events.routes.api.accounts import AccountController
 from bolin_events.routes.api.attendance import attendance_routers
 from bolin_events.routes.api.audit import AuditController
 from bolin_events.routes.api.baselines import BASELINE_ROUTERS
+from bolin_events.routes.api.checkins import CheckInController
 from bolin_events.routes.api.events import EventController
 from bolin_events.routes.api.feeds import FEED_LIST_ROUTES
 from bolin_events.routes.api.health import healthz, readyz
@@ -30,6 +32,8 @@ from bolin_events.routes.api.occurrences import OccurrenceController
 from bolin_events.routes.api.pictures import picture_routers
 from bolin_events.routes.api.places import PLACE_ROUTERS
 from bolin_events.routes.api.reports import REPORT_ROUTERS
+from bolin_events.routes.api.signups import SIGNUP_ROUTERS
+from bolin_events.routes.api.tally import TallyController
 from bolin_events.routes.api.years import YEAR_ROUTERS
 from bolin_events.routes.contract import complete_contract
 from bolin_events.routes.deps import DEPENDENCIES
@@ -40,6 +44,7 @@ from bolin_events.routes.pages.annual import ANNUAL_PAGES
 from bolin_events.routes.pages.attendance import ATTENDANCE_PAGES
 from bolin_events.routes.pages.audit import AUDIT_PAGES
 from bolin_events.routes.pages.baselines import BASELINE_PAGES
+from bolin_events.routes.pages.door import DOOR_PAGES
 from bolin_events.routes.pages.embed import EMBED_PAGES
 from bolin_events.routes.pages.event_pictures import EVENT_PICTURE_PAGES
 from bolin_events.routes.pages.events import EVENT_PAGES
@@ -53,8 +58,10 @@ from bolin_events.routes.pages.records import RECORD_PAGES
 from bolin_events.routes.pages.reference import REFERENCE_PAGES
 from bolin_events.routes.pages.reports import REPORTS_PAGES
 from bolin_events.routes.pages.search import SEARCH_PAGES
+from bolin_events.routes.pages.signups import SIGNUP_PAGES
 from bolin_events.routes.pages.staff import STAFF_PAGES
 from bolin_events.routes.pages.syndication import SYNDICATION_PAGES
+from bolin_events.routes.pages.tally import TALLY_PAGES
 from bolin_events.routes.pages.users import USER_PAGES
 from bolin_events.routes.pages.years import YEAR_PAGES
 from bolin_events.routes.public_cache import PublicCache, PublicCacheMiddleware
@@ -88,6 +95,7 @@ CSRF_EXEMPT = [
     "^/$", "^/calendar$", "^/events", "^/programmes/", "^/subscribe$", "^/media/",
     "^/embed$", "^/search$", "^/atom/", "^/favicon\\.ico$", "^/manifest\\.webmanifest$",
     "^/venues/", "^/organizers/",
+    "^/signups/",  # a visitor's own sign-up: reached by its secret link, no cookie
 ]
 
 
@@ -152,6 +160,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             OccurrenceController,
             AccountController,
             AuditController,
+            TallyController,
+            CheckInController,
+            *SIGNUP_ROUTERS,
             *PLACE_ROUTERS,
             *import_routers(settings),
             *attendance_routers(settings),
@@ -179,6 +190,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 *NIGHT_PAGES,
                 *PLANNER_PAGES,
                 *ATTENDANCE_PAGES,
+                *TALLY_PAGES,
+                *DOOR_PAGES,
+                *SIGNUP_PAGES,
                 *REPORTS_PAGES,
                 *ANNUAL_PAGES,
                 *YEAR_PAGES,
@@ -198,8 +212,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,  # logs.configure set the handlers; Litestar's would replace them
         request_class=JsonRequest,
         before_request=parse_off_loop,  # multipart bodies split in the worker pool
-        on_startup=[open_database, start_listening],
-        on_shutdown=[stop_listening, close_database, flush_access_log],
+        on_startup=[open_database, start_listening, start_housekeeping],
+        on_shutdown=[stop_housekeeping, stop_listening, close_database, flush_access_log],
         state=State(fresh_state(settings)),
         template_config=template_config(reload=settings.environment == "development"),
         csrf_config=CSRFConfig(

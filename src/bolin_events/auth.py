@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit:read": frozenset({Role.admin}),
     "reports:keep": frozenset({Role.admin, Role.scheduler}),
     "years:close": frozenset({Role.admin}),
+    "signups:manage": frozenset({Role.admin, Role.scheduler}),
+    "door:work": frozenset({Role.admin, Role.scheduler, Role.reporter}),
 }
 PERMISSION_ZH = {
     "programme:write": "编排活动（管理员或排期人员）",
@@ -48,6 +50,8 @@ PERMISSION_ZH = {
     "audit:read": "查看操作记录（仅管理员）",
     "reports:keep": "填写年度基数和年报手填项目（管理员或排期人员）",
     "years:close": "封账和重新开放年度（仅管理员）",
+    "signups:manage": "设置报名、查看和导出报名名单（管理员或排期人员）",
+    "door:work": "在入口签到和计数（信息员只在本村）",
 }
 
 # What a village cadre calls each role (the API keeps the English values).

@@ -137,6 +137,17 @@ class Settings(BaseSettings):
         "but under a flood of new connections it left 800 of 2,000 unaccepted for over 5 s "
         "(bench/crowd.py); asyncio accepts them all.",
     )
+    signup_retention_days: int = Field(
+        default=30, ge=1, le=365,
+        description="Days after a night ends that its sign-ups' names and phone numbers are "
+        "kept, for a plan that does not say (the plan form's default); then they are deleted, "
+        "the headcounts stay.",
+    )
+    signup_purge_minutes: float = Field(
+        default=60, ge=0, le=24 * 60,
+        description="How often each app process deletes sign-ups' personal data past its "
+        "retention (0: never; then run `bolin-events signups purge` from cron).",
+    )
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = Field(
         default="text", description="text, or json: one JSON object per line."

@@ -15,9 +15,8 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from tests.attendance.live import LiveServer, live_server
+from tests.attendance.live import LiveServer, live_server_of_kind, post_patiently
 from tests.conftest import DATABASE_KINDS, Client, Staff
-from tests.support.db import scratch_postgres
 
 BOOKINGS = 50
 
@@ -25,29 +24,17 @@ BOOKINGS = 50
 @pytest.fixture(scope="module", params=DATABASE_KINDS)
 def two_workers(request: pytest.FixtureRequest,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    if request.param != "sqlite":
+        request.getfixturevalue("postgres_url")  # skips (or fails in CI) without PostgreSQL
     data_dir = tmp_path_factory.mktemp(f"clash-{request.param}")
-    if request.param == "sqlite":
-        with live_server(f"sqlite+aiosqlite:///{data_dir / 'clash.db'}", data_dir) as server:
-            yield server
-        return
-    request.getfixturevalue("postgres_url")  # skips (or fails in CI) without PostgreSQL
-    with scratch_postgres("bolin_clash") as url, live_server(url, data_dir) as server:
+    with live_server_of_kind(request.param, data_dir, "clash") as server:
         yield server
 
 
 async def book(client: httpx.AsyncClient, body: dict[str, object]) -> int:
     """One booking, sent again after a busy answer's pause or a dropped connection, as a
     client should."""
-    for _ in range(20):
-        try:
-            answer = await client.post("/api/v1/events", json=body)
-        except httpx.TransportError:
-            await asyncio.sleep(0.2)
-            continue
-        if answer.status_code != 503:
-            return answer.status_code
-        await asyncio.sleep(float(answer.headers.get("retry-after", "1")))
-    raise AssertionError("no answer after 20 tries")
+    return (await post_patiently(client, "/api/v1/events", body)).status_code
 
 
 @pytest.mark.parametrize("days_ahead", [20, 21, 22])  # three evenings: a race shows at once

@@ -61,6 +61,21 @@ WHO: dict[str, str] = {
     "GET /api/v1/reports/pending": STAFF,
     "POST /api/v1/occurrences/{occurrence_id}/photos": STAFF,
     "GET /api/v1/photos/{photo_id}": STAFF,
+    "GET /api/v1/occurrences/{occurrence_id}/check-ins": STAFF,
+    "POST /api/v1/occurrences/{occurrence_id}/check-ins": STAFF,
+    **{f"{method} /api/v1/{owner}/signup-plan": PLANNERS for method in ("GET", "PUT", "DELETE")
+       for owner in ("events/{event_id}", "occurrences/{occurrence_id}")},
+    "GET /api/v1/occurrences/{occurrence_id}/signups": ANYONE,
+    "POST /api/v1/occurrences/{occurrence_id}/signups": ANYONE,
+    "GET /api/v1/signups/{token}": ANYONE,
+    "POST /api/v1/signups/{token}/cancel": ANYONE,
+    "GET /api/v1/occurrences/{occurrence_id}/registrations": PLANNERS,
+    "POST /api/v1/occurrences/{occurrence_id}/registrations": STAFF,
+    "PATCH /api/v1/occurrences/{occurrence_id}/registrations/{registration_id}": PLANNERS,
+    "GET /api/v1/occurrences/{occurrence_id}/tally": STAFF,
+    "POST /api/v1/occurrences/{occurrence_id}/tally/entrances": STAFF,
+    "POST /api/v1/occurrences/{occurrence_id}/tally/entrances/{entrance_id}/batches": STAFF,
+    "POST /api/v1/occurrences/{occurrence_id}/tally/close": STAFF,
     "GET /api/v1/reports/annual-return": PLANNERS,
     "GET /api/v1/reports/baselines": PLANNERS,
     "PUT /api/v1/reports/baselines/{year}/{group}": PLANNERS,
@@ -95,7 +110,8 @@ WHO: dict[str, str] = {
 PATH_VALUES = {"event_id": "999999", "occurrence_id": "999999-20270101T190000",
                "slug": "dongsheng", "token_id": "999999", "username": "nobody",
                "photo_id": "999999", "action": "publish", "kind": "trend",
-               "year": "2025", "group": "culture"}
+               "year": "2025", "group": "culture", "token": "no-such-sign-up-link",
+               "registration_id": "999999", "entrance_id": "999999"}
 
 
 def api_operations(schema: dict[str, Any]) -> list[str]:

@@ -18,10 +18,11 @@ import httpx
 
 from bolin_events.models import Role
 from bolin_events.settings import Settings
-from tests.support.db import PASSWORD, Person, prepare
+from tests.support.db import PASSWORD, Person, prepare, scratch_postgres
 from tests.support.servers import serve
 
-__all__ = ["PASSWORD", "LiveServer", "hammer", "live_server", "past_series", "plan"]
+__all__ = ["PASSWORD", "LiveServer", "hammer", "live_server", "live_server_of_kind", "past_series",
+           "plan", "post_patiently"]
 REPORTERS = 20
 
 
@@ -52,6 +53,36 @@ def live_server(database_url: str, data_dir: Path, *, workers: int = 2) -> Itera
     env = {"BOLIN_SECRET_KEY": settings.secret_key or ""}
     with serve(data_dir, database_url=database_url, workers=workers, env=env) as server:
         yield LiveServer(server.url, settings, tokens)
+
+
+@contextmanager
+def live_server_of_kind(kind: str, data_dir: Path, name: str) -> Iterator[LiveServer]:
+    """`live_server` on a fresh database of ``kind`` (tests.conftest.DATABASE_KINDS): a SQLite
+    file, or a scratch PostgreSQL database named after ``name`` (the caller first asks for the
+    ``postgres_url`` fixture, which skips without PostgreSQL, or fails in CI)."""
+    if kind == "sqlite":
+        with live_server(f"sqlite+aiosqlite:///{data_dir / f'{name}.db'}", data_dir) as server:
+            yield server
+        return
+    with scratch_postgres(f"bolin_{name}") as url, live_server(url, data_dir) as server:
+        yield server
+
+
+async def post_patiently(
+    client: httpx.AsyncClient, url: str, body: dict[str, Any], tries: int = 20
+) -> httpx.Response:
+    """A POST sent again after a busy answer's pause or a dropped connection, as a client
+    should (the same body: an idempotent write counts once)."""
+    for _ in range(tries):
+        try:
+            answer = await client.post(url, json=body)
+        except httpx.TransportError:
+            await asyncio.sleep(0.2)
+            continue
+        if answer.status_code != 503:
+            return answer
+        await asyncio.sleep(float(answer.headers.get("retry-after", "1")))
+    raise AssertionError(f"no answer after {tries} tries")
 
 
 def past_series(server: LiveServer, nights: int, *, days_ago: int, hour: int) -> list[str]:

@@ -23,6 +23,7 @@ NEEDS_THE_DATABASE = [
     ("report", "stats", "--period", "2025"),
     ("report", "review", "2025", "--json"),
     ("photos", "sweep"),
+    ("signups", "purge"),
     ("import", "template", "season.xlsx"),
     ("db", "downgrade"),
 ]

@@ -72,4 +72,5 @@ async def test_an_event_page_asks_a_fixed_few_questions(
 
     asked = await selects(client, f"/events/{market['id']}")
 
-    assert asked == 5  # the version, the event, its count of nights, its nights, its picture
+    # the version, the event, its count of nights, its nights, its picture, its sign-up plans
+    assert asked == 6

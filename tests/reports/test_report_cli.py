@@ -105,7 +105,7 @@ async def test_cli_ledger_prints_csv_to_standard_output(
 
     assert result.exit_code == 0, result.output
     header, row, totals = csv.reader(io.StringIO(result.stdout_bytes.decode("utf-8-sig")))
-    assert (header[:3], header[13], row[:4], row[8], totals[:3]) == (
+    assert (header[:3], header[16], row[:4], row[11], totals[:3]) == (
         ["日期", "结束日期", "时间"],
         "统计方式",
         ["2025-08-01", "", "19:30", "performance活动 2025-08-01T19:30"],

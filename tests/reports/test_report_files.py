@@ -75,6 +75,15 @@ async def test_ledger_lists_each_held_night_with_its_record(client: Client, staf
         "reporter": "scheduler",
         "revision": 2,
         "photos": 1,
+        # no sign-ups that night: nothing to set beside the report
+        "registered": None,
+        "registered_method": None,
+        "checked_in": None,
+        "walk_ins": None,
+        "no_shows": None,
+        "checked_in_method": None,
+        "signups": None,
+        "signups_en": None,
     }
     assert (unreported["date"], unreported["people"], unreported["reporter"]) == (
         "2025-06-07",
@@ -114,11 +123,11 @@ async def test_ledger_csv_has_a_bom_and_defuses_formulas(client: Client, staff: 
     assert response.headers["content-disposition"] == 'attachment; filename="ledger-2025-06.csv"'
     header, first, unreported, odd, totals = read_csv(response)
     assert header == [
-        "日期", "结束日期", "时间", "活动", "场地", "所属村", "主办单位", "类别", "人次",
-        "现场人次", "线上人次", "本地居民", "外地游客", "统计方式", "备注", "上报人",
-        "上报时间", "版本", "照片数", "场次编号",
+        "日期", "结束日期", "时间", "活动", "场地", "所属村", "主办单位", "类别", "报名人数",
+        "签到人数", "现场加入人数", "上报人次", "现场人次", "线上人次", "本地居民", "外地游客",
+        "统计方式", "备注", "上报人", "上报时间", "版本", "照片数", "场次编号",
     ]
-    assert first[:3] + first[4:16] + first[17:19] == [
+    assert first[:3] + first[4:19] + first[20:22] == [
         "2025-06-06",
         "",
         "19:00",
@@ -126,6 +135,9 @@ async def test_ledger_csv_has_a_bom_and_defuses_formulas(client: Client, staff: 
         "华盖村",
         "柏林镇综合文化站",
         "文化活动",
+        "",  # no sign-ups: 报名, 签到 and 现场加入 blank
+        "",
+        "",
         "320",
         "320",
         "",
@@ -137,10 +149,12 @@ async def test_ledger_csv_has_a_bom_and_defuses_formulas(client: Client, staff: 
         "2",
         "1",
     ]
-    assert first[16].startswith("20") and len(first[16]) == 16  # local "YYYY-MM-DD HH:MM"
-    assert unreported[8:13] == ["", "", "", "", ""]  # not reported: blank, not 未填
+    assert first[19].startswith("20") and len(first[19]) == 16  # local "YYYY-MM-DD HH:MM"
+    assert unreported[11:16] == ["", "", "", "", ""]  # not reported: blank, not 未填
     assert odd[3] == "'" + DANGEROUS
-    assert [totals[i] for i in (0, 2, 8, 9, 11, 18)] == ["合计", "3场次", "325", "325", "未填", "1"]
+    assert [totals[i] for i in (0, 2, 8, 11, 12, 14, 21)] == [
+        "合计", "3场次", "", "325", "325", "未填", "1"
+    ]
 
 
 async def test_ledger_xlsx_has_a_frozen_header_widths_and_totals(
@@ -159,10 +173,10 @@ async def test_ledger_xlsx_has_a_frozen_header_widths_and_totals(
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert (sheet.title, sheet.freeze_panes) == ("台账 2025-06", "A2")
     assert rows[0][:4] == ["日期", "结束日期", "时间", "活动"]
-    assert rows[0][13] == "统计方式"
+    assert rows[0][16] == "统计方式"
     assert sheet["A1"].font.b and sheet[f"A{sheet.max_row}"].font.b
-    assert [rows[-1][i] for i in (0, 2, 8, 18)] == ["合计", "3场次", 325, 1]
-    assert rows[1][11:13] == ["未填", "未填"]
+    assert [rows[-1][i] for i in (0, 2, 11, 21)] == ["合计", "3场次", 325, 1]
+    assert rows[1][14:16] == ["未填", "未填"]
     assert sheet["D4"].value == DANGEROUS and sheet["D4"].data_type == "s"  # text, not a formula
     assert sheet.column_dimensions["E"].width >= 18  # the park's name is wide
     assert book.sheetnames == ["台账 2025-06", "说明"]

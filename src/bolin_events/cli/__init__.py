@@ -19,6 +19,7 @@ from bolin_events.cli.photos import photos_group
 from bolin_events.cli.report import report
 from bolin_events.cli.seed import seed
 from bolin_events.cli.serve import serve
+from bolin_events.cli.signups import signups_group
 from bolin_events.cli.tokens import tokens
 from bolin_events.cli.users import users
 
@@ -36,6 +37,6 @@ def main() -> None:
 
 
 for command in (serve, db, seed, users, tokens, events, import_group, report, feeds_group,
-                photos_group, backup, restore,
+                photos_group, signups_group, backup, restore,
                 client):
     main.add_command(command)

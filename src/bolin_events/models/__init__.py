@@ -27,6 +27,8 @@ from bolin_events.models.places import (
     Venue,
     Village,
 )
+from bolin_events.models.signups import Registration, SignupPlan, SignupState
+from bolin_events.models.tally import Tally, TallyBatch, TallyEntrance, TallyState
 from bolin_events.models.years import AnnualItem, YearBaseline, YearClose
 
 __all__ = [
@@ -48,9 +50,16 @@ __all__ = [
     "Organizer",
     "Picture",
     "Programme",
+    "Registration",
     "ReportPhoto",
     "Role",
+    "SignupPlan",
+    "SignupState",
     "StationRole",
+    "Tally",
+    "TallyBatch",
+    "TallyEntrance",
+    "TallyState",
     "UTCDateTime",
     "User",
     "UserVillage",

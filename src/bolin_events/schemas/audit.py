@@ -16,8 +16,9 @@ class AuditEntryOut(BaseModel):
     action: str = Field(description="create, update or delete")
     object_type: str = Field(description="event, occurrence, report, photo, user, user_village, "
                              "token, village, venue, category, organizer, programme, import, "
-                             "counting_group, baseline, annual_item or year (a close or reopen, "
-                             "封账)")
+                             "counting_group, baseline, annual_item, year (a close or reopen, "
+                             "封账), signup_plan or registration (staff marks on a sign-up, "
+                             "never its personal data)")
     object_id: str
     label: str | None = Field(description="what it is, in words (a title, a name)")
     changes: dict[str, Any] = Field(

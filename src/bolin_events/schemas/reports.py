@@ -34,6 +34,26 @@ class FiguresOut(Schema):
     volunteers: int = Field(description="志愿者 (not part of people)")
 
 
+class SignupFiguresOut(Schema):
+    """A group's held nights that took sign-ups: 报名, 签到 and 上报 side by side, each counted
+    its own way (报名: confirmed sign-ups; 签到: scanned or typed check-in codes, walk-ins
+    included; 上报: the latest report, by its own counting method)."""
+
+    sessions: int = Field(description="场次 held that took sign-ups (any sign-up or walk-in)")
+    registered: int = Field(description="报名人次: people of confirmed sign-ups; waitlisted, "
+                            "cancelled and walk-ins not included")
+    checked_in: int = Field(description="签到人次: people checked in at the door, walk-ins "
+                            "included")
+    walk_ins: int = Field(description="现场加入: people added at the door (part of checked_in)")
+    no_shows: int = Field(description="未到: people of sign-ups marked as not come")
+    check_in_rate: float | None = Field(
+        description="签到率 in per cent, one decimal: checked_in / registered (walk-ins can take "
+        "it past 100); null when nobody signed up"
+    )
+    reported: int = Field(description="上报人次: the latest reports' totals of these nights")
+    unreported: int = Field(description="these nights still without a report")
+
+
 class StatsRow(FiguresOut):
     key: str = Field(description="the group: a slug, a month (2025-06), '-' for none, 'total'")
     name_zh: str
@@ -45,6 +65,11 @@ class StatsRow(FiguresOut):
         "or fewer sessions than BOLIN_YOY_MIN_SESSIONS (default 10)"
     )
     people_change: str | None = Field(description="同比增长6.2% / 同比下降3.1% / 同比持平")
+    signups: SignupFiguresOut | None = Field(
+        default=None,
+        description="the group's nights that took sign-ups, their 报名, 签到 and 上报 figures; "
+        "null when none did",
+    )
 
 
 class StatsOut(Schema):
@@ -198,7 +223,29 @@ class LedgerRow(Schema):
     online: int | None = Field(description="线上人次 as reported; null: not given")
     residents: int | None = Field(description="本地居民 as reported; null: not given (未填)")
     visitors: int | None = Field(description="外地游客 as reported; null: not given (未填)")
-    method: str | None = Field(description="统计方式, in Chinese")
+    method: str | None = Field(description="统计方式 of the reported 人次 (people), in Chinese")
+    registered: int | None = Field(
+        default=None, description="报名人数: people of confirmed sign-ups (waitlisted, cancelled "
+        "and walk-ins not included); null: the night took no sign-ups"
+    )
+    registered_method: str | None = Field(default=None, description="报名 when registered is "
+                                          "given")
+    checked_in: int | None = Field(
+        default=None, description="签到人数: people checked in at the door, walk-ins included; "
+        "null: the night took no sign-ups"
+    )
+    walk_ins: int | None = Field(default=None, description="现场加入: people added at the door, "
+                                 "part of checked_in")
+    no_shows: int | None = Field(default=None, description="未到: people of sign-ups marked as "
+                                 "not come")
+    checked_in_method: str | None = Field(default=None, description="扫码/签到码签到 when "
+                                          "checked_in is given")
+    signups: str | None = Field(
+        default=None, description="the three figures side by side, e.g. 报名 40 人，签到 36 人"
+        "（含现场加入 2 人），上报 38 人; null: the night took no sign-ups"
+    )
+    signups_en: str | None = Field(default=None, description="the same in English: 40 signed "
+                                   "up, 36 checked in (2 walk-ins), 38 reported")
     note: str | None = Field(description="the latest report's note")
     reporter: str | None = Field(description="username of whoever filed the latest revision")
     reported_at: dt.datetime | None = Field(description="when the latest revision was filed, in "

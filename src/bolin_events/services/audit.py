@@ -39,6 +39,7 @@ from bolin_events.models import (
     Picture,
     Programme,
     ReportPhoto,
+    SignupPlan,
     User,
     UserVillage,
     Venue,
@@ -67,7 +68,8 @@ class Actor:
 ACTOR_KEY = "audit_actor"  # in Session.info: whose changes the session writes
 ObjectType = Literal["event", "occurrence", "report", "photo", "user", "user_village", "token",
                      "village", "venue", "category", "organizer", "programme", "import",
-                     "counting_group", "baseline", "annual_item", "year", "picture"]
+                     "counting_group", "baseline", "annual_item", "year", "picture",
+                     "signup_plan", "registration"]
 KINDS: tuple[str, ...] = get_args(ObjectType)
 
 
@@ -106,6 +108,10 @@ WATCHED: dict[type, Watched] = {
     AnnualItem: Watched("annual_item", lambda i: f"{i.year} {i.item}"),
     YearClose: Watched("year", lambda y: f"{y.year}", ignored=frozenset({"changed_at"})),
     Picture: Watched("picture", lambda p: f"{p.owner_kind} {p.owner_id} {p.key}"),
+    # Sign-ups themselves are not watched: a visitor's row holds personal data that retention
+    # deletes, which an entry would keep; staff's changes to them are recorded (lists.py).
+    SignupPlan: Watched("signup_plan", lambda p: f"{p.event_id} {p.occurrence_id or '*'}",
+                        ignored=frozenset({"created_at", "updated_at", "updated_by"})),
 }
 
 

@@ -21,6 +21,7 @@ from bolin_events.models import (
     Organizer,
     Programme,
     Role,
+    SignupPlan,
     User,
     Venue,
     Village,
@@ -28,6 +29,7 @@ from bolin_events.models import (
 from bolin_events.schemas import places as s
 from bolin_events.schemas.attendance import ReportIn
 from bolin_events.schemas.events import EventCreate, OccurrenceCancel, OccurrenceMove, StatusChange
+from bolin_events.schemas.signups import PlanIn
 from bolin_events.services import places
 from bolin_events.services.attendance import reports as attendance
 from bolin_events.services.attendance.access import Reporter
@@ -40,6 +42,7 @@ from bolin_events.services.scheduling.nights import (
     skip_occurrence,
 )
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
+from bolin_events.services.signups.plans import save_plan
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.slugs import slugify
@@ -117,10 +120,12 @@ async def _event(
     ).first()
     if existing is not None:
         report.count("events", created=False)
+        await _signup_plan(session, settings, existing, item, report)
         await _attendance(session, settings, existing, item, report)
         return
     fields = {
-        k: v for k, v in item.items() if k not in ("key", "exceptions", "cancel", "attendance")
+        k: v for k, v in item.items()
+        if k not in ("key", "exceptions", "cancel", "attendance", "signup_plan")
     }
     event = await create_event(session, EventCreate.model_validate(fields), settings)
     event.source, event.external_id = DEMO_SOURCE, key
@@ -148,7 +153,24 @@ async def _event(
             session, event.id or 0, "cancel", StatusChange(reason=item["cancel"]), settings
         )
     report.count("events", created=True)
+    await _signup_plan(session, settings, event, item, report)
     await _attendance(session, settings, event, item, report)
+
+
+async def _signup_plan(
+    session: AsyncSession, settings: Settings, event: Event, item: dict[str, Any],
+    report: SeedReport,
+) -> None:
+    """The demo event's sign-up plan (every night of it), unless it has one already."""
+    if "signup_plan" not in item:
+        return
+    found = (await session.exec(select(SignupPlan).where(SignupPlan.event_id == event.id))).first()
+    if found is not None:
+        report.count("signup_plans", created=False)
+        return
+    await save_plan(session, event, None, PlanIn.model_validate(item["signup_plan"]), None,
+                    settings=settings)
+    report.count("signup_plans", created=True)
 
 
 async def _attendance(

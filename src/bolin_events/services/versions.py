@@ -27,6 +27,7 @@ from bolin_events.models import (
     Organizer,
     Picture,
     Programme,
+    SignupPlan,
     Venue,
     Village,
 )
@@ -44,6 +45,7 @@ class Version(NamedTuple):
     last_night: int | None
     programmes_changed: datetime | None
     pictures: tuple[Any, ...]  # (count, max id, sum of ids) of the pictures
+    signup_plans: tuple[Any, ...]  # (count, max id, newest updated_at): event pages show them
     refs: tuple[Any, ...]  # (count, max id, newest updated_at) of each reference table
 
 
@@ -84,7 +86,9 @@ def _data_version_query() -> Select[Any]:
     programmes = select(func.max(Programme.updated_at).label("programmes_changed")).subquery()
     pictures = select(func.count().label("pictures"), func.max(Picture.id).label("last_picture"),
                       func.sum(Picture.id).label("picture_ids")).subquery()
-    return _select_all([events, nights, programmes, pictures, *_reference_parts()])
+    plans = select(func.count().label("plans"), func.max(SignupPlan.id).label("last_plan"),
+                   func.max(SignupPlan.updated_at).label("plans_changed")).subquery()
+    return _select_all([events, nights, programmes, pictures, plans, *_reference_parts()])
 
 
 # Built once: a public read under load asks one of these at every recheck.
@@ -99,7 +103,7 @@ async def data_version(session: AsyncSession) -> Version:
     row = tuple((await connection.execute(DATA_VERSION)).one())
     count, last, changed, sequences, last_night, programmes_changed, *rest = row
     return Version(count, last, changed, sequences, last_night, programmes_changed,
-                   tuple(rest[:3]), tuple(rest[3:]))
+                   tuple(rest[:3]), tuple(rest[3:6]), tuple(rest[6:]))
 
 
 async def refs_version(session: AsyncSession) -> tuple[Any, ...]:

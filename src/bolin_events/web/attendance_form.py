@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from bolin_events.errors import DomainError
 from bolin_events.models import CountingMethod
 from bolin_events.schemas.attendance import ReportIn, ReportOut
+from bolin_events.schemas.signups import NightFigures
 from bolin_events.services.attendance.figures import FIGURE_ZH
 from bolin_events.services.stats.ledger import METHOD_ZH
 from bolin_events.services.timing import zone
@@ -109,6 +110,15 @@ def prefill(current: ReportOut | None) -> dict[str, str]:
         return {}
     shown = {name: getattr(current, name) for name in (*FIGURES, "method", "note")}
     return {name: "" if value is None else str(value) for name, value in shown.items()}
+
+
+def prefill_from_check_ins(counts: NightFigures) -> dict[str, str]:
+    """A report from the door: the checked-in people as the total, counted by sign-in, and a
+    note of where it came from. Only the form is filled; the reporter checks and submits it."""
+    note = f"按签到人数上报：报名 {counts.registered} 人，签到 {counts.checked_in} 人"
+    if counts.walk_ins:
+        note += f"（含现场加入 {counts.walk_ins} 人）"
+    return {"total": str(counts.checked_in), "method": CountingMethod.sign_in.value, "note": note}
 
 
 def split_open(values: dict[str, str], errors: dict[str, Message]) -> bool:

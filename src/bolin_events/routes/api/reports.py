@@ -61,6 +61,14 @@ COUNTING_DOC = (
 )
 
 
+SIGNUPS_DOC = (
+    "\n\nEach row's `signups` sums its held nights that took sign-ups: 场次, 报名 (people of "
+    "confirmed sign-ups; waitlisted and cancelled ones never count), 签到 (checked in by QR "
+    "code or check-in code, walk-ins included), 签到率 = 签到 / 报名, and 上报 (their latest "
+    "reports); null when none of its nights did."
+)
+
+
 class ReportController(Controller):
     path = "/api/v1/reports"
     tags = ["reports"]
@@ -73,6 +81,7 @@ class ReportController(Controller):
         "volunteers) and sessions still to report, grouped by category, village, venue, "
         "programme, organizer or month (local months), each beside the same period a year "
         "earlier with 同比. `group_by=total` gives only the totals. Admins and schedulers."
+        + SIGNUPS_DOC
         + COUNTING_DOC
         + PERIOD_DOC
         + FILTER_DOC,
@@ -97,7 +106,9 @@ class ReportController(Controller):
         summary="Statistics as CSV or XLSX",
         description="The statistics table with a totals row. CSV is UTF-8 with a BOM (Excel "
         "opens the Chinese correctly); text that Excel would run as a formula starts with an "
-        "apostrophe. XLSX has a frozen header row, fitted columns and a notes sheet." + PERIOD_DOC
+        "apostrophe. XLSX has a frozen header row, fitted columns and a notes sheet. The last "
+        "columns (报名场次, 报名人次, 签到人次, 签到率, 报名场次上报人次) are blank for a group "
+        "whose nights took no sign-ups." + PERIOD_DOC
         + FILTER_DOC,
         media_type=MEDIA["csv"],
     )
@@ -123,7 +134,10 @@ class ReportController(Controller):
         description="One row per held occurrence, oldest first: date, time, title, place, "
         "village, organizer, category, 人次 of the latest report (null: not reported), "
         "counting method, who reported it, revision and the number of evidence photos — "
-        "what an inspector checks the figures against." + PERIOD_DOC
+        "what an inspector checks the figures against. A night that took sign-ups also has "
+        "`registered` (报名), `checked_in` (签到, walk-ins included), `walk_ins`, `no_shows`, "
+        "each figure's method and the sentence `signups` (报名 40 人，签到 36 人（含现场加入 "
+        "2 人），上报 38 人); a night that took none has them null." + PERIOD_DOC
         + FILTER_DOC,
     )
     async def ledger(
@@ -143,7 +157,8 @@ class ReportController(Controller):
         "/ledger/file",
         summary="The ledger as CSV or XLSX",
         description="The ledger with a totals row (sessions, 人次, photos); the same file "
-        "rules as the statistics file." + PERIOD_DOC
+        "rules as the statistics file. 报名人数, 签到人数 and 现场加入人数 stand beside 上报人次, "
+        "blank for nights that took no sign-ups." + PERIOD_DOC
         + FILTER_DOC,
         media_type=MEDIA["csv"],
     )

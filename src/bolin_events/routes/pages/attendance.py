@@ -5,6 +5,10 @@ The form carries a hidden idempotency key made when it is shown, handed to the s
 per-user key store as the JSON API's ``Idempotency-Key``: a double tap, or a form the browser
 sends again after a dropped connection, files one report. A refused form is shown again with
 the reason and the figures as typed; its writes (report, photos, key) are rolled back.
+
+A night that took sign-ups shows its 报名 and 签到 beside the form, and "按签到人数上报" opens
+the form filled with the checked-in people (method 签到表): nothing is filed until the
+reporter submits it.
 """
 
 from __future__ import annotations
@@ -21,10 +25,11 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import page_allow
 from bolin_events.errors import DomainError, NotFound, not_found
-from bolin_events.models import utcnow
+from bolin_events.models import Occurrence, utcnow
 from bolin_events.models.base import is_valid_id
 from bolin_events.routes.deps import once, provide_store, reporter_of
 from bolin_events.schemas.attendance import PhotoOut, ReportOut
+from bolin_events.schemas.signups import NightFigures
 from bolin_events.services.attendance import idempotency, photos
 from bolin_events.services.attendance.access import Reporter, check_village
 from bolin_events.services.attendance.figures import FIGURE_ZH, MAX_COUNT
@@ -34,6 +39,8 @@ from bolin_events.services.attendance.reports import check_held, check_year_open
 from bolin_events.services.heavy import off_loop
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence
+from bolin_events.services.signups.figures import night_figures
+from bolin_events.services.tally.figures import find_tally, tally_out
 from bolin_events.settings import Settings
 from bolin_events.web.attendance_form import (
     MAX_PHOTOS,
@@ -43,6 +50,7 @@ from bolin_events.web.attendance_form import (
     field_errors,
     local_clock,
     prefill,
+    prefill_from_check_ins,
     read_entry,
     split_open,
 )
@@ -54,6 +62,9 @@ RECENT_SHOWN = 10
 FORM_MAX_BYTES = 60_000_000  # a few phone photos in one form; each is checked against the setting
 Skip = Annotated[int, Parameter(ge=0, le=1_000_000, description="newest nights to skip")]
 Older = Annotated[bool, Parameter(description="the nights that ended before the past week")]
+PrefillParam = Annotated[
+    str, Parameter(max_length=20, description="check-ins: the form starts from the check-ins")
+]
 
 
 def _refusal(check: Any) -> DomainError | None:
@@ -62,6 +73,12 @@ def _refusal(check: Any) -> DomainError | None:
     except DomainError as exc:
         return exc
     return None
+
+
+async def _signup_counts(db: AsyncSession, occ: Occurrence) -> NightFigures | None:
+    """报名 and 签到 of the night; None when it took no sign-ups."""
+    assert occ.id is not None  # a stored night
+    return (await night_figures(db, [occ.id])).get(occ.id)
 
 
 async def occurrence_page(
@@ -74,7 +91,9 @@ async def occurrence_page(
     problem: DomainError | None = None,
     status: int = 200,
     saved: Message | None = None,
+    from_check_ins: bool = False,
 ) -> Template:
+    """``from_check_ins``: the form starts from the night's checked-in people."""
     event, occ = await get_occurrence(db, key)
     refs = await load_refs(db)
     reader = reporter_of(request)
@@ -88,7 +107,18 @@ async def occurrence_page(
             closed = exc
     if forbidden is not None and status == 200:
         status = forbidden.status
-    values = entry.values if entry else prefill(ledger.current)
+    # 报名 and 签到 of the night; never shown to whom the night's figures are refused
+    counts = None if forbidden else await _signup_counts(db, occ)
+    assert occ.id is not None
+    tally = None if forbidden else await find_tally(db, occ.id)
+    gates = await tally_out(db, key, tally) if tally is not None else None
+    prefilled = from_check_ins and entry is None and counts is not None and closed is None
+    if entry:
+        values = entry.values
+    elif prefilled and counts is not None:
+        values = prefill_from_check_ins(counts)
+    else:
+        values = prefill(ledger.current)
     errors = field_errors(entry, problem)
     return render(
         request,
@@ -100,6 +130,9 @@ async def occurrence_page(
         closed=closed,
         problem=problem,
         saved=saved,
+        counts=counts,
+        gates=gates,
+        prefilled=prefilled,
         values=values,
         errors=errors,
         split_open=split_open(values, errors),
@@ -221,12 +254,15 @@ async def report_page(
     occurrence_id: str,
     saved: str = "",
     again: str = "",
+    prefill: PrefillParam = "",
 ) -> Template:
     current = None
     if saved or again:  # the confirmation after a report: for those who may read it
         current = (await history(db, occurrence_id, reporter_of(request))).current
     message = saved_message(current, saved, again)
-    return await occurrence_page(request, db, settings, occurrence_id, saved=message)
+    return await occurrence_page(
+        request, db, settings, occurrence_id, saved=message, from_check_ins=prefill == "check-ins"
+    )
 
 
 async def _submit(

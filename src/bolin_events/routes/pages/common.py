@@ -13,7 +13,9 @@ from litestar.datastructures import FormMultiDict
 from litestar.response import Redirect
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bolin_events.auth import LoginRequired, page_allow
 from bolin_events.errors import DomainError
+from bolin_events.http_errors import EXCEPTION_HANDLERS, domain_error_handler
 from bolin_events.schemas.common import clean_text
 from bolin_events.services.stats.periods import Period, resolve
 from bolin_events.services.timing import zone
@@ -21,6 +23,13 @@ from bolin_events.settings import Settings
 
 AnyRequest = Request[Any, Any, Any]
 T = TypeVar("T")
+
+# The door and the gates: pages and the JSON their scripts send, never kept by a cache;
+# a script's request gets a problem body whatever went wrong, a lapsed log-in included.
+DOOR = [page_allow("door:work")]
+NOT_KEPT = {"Cache-Control": "private, no-store"}
+JSON_ANSWERS: dict[type[Exception] | int, Any] = {
+    **EXCEPTION_HANDLERS, LoginRequired: domain_error_handler}
 
 # ?done=… after a write: the confirmation the next page shows (POST/redirect/GET).
 DONE: dict[str, tuple[str, str]] = {

@@ -29,7 +29,7 @@ from bolin_events.services.scheduling.events import get_event
 from bolin_events.services.scheduling.queries import event_out
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
-from bolin_events.web import public_meta, public_views, schedule_text
+from bolin_events.web import public_meta, public_views, schedule_text, signup_views
 from bolin_events.web.public_time import Clock
 from bolin_events.web.render import render
 
@@ -187,6 +187,7 @@ async def event_page(
         venue=place[0] if place else None,
         maps=public_meta.map_links(*place) if place else None,
         changed=[n for n in nights if n.status in ("moved", "cancelled")],
+        signups=await signup_views.event_signups(db, event, nights, clock.now),
         feeds=_scope_feeds(settings, out), qr_url=qr_links(settings, url)[0],
         json_ld=public_meta.json_ld(settings, out, nights, places),
         og_image=(picture.src if picture else None) or out.image_url

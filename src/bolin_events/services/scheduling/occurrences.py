@@ -17,6 +17,8 @@ from bolin_events.models import (
     Event,
     Occurrence,
     OccurrenceState,
+    Registration,
+    Tally,
     utcnow,
 )
 from bolin_events.models.base import is_valid_id
@@ -131,31 +133,34 @@ def _same_nights(
 async def _refuse_losing_reports(
     session: AsyncSession, event: Event, gone: list[Occurrence]
 ) -> None:
-    """A change that would drop a night with attendance reports is refused: figures are kept."""
+    """A change that would drop a night with attendance reports, sign-ups or a tally at its
+    gates is refused: figures are kept, and visitors who signed up keep their night."""
     if not gone:
         return
-    reported = (
-        await session.exec(
-            select(Occurrence)
-            .where(col(Occurrence.id).in_([o.id for o in gone]))
-            .where(
-                select(AttendanceReport.id)
-                .where(AttendanceReport.occurrence_id == Occurrence.id)
-                .exists()
+    ids = [o.id for o in gone]
+    for table, zh, en in (
+        (AttendanceReport, "已上报人次", "attendance reports"),
+        (Registration, "已有人报名", "sign-ups"),
+        (Tally, "已在入口计数", "a tally at the gates"),
+    ):
+        held = (
+            await session.exec(
+                select(Occurrence)
+                .where(col(Occurrence.id).in_(ids))
+                .where(select(table.id).where(table.occurrence_id == Occurrence.id).exists())
+                .order_by(col(Occurrence.recurrence_id))
             )
-            .order_by(col(Occurrence.recurrence_id))
-        )
-    ).all()
-    if reported:
-        keys = ", ".join(occurrence_id(event, o) for o in reported[:5])
-        raise Conflict(
-            f"这次修改会删掉已上报人次的场次（{keys}），为保留统计，不能这样改。"
-            "请只修改未来的场次，或为新安排另建活动。",
-            f"This change would remove nights that already have attendance reports ({keys}); "
-            "reported figures are kept, so the change is refused. Change later nights only, "
-            "or create a new event for the new pattern.",
-            [{"occurrence_id": occurrence_id(event, o)} for o in reported],
-        )
+        ).all()
+        if held:
+            keys = ", ".join(occurrence_id(event, o) for o in held[:5])
+            raise Conflict(
+                f"这次修改会删掉{zh}的场次（{keys}），为保留它们，不能这样改。"
+                "请只修改未来的场次，或为新安排另建活动。",
+                f"This change would remove nights that already have {en} ({keys}); "
+                "they are kept, so the change is refused. Change later nights only, "
+                "or create a new event for the new pattern.",
+                [{"occurrence_id": occurrence_id(event, o)} for o in held],
+            )
 
 
 def occurrence_id(event: Event, occ: Occurrence) -> str:

@@ -1,7 +1,8 @@
 """The activity ledger (台账): one row per held occurrence, with the record an inspector checks —
 date (and last day, for a night over several days), place, organizer, category, 人次 with its
 on-site/online and residents/visitors parts, how it was counted, the note, who reported it and
-when, photos."""
+when, photos; and for a night that took sign-ups, its 报名 and 签到 beside the reported figure,
+each with its method (services.stats.signups)."""
 
 from __future__ import annotations
 
@@ -24,11 +25,18 @@ from bolin_events.models import (
     utcnow,
 )
 from bolin_events.schemas.reports import LedgerOut, LedgerRow
+from bolin_events.schemas.signups import NightFigures
 from bolin_events.services.attendance.figures import days_spanned, onsite_figure
 from bolin_events.services.attendance.held import is_held, is_latest
 from bolin_events.services.filters import Selection
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.stats.periods import Period
+from bolin_events.services.stats.signups import (
+    CHECKED_IN_METHOD,
+    REGISTERED_METHOD,
+    figures_of,
+    night_sentence,
+)
 from bolin_events.services.stats.summary import period_out
 from bolin_events.services.timing import recurrence_key, zone
 from bolin_events.settings import Settings
@@ -62,6 +70,7 @@ async def ledger(
     )
     query: Select[*tuple[Any, ...]] = (
         select(
+            col(Occurrence.id),
             col(Occurrence.recurrence_id),
             col(Occurrence.starts_at),
             col(Occurrence.ends_at),
@@ -92,7 +101,9 @@ async def ledger(
     )
     refs = await load_refs(session)
     connection = await session.connection()  # plain rows: no need to build ORM objects
-    rows = [_row(refs, settings, row) for row in await connection.execute(query)]
+    nights = (await connection.execute(query)).all()
+    counts = await figures_of(session, [night.id for night in nights])
+    rows = [_row(refs, settings, night, counts.get(night.id)) for night in nights]
     return LedgerOut(
         period=period_out(period),
         rows=rows,
@@ -101,7 +112,7 @@ async def ledger(
     )
 
 
-def _row(refs: RefData, settings: Settings, row: Any) -> LedgerRow:
+def _row(refs: RefData, settings: Settings, row: Any, counts: NightFigures | None) -> LedgerRow:
     tz = zone(settings.timezone)
     local = row.starts_at.astimezone(tz)
     venue = refs.venues.by_id.get(row.venue_id or -1)
@@ -129,7 +140,25 @@ def _row(refs: RefData, settings: Settings, row: Any) -> LedgerRow:
         reported_at=row.reported_at.astimezone(tz) if row.reported_at else None,
         revision=row.revision,
         photos=int(row.photos),
+        **_signup_fields(counts, row.total),
     )
+
+
+def _signup_fields(counts: NightFigures | None, reported: int | None) -> dict[str, Any]:
+    """报名 and 签到 with their methods and the sentence; nothing for a night without sign-ups."""
+    if counts is None:
+        return {}
+    zh, en = night_sentence(counts, reported)
+    return {
+        "registered": counts.registered,
+        "registered_method": REGISTERED_METHOD,
+        "checked_in": counts.checked_in,
+        "walk_ins": counts.walk_ins,
+        "no_shows": counts.no_shows,
+        "checked_in_method": CHECKED_IN_METHOD,
+        "signups": zh,
+        "signups_en": en,
+    }
 
 
 def _last_day(starts_at: datetime, ends_at: datetime, tz: ZoneInfo) -> date | None:

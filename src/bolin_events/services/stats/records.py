@@ -1,6 +1,7 @@
 """The activity record sheet (活动记录表): for each held night, what an inspector asks to see —
 when and where, who organized it and the culture station's part, what was held, who was in
-charge, the figures with their split, the evidence photos and every revision of the report.
+charge, the figures with their split, the evidence photos and every revision of the report;
+for a night that took sign-ups, its 报名 and 签到 beside the reported figure.
 
 A period's sheets are gathered in three queries (nights, revisions, photos) however many nights
 it held; the nights are the ledger's (services.stats.ledger), so the two always agree.
@@ -35,12 +36,14 @@ from bolin_events.models import (
 from bolin_events.schemas.common import Ref
 from bolin_events.schemas.events import VenueRef
 from bolin_events.schemas.reports import StatsOut
+from bolin_events.schemas.signups import NightFigures
 from bolin_events.services.attendance.held import is_held
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.services.stats.ledger import METHOD_ZH
 from bolin_events.services.stats.periods import Period
 from bolin_events.services.stats.queries import GroupBy
+from bolin_events.services.stats.signups import figures_of, night_sentence
 from bolin_events.services.stats.summary import statistics
 from bolin_events.services.timing import recurrence_key, zone
 from bolin_events.settings import Settings
@@ -98,10 +101,18 @@ class RecordSheet:
     content_en: str | None
     revisions: list[Revision]  # oldest first; the last one counts
     photos: list[Photo]
+    signups: NightFigures | None = None  # None: the night took no sign-ups
 
     @property
     def latest(self) -> Revision | None:
         return self.revisions[-1] if self.revisions else None
+
+    @property
+    def signup_sentence(self) -> tuple[str, str] | None:
+        """ "报名 40 人，签到 36 人，上报 38 人" and its English; None without sign-ups."""
+        if self.signups is None:
+            return None
+        return night_sentence(self.signups, self.latest.total if self.latest else None)
 
     @property
     def last_day(self) -> date:
@@ -175,9 +186,11 @@ async def _sheets(
     photos: dict[int, list[Photo]] = defaultdict(list)
     for row in await connection.execute(_photos_query(nights)):
         photos[row.occurrence_id].append(Photo(row.id, row.revision, row.width, row.height))
+    rows = (await connection.execute(_nights_query(nights))).all()
+    counts = await figures_of(session, [row.id for row in rows])
     return [
-        _sheet(refs, tz, row, revisions[row.id], photos[row.id])
-        for row in await connection.execute(_nights_query(nights))
+        _sheet(refs, tz, row, revisions[row.id], photos[row.id], counts.get(row.id))
+        for row in rows
     ]
 
 
@@ -267,7 +280,12 @@ def _revision(row: Any, tz: ZoneInfo) -> Revision:
 
 
 def _sheet(
-    refs: RefData, tz: ZoneInfo, row: Any, revisions: list[Revision], photos: list[Photo]
+    refs: RefData,
+    tz: ZoneInfo,
+    row: Any,
+    revisions: list[Revision],
+    photos: list[Photo],
+    signups: NightFigures | None,
 ) -> RecordSheet:
     # the id occurrences.occurrence_id gives: the event and the rule's original local start
     key = recurrence_key(row.recurrence_id, zone(row.timezone), all_day=row.all_day)
@@ -292,6 +310,7 @@ def _sheet(
         content_en=row.description_en,
         revisions=revisions,
         photos=photos,
+        signups=signups,
     )
 
 

@@ -14,6 +14,7 @@ from bolin_events.services.refs import RefData, Table, load_refs
 from bolin_events.services.stats import wording
 from bolin_events.services.stats.periods import Period
 from bolin_events.services.stats.queries import Figures, GroupBy, figures, window_of
+from bolin_events.services.stats.signups import SignupFigures, signup_groups, summed
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 
@@ -76,9 +77,10 @@ def stats_row(
     now: Figures | None,
     before: Figures | None,
     min_sessions: int = 1,
+    signups: SignupFigures | None = None,
 ) -> StatsRow:
     """One row; 同比 only when a year earlier had at least ``min_sessions`` sessions (a base
-    of three nights would print "同比增长3222.2%")."""
+    of three nights would print "同比增长3222.2%"); ``signups``: its nights that took sign-ups."""
     now = now or Figures(None)
     before = before or Figures(None)
     meaningful = before.sessions >= min_sessions
@@ -102,6 +104,7 @@ def stats_row(
         people_last_year=before.people,
         people_change_pct=None if pct is None else float(pct),
         people_change=wording.yoy_text(now.people, before.people) if meaningful else None,
+        signups=signups.out() if signups else None,
     )
 
 
@@ -133,9 +136,11 @@ async def statistics(
     nights like any filtered list (services.filters)."""
     now = now or utcnow()
     minimum = settings.yoy_min_sessions
+    window = window_of(period, zone(settings.timezone), now)
     totals_now, totals_before = await both_years(
         session, settings, period, GroupBy.total, now, selection
     )
+    signed_up = await signup_groups(session, window, group_by, selection)
     rows: list[StatsRow] = []
     if group_by != GroupBy.total:
         refs = await load_refs(session)
@@ -147,7 +152,10 @@ async def statistics(
             both = {**before, **current}
             keys = sorted(both, key=lambda k: (-both[k].people, -both[k].sessions, k or ""))
         rows = [
-            stats_row(describe(refs, group_by, k), current.get(k), before.get(k), minimum)
+            stats_row(
+                describe(refs, group_by, k), current.get(k), before.get(k), minimum,
+                signed_up.get(k),
+            )
             for k in keys
         ]
     return StatsOut(
@@ -160,5 +168,7 @@ async def statistics(
             totals_now.get("total"),
             totals_before.get("total"),
             minimum,
+            summed(signed_up),
         ),
     )
+

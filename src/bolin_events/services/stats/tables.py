@@ -27,6 +27,11 @@ STATS_HEADERS = [
     "上年同期场次",
     "上年同期人次",
     "人次同比",
+    "报名场次",
+    "报名人次",
+    "签到人次",
+    "签到率",
+    "报名场次上报人次",
 ]
 LEDGER_HEADERS = [
     "日期",
@@ -37,7 +42,10 @@ LEDGER_HEADERS = [
     "所属村",
     "主办单位",
     "类别",
-    "人次",
+    "报名人数",
+    "签到人数",
+    "现场加入人数",
+    "上报人次",
     "现场人次",
     "线上人次",
     "本地居民",
@@ -50,6 +58,11 @@ LEDGER_HEADERS = [
     "照片数",
     "场次编号",
 ]
+SIGNUP_NOTE = (
+    "报名场次：开放报名的已举办场次；报名人次：已确认的报名（不含候补、已取消）；签到人次：扫码或"
+    "签到码签到，含现场加入；签到率＝签到人次÷报名人次（含现场加入，可超过 100%）；"
+    "报名场次上报人次：这些场次最新一版上报之和。"
+)
 NOT_GIVEN = "未填"  # a figure a report left out: blank, never 0
 
 
@@ -72,7 +85,17 @@ def _stats_cells(row: StatsRow) -> list[Cell]:
         row.sessions_last_year,
         row.people_last_year,
         row.people_change or "—",
+        *_signup_cells(row),
     ]
+
+
+def _signup_cells(row: StatsRow) -> list[Cell]:
+    """报名, 签到 and 上报 of the group's nights that took sign-ups; blank when none did."""
+    s = row.signups
+    if s is None:
+        return [None] * 5
+    rate = None if s.check_in_rate is None else f"{s.check_in_rate:.1f}%"
+    return [s.sessions, s.registered, s.checked_in, rate, s.reported]
 
 
 def stats_table(stats: StatsOut) -> Table:
@@ -88,6 +111,7 @@ def stats_table(stats: StatsOut) -> Table:
             "场次：已举办的场次（不含取消、不举办的场次及取消、延期、草稿活动）；"
             "人次：每场最新一次上报的合计。",
             "本地居民、外地游客：只合计分开填写的上报；都没有分开填写的记为“未填”，不是 0。",
+            SIGNUP_NOTE,
         ],
     )
 
@@ -103,6 +127,9 @@ def _ledger_cells(r: LedgerRow) -> list[Cell]:
         r.village,
         r.organizer,
         r.category,
+        r.registered,
+        r.checked_in,
+        r.walk_ins,
         r.people,
         r.onsite,
         r.online,
@@ -125,7 +152,9 @@ def _sum(values: list[int | None]) -> int | None:
 
 def ledger_table(ledger: LedgerOut) -> Table:
     rows = ledger.rows
-    totals: list[Cell] = ["合计", None, f"{ledger.sessions}场次", *[None] * 5, ledger.people]
+    totals: list[Cell] = ["合计", None, f"{ledger.sessions}场次", *[None] * 5]
+    totals += [_sum([r.registered for r in rows]), _sum([r.checked_in for r in rows])]
+    totals += [_sum([r.walk_ins for r in rows]), ledger.people]
     totals += [_sum([r.onsite for r in rows]) or 0, _sum([r.online for r in rows]) or 0]
     totals += [_given(_sum([r.residents for r in rows])), _given(_sum([r.visitors for r in rows]))]
     totals += [None] * 5 + [sum(r.photos for r in rows), None]
@@ -135,9 +164,13 @@ def ledger_table(ledger: LedgerOut) -> Table:
         rows=[_ledger_cells(r) for r in rows],
         totals=totals,
         notes=[
-            f"活动台账：{ledger.period.label}；人次为空表示尚未上报。",
+            f"活动台账：{ledger.period.label}；上报人次为空表示尚未上报。",
             "结束日期：跨多天举办的场次（如全天多日的节会、展览）的最后一天，当天结束的为空。",
             "本地居民、外地游客：上报时未分开填写的记为“未填”，不是 0。",
             "上报时间：最新一次上报（计入统计的版本）的时间，为本地时间。",
+            "报名人数：已确认的报名（不含候补、已取消的报名和现场加入），统计方式为报名；"
+            "签到人数：入口扫码或输入签到码签到的人数，含现场加入人数；"
+            "上报人次：最新一版上报的人次，统计方式见“统计方式”列。",
+            "没有开放报名的场次，报名人数、签到人数和现场加入人数为空。",
         ],
     )

@@ -1,0 +1,1 @@
+"""The live tally at the gates: entrances, idempotent batches, closing into a report."""
