@@ -95,6 +95,10 @@ def _statuses(method: str, path: str, guarded: bool) -> set[int]:
 EXTRA = {  # successes besides the one Litestar documents
     ("post", "/api/v1/occurrences/{occurrence_id}/reports"): {
         200: "A dry run (?dry_run=true): checked, nothing saved."},
+    ("post", "/api/v1/occurrences/{occurrence_id}/tally/entrances"): {
+        200: "An entrance of that name was already open: the same entrance."},
+    ("post", "/api/v1/occurrences/{occurrence_id}/tally/entrances/{entrance_id}/batches"): {
+        200: "A batch already counted (its key sent again): the figures, nothing counted."},
 }
 
 

@@ -76,6 +76,7 @@ def _in_years(value: date) -> date:
 
 When = Annotated[datetime | date, BeforeValidator(_date_or_datetime)]
 Day = Annotated[date, BeforeValidator(_not_a_number), AfterValidator(_in_years)]
+Moment = Annotated[datetime, BeforeValidator(_not_a_number)]  # naive: the station's wall clock
 
 
 def _whole_number(value: object) -> object:

@@ -11,23 +11,23 @@ from datetime import datetime
 from pydantic import Field
 
 from bolin_events.models import SignupState
-from bolin_events.schemas.common import Schema
+from bolin_events.schemas.common import Count, Flag, Moment, Schema
 
 
 class PlanIn(Schema):
     """What staff set for an event's nights (or one night)."""
 
-    places: int = Field(ge=1, le=100_000, description="people confirmed at most, per night")
-    waitlist: bool = Field(default=True, description="when full, later sign-ups wait in line")
-    waitlist_max: int | None = Field(default=None, ge=1, le=100_000)
-    opens_at: datetime | None = Field(default=None, description="None: open now")
-    closes_at: datetime | None = Field(default=None, description="None: when the night starts")
-    max_party: int = Field(default=1, ge=1, le=20, description="people one sign-up may bring")
-    ask_phone: bool = True
+    places: Count = Field(ge=1, le=100_000, description="people confirmed at most, per night")
+    waitlist: Flag = Field(default=True, description="when full, later sign-ups wait in line")
+    waitlist_max: Count | None = Field(default=None, ge=1, le=100_000)
+    opens_at: Moment | None = Field(default=None, description="None: open now")
+    closes_at: Moment | None = Field(default=None, description="None: when the night starts")
+    max_party: Count = Field(default=1, ge=1, le=20, description="people one sign-up may bring")
+    ask_phone: Flag = True
     questions: list[str] = Field(default_factory=list, max_length=5)
-    per_phone: int = Field(default=1, ge=1, le=20)
-    per_address: int = Field(default=10, ge=1, le=10_000)
-    retention_days: int = Field(default=30, ge=1, le=365)
+    per_phone: Count = Field(default=1, ge=1, le=20)
+    per_address: Count = Field(default=10, ge=1, le=10_000)
+    retention_days: Count = Field(default=30, ge=1, le=365)
 
 
 class PlanOut(PlanIn):
@@ -41,7 +41,7 @@ class SignupIn(Schema):
 
     name: str = Field(min_length=1, max_length=40)
     phone: str | None = Field(default=None, max_length=20)
-    party: int = Field(default=1, ge=1, le=20)
+    party: Count = Field(default=1, ge=1, le=20)
     answers: list[str] = Field(default_factory=list, max_length=5)
 
 
@@ -119,12 +119,12 @@ class RegistrationRow(Schema):
 
 class WalkInIn(Schema):
     name: str | None = Field(default=None, max_length=40)
-    party: int = Field(default=1, ge=1, le=50)
+    party: Count = Field(default=1, ge=1, le=50)
     door: str | None = Field(default=None, max_length=40)
 
 
 class NoShowIn(Schema):
-    no_show: bool
+    no_show: Flag
 
 
 class CheckInIn(Schema):
@@ -132,7 +132,7 @@ class CheckInIn(Schema):
 
     code: str = Field(min_length=1, max_length=40, description="typed, or read from the QR code")
     key: str = Field(min_length=8, max_length=64, description="idempotency key from the phone")
-    people: int | None = Field(default=None, ge=1, le=50, description="default: the party")
+    people: Count | None = Field(default=None, ge=1, le=50, description="default: the party")
     door: str | None = Field(default=None, max_length=40)
 
 
