@@ -27,6 +27,7 @@ from bolin_events.routes.api.checkins import CheckInController
 from bolin_events.routes.api.events import EventController
 from bolin_events.routes.api.feeds import FEED_LIST_ROUTES
 from bolin_events.routes.api.health import healthz, readyz
+from bolin_events.routes.api.holidays import HOLIDAY_ROUTERS
 from bolin_events.routes.api.imports import import_routers
 from bolin_events.routes.api.occurrences import OccurrenceController
 from bolin_events.routes.api.pictures import picture_routers
@@ -48,6 +49,7 @@ from bolin_events.routes.pages.door import DOOR_PAGES
 from bolin_events.routes.pages.embed import EMBED_PAGES
 from bolin_events.routes.pages.event_pictures import EVENT_PICTURE_PAGES
 from bolin_events.routes.pages.events import EVENT_PAGES
+from bolin_events.routes.pages.holidays import HOLIDAY_PAGES
 from bolin_events.routes.pages.imports import IMPORT_PAGES
 from bolin_events.routes.pages.nights import NIGHT_PAGES
 from bolin_events.routes.pages.pictures import PICTURE_PAGES
@@ -170,6 +172,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             *REPORT_ROUTERS,
             *BASELINE_ROUTERS,
             *YEAR_ROUTERS,
+            *HOLIDAY_ROUTERS,
             *FEED_LIST_ROUTES,
             *FEED_ROUTES,
             # pages and their files are for browsers: none of them is in the OpenAPI
@@ -196,6 +199,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 *REPORTS_PAGES,
                 *ANNUAL_PAGES,
                 *YEAR_PAGES,
+                *HOLIDAY_PAGES,
                 *RECORD_PAGES,
                 *REFERENCE_PAGES,
                 static_router(),

@@ -39,6 +39,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "years:close": frozenset({Role.admin}),
     "signups:manage": frozenset({Role.admin, Role.scheduler}),
     "door:work": frozenset({Role.admin, Role.scheduler, Role.reporter}),
+    "holidays:manage": frozenset({Role.admin}),
 }
 PERMISSION_ZH = {
     "programme:write": "编排活动（管理员或排期人员）",
@@ -52,6 +53,7 @@ PERMISSION_ZH = {
     "years:close": "封账和重新开放年度（仅管理员）",
     "signups:manage": "设置报名、查看和导出报名名单（管理员或排期人员）",
     "door:work": "在入口签到和计数（信息员只在本村）",
+    "holidays:manage": "录入和删除法定节假日安排（仅管理员）",
 }
 
 # What a village cadre calls each role (the API keeps the English values).

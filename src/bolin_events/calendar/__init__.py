@@ -9,12 +9,13 @@ from bolin_events.calendar.events import (
     render_night,
 )
 from bolin_events.calendar.feed import FeedHeader, ZoneUse, render_feed
-from bolin_events.calendar.series import MAX_EXDATES, night_uid
+from bolin_events.calendar.series import MAX_EXDATES, RDATES_PER_LINE, night_uid
 from bolin_events.calendar.timezones import vtimezone
 from bolin_events.calendar.wire import escape_text, fold
 
 __all__ = [
     "MAX_EXDATES",
+    "RDATES_PER_LINE",
     "EventData",
     "FeedHeader",
     "Label",

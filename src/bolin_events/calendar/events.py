@@ -14,6 +14,9 @@ Status, as a subscriber sees it:
   think it was cancelled) nor look confirmed. Rescheduling raises SEQUENCE like any edit.
 - one cancelled night of a series → an override with ``STATUS:CANCELLED`` and the prefix;
   a moved night → an override at its new time and place; a skipped night → ``EXDATE``.
+
+A series by the Chinese calendar (``rdates``) lists its nights as RDATE (calendar.series),
+with the same overrides; a skipped night is simply not listed.
 """
 
 from __future__ import annotations
@@ -24,8 +27,16 @@ from functools import lru_cache
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from bolin_events.calendar.series import MAX_EXDATES, cut, cut_rule, night_uid
+from bolin_events.calendar.series import (
+    MAX_EXDATES,
+    cut,
+    cut_rule,
+    listed,
+    night_uid,
+    rdate_groups,
+)
 from bolin_events.calendar.wire import (
+    dates_line,
     encode_lines,
     escape_text,
     one_line,
@@ -106,6 +117,9 @@ class EventData(NamedTuple):
     contact: str | None = None
     url: str | None = None
     nights: tuple[Night, ...] = ()
+    # Every night's original start when the rule is one iCalendar cannot write (a rule of the
+    # Chinese calendar): the series is sent as these RDATEs instead of an RRULE.
+    rdates: tuple[datetime, ...] = ()
 
 
 @lru_cache(maxsize=64)
@@ -246,6 +260,18 @@ class _File(NamedTuple):
         head = [self.when("DTSTART", start),
                 self.when("DTEND", _shifted_end(self.ev, start, self.tz)), f"RRULE:{rule}"]
         head += [self.when("EXDATE", moment) for moment in exdates]
+        return self.master(head, overrides)
+
+    def listing(self, starts: Sequence[datetime], overrides: Iterable[Night]) -> list[str]:
+        """The master on the first of ``starts``, each of them (the first too) an RDATE, then
+        one override per changed night (calendar.series)."""
+        head = [self.when("DTSTART", starts[0]),
+                self.when("DTEND", _shifted_end(self.ev, starts[0], self.tz))]
+        head += [dates_line("RDATE", group, self.tz, all_day=self.ev.all_day)
+                 for group in rdate_groups(starts)]
+        return self.master(head, overrides)
+
+    def master(self, head: list[str], overrides: Iterable[Night]) -> list[str]:
         lines = _component(self.ev, self.shared, head, self.state, self.ev.place, self.note)
         for night in sorted(overrides, key=lambda n: n.recurrence_id):
             lines += self.night(night, [self.when("RECURRENCE-ID", night.recurrence_id)])
@@ -269,8 +295,13 @@ def render_event(ev: EventData, hidden: Set[datetime] = frozenset(), *,
     series is cut to the nights it keeps (calendar.series): that needs ``instances``, every
     start the rule gives, in order. ``alarm`` is a VALARM TRIGGER (``-PT1H``); it goes on every
     component not cancelled. Empty bytes when a cut series keeps no night.
+
+    A series with ``rdates`` lists the nights it keeps, whatever their number: ``hidden`` and
+    skipped nights are left out of the list, and ``instances`` and ``trim`` are not needed.
     """
     file = _file(ev, alarm)
+    if ev.rdates and not ev.rrule:
+        return _render_listed(file, hidden)
     if not ev.rrule:
         head = [file.when("DTSTART", ev.starts_at), file.when("DTEND", ev.ends_at)]
         return encode_lines(_component(ev, file.shared, head, file.state, ev.place, file.note))
@@ -290,6 +321,18 @@ def render_event(ev: EventData, hidden: Set[datetime] = frozenset(), *,
                              for line in file.alone(moment, nights)])
     rule = cut_rule(ev.rrule, span, all_day=ev.all_day, tz=file.tz)
     return encode_lines(file.series(span.first, rule, span.exdates, changed))
+
+
+def _render_listed(file: _File, hidden: Set[datetime]) -> bytes:
+    """A series by the Chinese calendar: the nights not left out, as RDATEs, and overrides."""
+    nights = file.ev.nights
+    starts = listed(file.ev.rdates, {*hidden, *(n.recurrence_id for n in nights
+                                               if n.state == "skipped")})
+    if not starts:
+        return b""
+    sent = set(starts)
+    changed = [n for n in nights if n.state in MOVED and n.recurrence_id in sent]
+    return encode_lines(file.listing(starts, changed))
 
 
 def render_night(ev: EventData, recurrence_id: datetime, alarm: str | None = None) -> bytes:

@@ -6,11 +6,20 @@ come, would otherwise send the whole rule with an EXDATE for every night it leav
 EXDATE lines per event: past that, the rule is cut to the span of the kept nights (DTSTART on
 the first, the rule ending on the last); when even the span needs more, each kept night is
 sent as an event of its own, with a UID of its own (``night_uid``).
+
+A series by the Chinese calendar (a lunar date, a solar term, lunar days: see
+services.scheduling.calendar_rules) has a rule no RRULE can write, so its nights are listed:
+DTSTART on the first night sent and an RDATE for every night sent, the first included
+(``listed``). The ``ical`` package (Home Assistant) expands RDATE without DTSTART when there is
+no RRULE, icalendar with recurring-ical-events adds DTSTART to them; with DTSTART among the
+RDATEs both read the same nights, and RFC 5545 counts a start given twice once (§3.8.5.2).
+Nights a file leaves out (skipped, held elsewhere, long past) are simply not listed: no EXDATE
+is needed, nor any cut.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence, Set
+from collections.abc import Iterable, Sequence, Set
 from datetime import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -18,6 +27,9 @@ from zoneinfo import ZoneInfo
 from bolin_events.calendar.wire import date_stamp, utc_stamp
 
 MAX_EXDATES = 20
+# RDATE values per line: several RDATE lines make one list (§3.8.5.2), and short groups keep
+# every unfolded line a few hundred octets long however many nights a series has.
+RDATES_PER_LINE = 10
 
 
 class Cut(NamedTuple):
@@ -52,6 +64,17 @@ def cut_rule(rrule: str, span: Cut, *, all_day: bool, tz: ZoneInfo) -> str:
     elif ending and ending[0].upper().startswith("COUNT="):
         ending = [f"COUNT={int(ending[0][6:]) - span.dropped}"]
     return ";".join(kept + ending)
+
+
+def listed(starts: Iterable[datetime], left_out: Set[datetime]) -> list[datetime]:
+    """The nights a file lists of a series by the Chinese calendar, in order: its first is
+    the DTSTART and every one (the first too) an RDATE. Empty when none is left."""
+    return sorted(moment for moment in starts if moment not in left_out)
+
+
+def rdate_groups(starts: Sequence[datetime]) -> list[Sequence[datetime]]:
+    """``starts`` in groups of ``RDATES_PER_LINE``, one RDATE line each."""
+    return [starts[i:i + RDATES_PER_LINE] for i in range(0, len(starts), RDATES_PER_LINE)]
 
 
 def night_uid(uid: str, recurrence_id: datetime) -> str:

@@ -7,6 +7,7 @@ format itself is simple enough to write directly (ICAL.md, "Text and wire").
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -97,3 +98,12 @@ def when_line(name: str, moment: datetime, tz: ZoneInfo, *, all_day: bool) -> st
     if all_day:
         return f"{name};VALUE=DATE:{date_stamp(moment.astimezone(tz).date())}"
     return f"{name};TZID={tz.key}:{local_stamp(moment, tz)}"
+
+
+def dates_line(name: str, moments: Sequence[datetime], tz: ZoneInfo, *, all_day: bool) -> str:
+    """An RDATE/EXDATE with several values (§3.8.5.2), in one value type and TZID as
+    ``when_line`` writes them; folded like any line when written."""
+    if all_day:
+        values = ",".join(date_stamp(moment.astimezone(tz).date()) for moment in moments)
+        return f"{name};VALUE=DATE:{values}"
+    return f"{name};TZID={tz.key}:{','.join(local_stamp(moment, tz) for moment in moments)}"

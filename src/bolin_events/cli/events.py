@@ -17,6 +17,7 @@ from bolin_events.models import EventStatus, Occurrence, OccurrenceState
 from bolin_events.schemas.events import EventOut
 from bolin_events.services.filters import Filters
 from bolin_events.services.refs import load_refs
+from bolin_events.services.scheduling.calendar_rules import parse_calendar_rule
 from bolin_events.services.scheduling.events import get_event
 from bolin_events.services.scheduling.queries import event_out, list_events, listed_statuses
 from bolin_events.services.stats.periods import Period, resolve
@@ -105,6 +106,14 @@ def night_rows(event: EventOut, nights: list[Occurrence]) -> list[dict[str, Any]
              "state": str(night.state), "reason": night.reason} for night in nights]
 
 
+def repeat_words(event: EventOut) -> str:
+    """How the series repeats: its RRULE, or a Chinese-calendar rule in words and as stored."""
+    if event.calendar_rule:
+        words, _ = parse_calendar_rule(event.calendar_rule).describe()
+        return f"  重复 {words}（{event.calendar_rule}）"
+    return f"  重复 {event.rrule}" if event.rrule else ""
+
+
 @events.command("show", help="一个活动的详情和各场次 / One event and its nights.")
 @click.argument("event_id", type=int)
 @JSON
@@ -126,7 +135,7 @@ def events_show(event_id: int, as_json: bool) -> None:
         f"状态 status: {WORDS[event.status]} {event.status}"
         + (f"（{event.status_reason}）" if event.status_reason else ""),
         f"时间 when: {when(event.start, event.end)}"
-        + (f"  重复 {event.rrule}" if event.rrule else ""),
+        + repeat_words(event),
         f"场地 venue: {venue_words(event)}",
         f"类别 category: {event.category.name_zh}",
         f"场次 nights: {event.occurrence_count}",

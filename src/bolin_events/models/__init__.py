@@ -16,6 +16,7 @@ from bolin_events.models.events import (
     Occurrence,
     OccurrenceState,
 )
+from bolin_events.models.holidays import DayKind, HolidayDay, HolidayYear
 from bolin_events.models.pictures import Picture
 from bolin_events.models.places import (
     Category,
@@ -41,8 +42,11 @@ __all__ = [
     "Counting",
     "CountingGroup",
     "CountingMethod",
+    "DayKind",
     "Event",
     "EventStatus",
+    "HolidayDay",
+    "HolidayYear",
     "IdempotencyKey",
     "LoginFailure",
     "Occurrence",

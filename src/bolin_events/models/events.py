@@ -48,6 +48,11 @@ class Event(SQLModel, table=True):
     ends_at: datetime = Field(sa_type=UTCDateTime)
     timezone: str = Field(default="Asia/Shanghai", max_length=64)
     rrule: str | None = Field(default=None, max_length=500)
+    calendar_rule: str | None = Field(
+        default=None, max_length=200,
+        description="a rule of the Chinese calendar (lunar date, solar term, lunar days), "
+        "never beside an rrule; feeds write its nights as RDATEs",
+    )
     status: EventStatus = Field(
         default=EventStatus.draft, sa_type=state_column(EventStatus, "status"), index=True
     )

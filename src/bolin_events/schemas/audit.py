@@ -17,8 +17,9 @@ class AuditEntryOut(BaseModel):
     object_type: str = Field(description="event, occurrence, report, photo, user, user_village, "
                              "token, village, venue, category, organizer, programme, import, "
                              "counting_group, baseline, annual_item, year (a close or reopen, "
-                             "封账), signup_plan or registration (staff marks on a sign-up, "
-                             "never its personal data)")
+                             "封账), signup_plan, registration (staff marks on a sign-up, "
+                             "never its personal data), holiday_year or holiday_day (a year's "
+                             "public holidays entered by hand)")
     object_id: str
     label: str | None = Field(description="what it is, in words (a title, a name)")
     changes: dict[str, Any] = Field(

@@ -36,6 +36,15 @@ def _one_line(value: object) -> object:
 Title = Annotated[AnyTitle, BeforeValidator(_one_line)]
 
 
+CALENDAR_RULE_DOC = (
+    "A series by the Chinese calendar (instead of `rrule`, never beside it): "
+    "`LUNAR;MONTH=8;DAY=15` every year on that lunar date (`;LEAP=1` the leap month of that "
+    "number, only in years that have one; DAY=30 in a 29-day month is its last day), "
+    "`TERM;NAME=秋分` every year on that solar term (Chinese or pinyin), "
+    "`LUNARDAYS;ENDINGS=3,6,9;UNTIL=20271231` every lunar day ending in those digits "
+    "(needs COUNT or UNTIL); each may end with `;COUNT=n` or `;UNTIL=YYYYMMDD`. The start "
+    "moves to the rule's first date on or after it, keeping its time of day."
+)
 WHEN_DOC = (
     "ISO 8601. Timed events: a date-time; without an offset it is read in `timezone`. "
     "All-day events: a date; `end` is the last day (inclusive)."
@@ -61,6 +70,8 @@ class EventCreate(Schema):
         description="RFC 5545 RRULE: FREQ=DAILY|WEEKLY|MONTHLY with INTERVAL, BYDAY, "
         "BYMONTHDAY, WKST and COUNT or UNTIL, e.g. FREQ=WEEKLY;BYDAY=FR,SA;UNTIL=20270930",
     )
+    calendar_rule: str | None = Field(default=None, max_length=200,
+                                      description=CALENDAR_RULE_DOC)
     status: EventStatus = Field(default=EventStatus.draft, description="draft or published")
     capacity: Count | None = Field(default=None, ge=0, le=1_000_000)
     course: Flag = Field(
@@ -91,6 +102,8 @@ class EventUpdate(Schema):
     end: When | None = Field(default=None, description=WHEN_DOC)
     timezone: str | None = Field(default=None, max_length=64)
     rrule: str | None = Field(default=None, max_length=500)
+    calendar_rule: str | None = Field(default=None, max_length=200,
+                                      description=CALENDAR_RULE_DOC)
     capacity: Count | None = Field(default=None, ge=0, le=1_000_000)
     course: Flag | None = None
     enrolled: Count | None = Field(default=None, ge=0, le=1_000_000)
@@ -151,6 +164,9 @@ class EventOut(Schema):
     end: datetime | date
     timezone: str
     rrule: str | None
+    calendar_rule: str | None = Field(
+        default=None, description="the series by the Chinese calendar, in its stored form "
+        "(e.g. LUNAR;MONTH=8;DAY=15); null for an RRULE series or a single event")
     status: EventStatus
     status_reason: str | None
     sequence: int

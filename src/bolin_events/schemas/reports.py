@@ -54,6 +54,18 @@ class SignupFiguresOut(Schema):
     unreported: int = Field(description="these nights still without a report")
 
 
+class DayKindFiguresOut(Schema):
+    """A group's 场次 and 人次 on one kind of day: the local day each night starts on."""
+
+    kind: str = Field(description="holiday (法定节假日), weekend (周末), workday (工作日, 调休 "
+                      "working days included) or unknown (假日安排未公布: a year whose holiday "
+                      "arrangement is not published yet)")
+    kind_zh: str = Field(description="法定节假日, 周末, 工作日 or 假日安排未公布")
+    kind_en: str
+    sessions: int = Field(description="场次 held on such days, counted like `sessions`")
+    people: int = Field(description="人次 of those sessions, counted like `people`")
+
+
 class StatsRow(FiguresOut):
     key: str = Field(description="the group: a slug, a month (2025-06), '-' for none, 'total'")
     name_zh: str
@@ -70,6 +82,13 @@ class StatsRow(FiguresOut):
         description="the group's nights that took sign-ups, their 报名, 签到 and 上报 figures; "
         "null when none did",
     )
+    by_day_kind: list[DayKindFiguresOut] = Field(
+        default_factory=list,
+        description="场次 and 人次 split by the kind of day the nights start on (local date): "
+        "holiday, weekend, workday, and unknown only when some night falls in a year whose "
+        "arrangement is not published; the same kinds in every row, and they add up to the "
+        "row's `sessions` and `people`",
+    )
 
 
 class StatsOut(Schema):
@@ -78,6 +97,11 @@ class StatsOut(Schema):
     group_by: str
     rows: list[StatsRow]
     total: StatsRow
+    unknown_holiday_years: list[int] = Field(
+        default_factory=list,
+        description="years of the counted nights whose public holidays are not published yet "
+        "(假日安排未公布): their nights are split as `unknown` until the arrangement is entered",
+    )
 
 
 class ReturnLine(Schema):

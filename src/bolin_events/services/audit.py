@@ -34,6 +34,8 @@ from bolin_events.models import (
     Category,
     CountingGroup,
     Event,
+    HolidayDay,
+    HolidayYear,
     Occurrence,
     Organizer,
     Picture,
@@ -69,7 +71,7 @@ ACTOR_KEY = "audit_actor"  # in Session.info: whose changes the session writes
 ObjectType = Literal["event", "occurrence", "report", "photo", "user", "user_village", "token",
                      "village", "venue", "category", "organizer", "programme", "import",
                      "counting_group", "baseline", "annual_item", "year", "picture",
-                     "signup_plan", "registration"]
+                     "signup_plan", "registration", "holiday_year", "holiday_day"]
 KINDS: tuple[str, ...] = get_args(ObjectType)
 
 
@@ -112,6 +114,9 @@ WATCHED: dict[type, Watched] = {
     # deletes, which an entry would keep; staff's changes to them are recorded (lists.py).
     SignupPlan: Watched("signup_plan", lambda p: f"{p.event_id} {p.occurrence_id or '*'}",
                         ignored=frozenset({"created_at", "updated_at", "updated_by"})),
+    HolidayYear: Watched("holiday_year", lambda y: f"{y.year}",
+                         ignored=frozenset({"entered_at", "entered_by"})),
+    HolidayDay: Watched("holiday_day", lambda d: d.day.isoformat()),
 }
 
 

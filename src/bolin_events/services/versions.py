@@ -23,6 +23,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.models import (
     Category,
     Event,
+    HolidayDay,
+    HolidayYear,
     Occurrence,
     Organizer,
     Picture,
@@ -46,6 +48,7 @@ class Version(NamedTuple):
     programmes_changed: datetime | None
     pictures: tuple[Any, ...]  # (count, max id, sum of ids) of the pictures
     signup_plans: tuple[Any, ...]  # (count, max id, newest updated_at): event pages show them
+    holidays: tuple[Any, ...]  # (days, years, newest entry) entered by hand: calendars mark them
     refs: tuple[Any, ...]  # (count, max id, newest updated_at) of each reference table
 
 
@@ -88,7 +91,11 @@ def _data_version_query() -> Select[Any]:
                       func.sum(Picture.id).label("picture_ids")).subquery()
     plans = select(func.count().label("plans"), func.max(SignupPlan.id).label("last_plan"),
                    func.max(SignupPlan.updated_at).label("plans_changed")).subquery()
-    return _select_all([events, nights, programmes, pictures, plans, *_reference_parts()])
+    holidays = select(func.count().label("holiday_days")).select_from(HolidayDay).subquery()
+    holiday_years = select(func.count().label("holiday_years"),
+                           func.max(HolidayYear.entered_at).label("holidays_entered")).subquery()
+    return _select_all([events, nights, programmes, pictures, plans, holidays, holiday_years,
+                        *_reference_parts()])
 
 
 # Built once: a public read under load asks one of these at every recheck.
@@ -103,7 +110,7 @@ async def data_version(session: AsyncSession) -> Version:
     row = tuple((await connection.execute(DATA_VERSION)).one())
     count, last, changed, sequences, last_night, programmes_changed, *rest = row
     return Version(count, last, changed, sequences, last_night, programmes_changed,
-                   tuple(rest[:3]), tuple(rest[3:6]), tuple(rest[6:]))
+                   tuple(rest[:3]), tuple(rest[3:6]), tuple(rest[6:9]), tuple(rest[9:]))
 
 
 async def refs_version(session: AsyncSession) -> tuple[Any, ...]:

@@ -85,7 +85,8 @@ async def ensure_open_at(session: AsyncSession, moments: Iterable[datetime], tz:
         await ensure_open(session, closed[0])
 
 
-def _check_year(year: int) -> None:
+def check_year(year: int) -> None:
+    """A year the service keeps figures for (FIRST_YEAR…LAST_YEAR), else 422."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise InvalidInput(
             f"年份须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。",
@@ -101,7 +102,7 @@ async def close_year(
     """Sign the year off; a year not over yet cannot be (nights are still to be held and
     changed: closing it would refuse cancelling tomorrow's rained-off night)."""
     now = now or utcnow()
-    _check_year(year)
+    check_year(year)
     if year >= year_of(now, tz):
         raise Conflict(
             f"{year}年还没有结束，不能封账；请在年度结束后再封账。",
@@ -125,7 +126,7 @@ async def reopen_year(
     *, now: datetime | None = None,
 ) -> YearOut:
     """Open a closed year again, saying why: a correction is coming."""
-    _check_year(year)
+    check_year(year)
     reason = (reason or "").strip()
     if len(reason) < MIN_REOPEN_REASON:
         raise InvalidInput(

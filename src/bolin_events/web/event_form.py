@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from bolin_events.errors import DomainError, InvalidInput, VenueClash
-from bolin_events.schemas.common import clean_text
+from bolin_events.schemas.common import FIRST_YEAR, LAST_YEAR, clean_text
 from bolin_events.schemas.events import (
     EventCreate,
     EventOut,
@@ -22,19 +22,29 @@ from bolin_events.schemas.events import (
     OccurrenceMove,
     OccurrenceOut,
 )
+from bolin_events.services.lunar import DAY_ZH, MONTH_ZH, TERMS
 from bolin_events.services.refs import RefData
-from bolin_events.web.form_problems import Problems, from_validation
-from bolin_events.web.recurrence_form import KINDS, WEEKDAYS, Repeat, to_rrule
+from bolin_events.web.form_problems import Problems, field_messages, from_validation
+from bolin_events.web.recurrence_form import (
+    ENDING_CHOICES,
+    ENDINGS,
+    KINDS,
+    WEEKDAYS,
+    Repeat,
+    to_calendar_rule,
+    to_rrule,
+)
 
 TEXTS = (
     "title_zh", "title_en", "description_zh", "description_en", "price", "image_url", "contact"
 )
 REFS = ("category", "venue", "organizer", "programme")
 WHEN = ("start_date", "start_time", "end_date", "end_time")
-RECURRENCE = ("repeat", "ends", "until", "count", "rrule_custom")
+RECURRENCE = ("repeat", "ends", "until", "count", "rrule_custom", "lunar_month", "lunar_day",
+              "term")
 COUNTS = ("capacity", "enrolled", "completed")
 FIELDS = (*TEXTS, *REFS, *WHEN, *RECURRENCE, *COUNTS, "status")
-FLAGS = ("all_day", "allow_overlap", "course")
+FLAGS = ("all_day", "allow_overlap", "course", "lunar_leap")
 # What 保存并新建 keeps for the next event of a run (a season of evenings at one place).
 KEPT_FOR_NEXT = (*REFS, "start_time", "end_time", "all_day", "status")
 MAX_CHARS = 6000
@@ -42,24 +52,41 @@ COUNT_NAMES = (("capacity", "容纳人数", "Capacity"), ("enrolled", "报名人
                ("completed", "结业人数", "Completed"))
 # Where a service's complaint about a schema field is shown in the form.
 FORM_FIELD = {"start": "start_date", "end": "end_date", "rrule": "repeat", "timezone": "start_date"}
+# The selects of 每年农历… and 每年节气…, and the boxes of 农历逢…日.
+LUNAR_CHOICES: dict[str, Any] = {
+    "lunar_months": [(str(n), f"{zh}月", f"Month {n} ({zh}月)")
+                     for n, zh in enumerate(MONTH_ZH, start=1)],
+    "lunar_days": [(str(n), zh, f"Day {n} ({zh})") for n, zh in enumerate(DAY_ZH, start=1)],
+    "terms": [(zh, zh, f"{en} ({zh})") for zh, _, en in TERMS],
+    "endings": ENDING_CHOICES,
+}
+# Where a complaint about part of a Chinese-calendar rule is shown (the rest: beside the choice).
+RULE_PART_FIELD = {"MONTH": "lunar_month", "DAY": "lunar_day", "LEAP": "lunar_leap",
+                   "NAME": "term", "ENDINGS": "ending", "COUNT": "count", "UNTIL": "until",
+                   "COUNT/UNTIL": "count"}
 
 
 @dataclass
 class EventForm:
     values: dict[str, str]
     weekdays: tuple[str, ...] = ()
+    endings: tuple[int, ...] = ()  # 农历逢…日: the digits ticked
 
     def flag(self, name: str) -> bool:
         return self.values.get(name) == "on"
 
 
-def read_form(data: Mapping[str, Any], byday: Iterable[Any]) -> EventForm:
-    """The form as sent; anything missing is empty, anything odd is kept to be complained about."""
+def read_form(data: Mapping[str, Any], byday: Iterable[Any],
+              endings: Iterable[Any] = ()) -> EventForm:
+    """The form as sent; anything missing is empty, anything odd is kept to be complained about
+    (ticked boxes that are no choice of the form are left out)."""
     values = {name: clean_text(str(data.get(name) or ""))[:MAX_CHARS] for name in FIELDS}
     for name in FLAGS:
         values[name] = "on" if data.get(name) else ""
     days = {str(d) for d in byday}
-    return EventForm(values, tuple(d for d in WEEKDAYS if d in days))
+    digits = {str(d) for d in endings}
+    return EventForm(values, tuple(d for d in WEEKDAYS if d in days),
+                     tuple(sorted(d for d in ENDINGS if str(d) in digits)))
 
 
 def blank_form() -> EventForm:
@@ -94,12 +121,16 @@ def from_event(out: EventOut, repeat: Repeat) -> EventForm:
         until=repeat.until.isoformat() if repeat.until else "",
         count="" if repeat.count is None else str(repeat.count),
         rrule_custom=repeat.custom or "",
+        lunar_month="" if repeat.lunar_month is None else str(repeat.lunar_month),
+        lunar_day="" if repeat.lunar_day is None else str(repeat.lunar_day),
+        lunar_leap="on" if repeat.leap else "",
+        term=repeat.term,
     )
     first = out.start if isinstance(out.start, date) else None
     weekdays = repeat.weekdays
     if repeat.kind == "weekly" and not weekdays and first is not None:
         weekdays = (WEEKDAYS[first.weekday()],)  # a weekly rule without BYDAY: the start's day
-    return EventForm(values, weekdays)
+    return EventForm(values, weekdays, repeat.endings)
 
 
 def copy_of(out: EventOut, repeat: Repeat) -> EventForm:
@@ -119,15 +150,22 @@ def next_after(out: EventOut) -> EventForm:
     return form
 
 
-def _when(form: EventForm, problems: Problems) -> tuple[Any, Any, date | None]:
-    v = form.values
-    if not v["start_date"]:
+def _first_day(text: str, problems: Problems) -> date | None:
+    if not text:
         problems.add("start_date", "请填写开始日期。", "Give the start date.")
-        return None, None, None
-    first = problems.parse(
-        "start_date", v["start_date"], date.fromisoformat,
+        return None
+    day: date | None = problems.parse(
+        "start_date", text, date.fromisoformat,
         "开始日期格式有误（如 2027-06-04）。", "The start date is not a date (e.g. 2027-06-04).",
     )
+    return day
+
+
+def _when(form: EventForm, problems: Problems) -> tuple[Any, Any, date | None]:
+    v = form.values
+    first = _first_day(v["start_date"], problems)
+    if not v["start_date"]:
+        return None, None, None
     last = first
     if v["end_date"]:
         last = problems.parse(
@@ -161,7 +199,7 @@ def _repeat(form: EventForm, problems: Problems, max_count: int) -> Repeat:
         problems.add("repeat", "请选择是否重复。", "Choose how it repeats.")
         return Repeat()
     until = count = None
-    ends = "count" if v["ends"] == "count" else "until"
+    ends = v["ends"] if v["ends"] in ("count", "open") else "until"
     if kind not in ("none", "custom") and ends == "until" and v["until"]:
         until = problems.parse(
             "until", v["until"], date.fromisoformat,
@@ -176,7 +214,24 @@ def _repeat(form: EventForm, problems: Problems, max_count: int) -> Repeat:
             problems.add("count", f"次数应在 1 到 {max_count} 之间。",
                          f"The number of times must be 1–{max_count}.")
             count = None
-    return Repeat(kind, form.weekdays, ends, until, count, v["rrule_custom"] or None)
+    return Repeat(kind, form.weekdays, ends, until, count, v["rrule_custom"] or None,
+                  *_lunar_date(form, problems), term=v["term"], endings=form.endings)
+
+
+def _lunar_date(form: EventForm, problems: Problems) -> tuple[int | None, int | None, bool]:
+    """每年农历…: the month and day chosen (numbers from the selects), and 闰月."""
+    if form.values["repeat"] != "lunar":
+        return None, None, False
+    chosen: list[int | None] = []
+    for name, high, zh, en in (("lunar_month", 12, "农历月份", "The lunar month"),
+                               ("lunar_day", 30, "农历日子", "The lunar day")):
+        raw = form.values[name]
+        number = int(raw) if raw.isascii() and raw.isdigit() else None
+        if raw and not (number and 1 <= number <= high):
+            problems.add(name, f"{zh}应在下拉列表中选择。", f"{en}: choose one from the list.")
+            number = None
+        chosen.append(number)
+    return chosen[0], chosen[1], form.flag("lunar_leap")
 
 
 def _fields(form: EventForm, max_count: int) -> dict[str, Any]:
@@ -199,12 +254,44 @@ def _fields(form: EventForm, max_count: int) -> dict[str, Any]:
     start, end, first_day = _when(form, problems)
     repeat = _repeat(form, problems, max_count)
     problems.raise_any()
+    rrule, calendar_rule = rules_of(repeat, first_day or date.min, max_count)
+    return {**fields, "start": start, "end": end, "rrule": rrule, "calendar_rule": calendar_rule}
+
+
+def rules_of(repeat: Repeat, first_day: date, max_count: int) -> tuple[str | None, str | None]:
+    """The RRULE or the Chinese-calendar rule the form's choice makes (one of them at most)."""
     try:
-        rrule = to_rrule(repeat, first_day or date.min)
+        return to_rrule(repeat, first_day), to_calendar_rule(repeat, first_day, max_count)
     except InvalidInput as exc:
-        problems.details.extend(exc.details)
-        problems.raise_any()
-    return {**fields, "start": start, "end": end, "rrule": rrule}
+        if all("message" in d for d in exc.details):  # the form's own words: as a form's list
+            problems = Problems()
+            problems.details.extend(exc.details)
+            problems.raise_any()
+        raise
+
+
+def recurrence_of(form: EventForm, max_count: int) -> tuple[date, Repeat]:
+    """Just the start date and the repetition, for the dates shown before saving."""
+    problems = Problems()
+    first = _first_day(form.values["start_date"], problems)
+    if first is not None and not FIRST_YEAR <= first.year <= LAST_YEAR:  # as saving says
+        problems.add("start_date", f"开始日期须在 {FIRST_YEAR} 年至 {LAST_YEAR} 年之间。",
+                     f"The start date must fall between {FIRST_YEAR} and {LAST_YEAR}.")
+    repeat = _repeat(form, problems, max_count)
+    problems.raise_any()
+    assert first is not None, "a start date that could not be read is a problem raised above"
+    return first, repeat
+
+
+def form_errors(error: DomainError) -> dict[str, tuple[str, str]]:
+    """Form field → message; a Chinese-calendar rule's complaint goes beside the part of the
+    choice it is about (the month, the solar term, the end …)."""
+    details = [
+        {**d, "field": RULE_PART_FIELD.get(str(d["part"]), "calendar_rule")}
+        if d.get("field") == "calendar_rule" and "part" in d else d
+        for d in error.details
+    ]
+    return field_messages(InvalidInput(error.zh, error.en, details), FORM_FIELD)
 
 
 def to_create(form: EventForm, max_count: int) -> EventCreate:
@@ -260,6 +347,7 @@ def editor_choices(refs: RefData, *shown: EventOut | OccurrenceOut | None) -> di
         "programmes": list(refs.programmes.by_id.values()),
         "villages": list(refs.villages.by_id.values()),
         "weekdays": WEEKDAYS,
+        **LUNAR_CHOICES,
     }
 
 

@@ -14,7 +14,7 @@ from bolin_events.models import Event, Occurrence, OccurrenceState
 from bolin_events.schemas.events import OccurrenceOut
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.clashes import ACTIVE, clash_words, find_clashes
-from bolin_events.services.scheduling.occurrences import occurrence_id
+from bolin_events.services.scheduling.occurrences import is_series, occurrence_id
 
 # What a series sentence says of the nights that are not held, in this order.
 NOT_HELD = ((OccurrenceState.skipped, "不举办", "skipped"),
@@ -74,7 +74,7 @@ def held_sentence(
     zh, en = sentence
     planned = sum(counts.values())
     ends_zh, ends_en = f"，共 {planned} 场", f", {planned} times"
-    if not event.rrule or not (zh.endswith(ends_zh) and en.endswith(ends_en)):
+    if not is_series(event) or not (zh.endswith(ends_zh) and en.endswith(ends_en)):
         return sentence
     held = counts[OccurrenceState.scheduled] + counts[OccurrenceState.moved]
     zh, en = zh.removesuffix(ends_zh) + f"，共 {held} 场", en.removesuffix(ends_en) + (

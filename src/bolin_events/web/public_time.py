@@ -1,5 +1,5 @@
-"""The town's clock on a public page: which nights are on now, tonight or over, and when a date
-needs its year.
+"""The town's clock on a public page: which nights are on now, tonight or over, when a date
+needs its year, and when its lunar date.
 
 A page is made once per data version and minute (routes/public_cache.py), so a mark computed
 when the page is rendered stays right for everyone who gets that copy.
@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from bolin_events.calendar import Label
 from bolin_events.schemas.events import OccurrenceOut
+from bolin_events.web.lunar_labels import lunar_label
 
 EVENING = time(18, 0)  # a night starting from here on is "tonight", earlier ones "today"
 ON_NOW = Label("进行中", "On now")
@@ -46,6 +47,11 @@ class Clock:
     @property
     def today(self) -> date:
         return self.now.date()
+
+    def lunar(self, day: date, series: bool = False) -> Label | None:
+        """The lunar date said beside ``day``: on every night of a series by the Chinese
+        calendar (``series``), else only on a festival or solar term."""
+        return lunar_label(day, always=series)
 
     def needs_year(self, day: date) -> bool:
         """A date outside the current year says its year ("2027年6月4日"), so a poster read in

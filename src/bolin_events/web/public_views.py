@@ -15,10 +15,12 @@ from zoneinfo import ZoneInfo
 from sqlmodel import col, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from bolin_events.calendar import Label
 from bolin_events.errors import DomainError
 from bolin_events.models import Event, EventStatus, Occurrence, OccurrenceState
 from bolin_events.schemas.events import OccurrenceOut
 from bolin_events.services.filters import Filters
+from bolin_events.services.holidays import DayMark, day_marks
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.queries import (
     MAX_WINDOW,
@@ -34,6 +36,8 @@ from bolin_events.services.timing import (
     midnight,
     start_day,
 )
+from bolin_events.web.holiday_views import HolidaySection, Marks, holiday_section, month_marks
+from bolin_events.web.lunar_labels import lunar_label, lunar_mark
 
 COMING_UP = 30
 LIST_PAGE = 50
@@ -48,6 +52,11 @@ class Day:
 
     day: date
     items: list[OccurrenceOut] = field(default_factory=list)
+
+    @property
+    def lunar(self) -> Label | None:
+        """The lunar date beside the day's heading, on a festival or solar term."""
+        return lunar_label(self.day)
 
 
 def group_by_day(nights: Iterable[OccurrenceOut], first: date | None = None) -> list[Day]:
@@ -86,24 +95,39 @@ class Home:
     weekend: tuple[date, date]
     on_weekend: list[OccurrenceOut]
     coming: list[Day]
+    holiday: HolidaySection | None = None  # 假期: in the weekend's place, or before it
+    on_holiday: list[OccurrenceOut] = field(default_factory=list)
+    show_weekend: bool = True
+    today_mark: DayMark | None = None
 
 
 async def home(
     session: AsyncSession, refs: RefData, tz: ZoneInfo, now: datetime, filters: Filters
 ) -> Home:
-    """Today, this weekend (from tomorrow on), then the next nights however far ahead."""
+    """Today, this weekend (from tomorrow on) or the holiday break (假期) this week, then the
+    next nights however far ahead."""
     today = now.astimezone(tz).date()
     tomorrow = today + timedelta(days=1)
     saturday, sunday = weekend_of(today)
-    after_weekend = midnight(sunday + timedelta(days=1), tz)
+    holiday, show_weekend = await holiday_section(session, tomorrow, saturday, sunday)
+    after_weekend = midnight(max(sunday, holiday.last if holiday else sunday)
+                             + timedelta(days=1), tz)
     on_today = await nights_between(session, refs, midnight(today, tz), midnight(tomorrow, tz),
                                     filters)
-    weekend_from = midnight(max(saturday, tomorrow), tz)
-    on_weekend = await nights_between(session, refs, weekend_from, after_weekend, filters)
+    on_holiday: list[OccurrenceOut] = []
+    if holiday is not None:
+        on_holiday = await nights_between(session, refs, midnight(holiday.first, tz),
+                                          midnight(holiday.last + timedelta(days=1), tz), filters)
+    on_weekend: list[OccurrenceOut] = []
+    if show_weekend:
+        weekend_from = midnight(max(saturday, tomorrow), tz)
+        on_weekend = await nights_between(session, refs, weekend_from, after_weekend, filters)
     coming = await nights_between(
         session, refs, after_weekend, after_weekend + MAX_WINDOW, filters, COMING_UP
     )
-    return Home(today, on_today, (saturday, sunday), on_weekend, group_by_day(coming))
+    today_mark = (await day_marks(session, today, today)).get(today)
+    return Home(today, on_today, (saturday, sunday), on_weekend, group_by_day(coming),
+                holiday, on_holiday, show_weekend, today_mark)
 
 
 @dataclass
@@ -186,6 +210,15 @@ class GridDay:
         """Nights of the day not shown in its cell (the day's list shows them all)."""
         return max(len(self.items) - MAX_PER_DAY, 0)
 
+    def lunar(self, beside: str = "") -> Label | None:
+        """The festival or solar term in the cell (not one the holiday mark ``beside`` says)."""
+        return lunar_mark(self.day, beside)
+
+    @property
+    def lunar_full(self) -> Label | None:
+        """农历八月十五 中秋节: the cell's mark said in full (its title)."""
+        return lunar_label(self.day, always=True)
+
 
 @dataclass
 class MonthGrid:
@@ -193,6 +226,7 @@ class MonthGrid:
     weeks: list[list[GridDay]]
     previous: date | None
     next: date | None
+    marks: Marks | None = None  # public holidays (休) and 调休 working days (班)
 
     @property
     def count(self) -> int:
@@ -225,7 +259,8 @@ async def month_grid(
     weeks = [ordered[i : i + 7] for i in range(0, len(ordered), 7)]
     previous = add_months(month, -1) if month.year > FIRST_YEAR or month.month > 1 else None
     following = add_months(month, 1) if month.year < LAST_YEAR or month.month < 12 else None
-    return MonthGrid(month, weeks, previous, following)
+    marks = await month_marks(session, month, grid_start, grid_end)
+    return MonthGrid(month, weeks, previous, following, marks)
 
 
 async def event_nights(

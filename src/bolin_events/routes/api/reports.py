@@ -68,6 +68,14 @@ SIGNUPS_DOC = (
     "reports); null when none of its nights did."
 )
 
+DAY_KINDS_DOC = (
+    "\n\nEach row's `by_day_kind` splits its 场次 and 人次 by the local day each night starts "
+    "on: `holiday` (法定节假日), `weekend` (周末), `workday` (工作日, 调休 working days "
+    "included), and `unknown` (假日安排未公布) — listed only when some night falls in a year "
+    "whose public holidays are not published yet (`unknown_holiday_years`); the kinds add up "
+    "to the row's `sessions` and `people`."
+)
+
 
 class ReportController(Controller):
     path = "/api/v1/reports"
@@ -82,6 +90,7 @@ class ReportController(Controller):
         "programme, organizer or month (local months), each beside the same period a year "
         "earlier with 同比. `group_by=total` gives only the totals. Admins and schedulers."
         + SIGNUPS_DOC
+        + DAY_KINDS_DOC
         + COUNTING_DOC
         + PERIOD_DOC
         + FILTER_DOC,
@@ -106,9 +115,12 @@ class ReportController(Controller):
         summary="Statistics as CSV or XLSX",
         description="The statistics table with a totals row. CSV is UTF-8 with a BOM (Excel "
         "opens the Chinese correctly); text that Excel would run as a formula starts with an "
-        "apostrophe. XLSX has a frozen header row, fitted columns and a notes sheet. The last "
-        "columns (报名场次, 报名人次, 签到人次, 签到率, 报名场次上报人次) are blank for a group "
-        "whose nights took no sign-ups." + PERIOD_DOC
+        "apostrophe. XLSX has a frozen header row, fitted columns and a notes sheet. Before "
+        "the sign-up columns, 法定节假日场次, 法定节假日人次, 周末场次, 周末人次, 工作日场次, "
+        "工作日人次 (and 假日安排未公布场次, 假日安排未公布人次 when some night falls in a year "
+        "not published) split each group by the kind of day. The last columns (报名场次, "
+        "报名人次, 签到人次, 签到率, 报名场次上报人次) are blank for a group whose nights took "
+        "no sign-ups." + PERIOD_DOC
         + FILTER_DOC,
         media_type=MEDIA["csv"],
     )

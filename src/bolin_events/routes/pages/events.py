@@ -24,6 +24,7 @@ from bolin_events.routes.pages.common import (
     see_other,
     text,
 )
+from bolin_events.routes.pages.recurrence import RECURRENCE_PAGES
 from bolin_events.schemas.common import clean_text
 from bolin_events.schemas.events import EventOut, StatusChange
 from bolin_events.services.filters import Filters
@@ -44,9 +45,9 @@ from bolin_events.services.scheduling.queries import (
 )
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
-from bolin_events.web import event_form, night_table, staff_views
-from bolin_events.web.form_problems import field_messages, from_validation
-from bolin_events.web.recurrence_form import describe, from_rrule
+from bolin_events.web import event_form, night_table, recurrence_preview, staff_views
+from bolin_events.web.form_problems import from_validation
+from bolin_events.web.recurrence_form import describe, repeat_of
 from bolin_events.web.render import render
 
 WRITE = [page_allow("programme:write")]
@@ -83,6 +84,7 @@ async def events(request: AnyRequest, db: AsyncSession, refs: RefData) -> Templa
 def _form_page(
     request: AnyRequest,
     refs: RefData,
+    settings: Settings,
     form: event_form.EventForm,
     error: DomainError | None = None,
     *,
@@ -96,8 +98,10 @@ def _form_page(
         status_code=form_status(error) if error else 200,
         form=form,
         error=error,
-        errors=field_messages(error, event_form.FORM_FIELD) if error else {},
+        errors=event_form.form_errors(error) if error else {},
         clashes=event_form.clashes_of(error),
+        preview=recurrence_preview.quietly(form, zone(settings.timezone),
+                                           settings.max_occurrences_per_series),
         copied=copied,
         saved=saved,
         **event_form.editor_choices(refs, copied, saved),
@@ -122,13 +126,12 @@ async def new_event(
     if query.get("copy"):
         event = await _named_event(db, str(query["copy"]))
         out = await event_out(db, refs, event)
-        repeat = from_rrule(event.rrule, tz=zone(event.timezone), all_day=event.all_day,
-                            max_count=settings.max_occurrences_per_series)
-        return _form_page(request, refs, event_form.copy_of(out, repeat), copied=out)
+        repeat = repeat_of(event, settings.max_occurrences_per_series)
+        return _form_page(request, refs, settings, event_form.copy_of(out, repeat), copied=out)
     if query.get("again"):
         out = await event_out(db, refs, await _named_event(db, str(query["again"])))
-        return _form_page(request, refs, event_form.next_after(out), saved=out)
-    return _form_page(request, refs, event_form.blank_form())
+        return _form_page(request, refs, settings, event_form.next_after(out), saved=out)
+    return _form_page(request, refs, settings, event_form.blank_form())
 
 
 @post("/staff/events/new", guards=WRITE, include_in_schema=False)
@@ -137,7 +140,7 @@ async def submit_new_event(
 ) -> Response[Any]:
     """Saves the event; 保存并新建 (``then=new``) opens the next one's form instead of it."""
     posted = await request.form()
-    form = event_form.read_form(posted, posted.getall("byday", []))
+    form = event_form.read_form(posted, posted.getall("byday", []), posted.getall("ending", []))
 
     async def create() -> Event:
         data = event_form.to_create(form, settings.max_occurrences_per_series)
@@ -145,7 +148,7 @@ async def submit_new_event(
 
     made = await attempt(db, create)
     if isinstance(made, DomainError):
-        return _form_page(request, refs, form, made)
+        return _form_page(request, refs, settings, form, made)
     if posted.get("then") == "new":
         return see_other(f"/staff/events/new?again={made.id}")
     return see_other(f"/staff/events/{made.id}", "created")
@@ -169,8 +172,7 @@ async def staff_event_page(
     refs = await load_refs(db)
     out = await event_out(db, refs, event)
     max_count = settings.max_occurrences_per_series
-    repeat = from_rrule(event.rrule, tz=zone(event.timezone), all_day=event.all_day,
-                        max_count=max_count)
+    repeat = repeat_of(event, max_count)
     query = request.query_params
     nights = await staff_views.event_nights(
         db, refs, event, utcnow(),
@@ -181,6 +183,7 @@ async def staff_event_page(
     picture = await records.shown_picture(db, event)
     sentence = describe(event, max_count)
     counts = await night_table.night_counts(db, event)
+    form = form or event_form.from_event(out, repeat)
     return render(
         request,
         "staff/event.html",
@@ -189,10 +192,11 @@ async def staff_event_page(
         summary=night_table.held_sentence(event, sentence, counts),
         actions=[a for a, rule in TRANSITIONS.items()
                  if event.status in next(iter(rule.values()))],
-        form=form or event_form.from_event(out, repeat),
+        form=form,
+        preview=recurrence_preview.quietly(form, zone(event.timezone), max_count),
         error=error,
         status_error=status_error,
-        errors=field_messages(error, event_form.FORM_FIELD) if error else {},
+        errors=event_form.form_errors(error) if error else {},
         clashes=event_form.clashes_of(error),
         status_clashes=event_form.clashes_of(status_error),
         nights=nights,
@@ -216,7 +220,7 @@ async def submit_event(
     request: AnyRequest, db: AsyncSession, settings: Settings, event_id: int
 ) -> Response[Any]:
     posted = await request.form()
-    form = event_form.read_form(posted, posted.getall("byday", []))
+    form = event_form.read_form(posted, posted.getall("byday", []), posted.getall("ending", []))
     await get_event(db, event_id)  # an unknown event is a 404 page, not a form
 
     async def update() -> Event:
@@ -264,4 +268,5 @@ EVENT_PAGES: list[Any] = [
     event_page,
     submit_event,
     submit_status,
+    *RECURRENCE_PAGES,
 ]

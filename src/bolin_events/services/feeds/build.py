@@ -30,6 +30,8 @@ from bolin_events.services.feeds.rows import (
     conditions,
     hidden_nights,
     instances,
+    listed_nights,
+    long_past,
     needs_cut,
     read_rows,
     zones_used,
@@ -114,6 +116,7 @@ async def build_feed(
     conds = conditions(selection, cuts.past, cuts.today)
     events, nights = await read_rows(connection, conds)
     kept = await hidden_nights(connection, events, nights, selection.places)
+    listed = await listed_nights(connection, conds, events)
 
     names = Names(refs)
     names_key = hash(refs_fingerprint(refs))
@@ -122,13 +125,17 @@ async def build_feed(
         hidden = kept.get(event.id)
         if hidden is None:
             continue
+        own_listed = listed.get(event.id, ())
+        if own_listed and selection.event_id is None:  # one event's feed keeps its past
+            hidden |= long_past(own_listed, cuts.past)
         # Every change to an event or its nights raises its SEQUENCE and updated_at
         # (scheduling.events.touch); the names it mentions come from the reference data.
         key = (event.id, event.sequence, event.updated_at, hidden, names_key, settings.public_url)
         block = cache.blocks.get(key)
         if block is None:
             own = nights.get(event.id, [])
-            data = snapshot(names, event, own, settings.public_url)
+            data = snapshot(names, event, own, settings.public_url,
+                            [night.recurrence_id for night in own_listed])
             every = (await instances(connection, event.id)
                      if needs_cut(event, hidden, own) else ())
             block = render_event(data, hidden, instances=every)

@@ -28,7 +28,13 @@ from bolin_events.models import PUBLIC_STATUSES, Event, Occurrence, OccurrenceSt
 from bolin_events.models.base import is_valid_id
 from bolin_events.services.feeds.build import Cuts, get_feed, last_modified
 from bolin_events.services.feeds.cache import FeedCache, RenderedFeed
-from bolin_events.services.feeds.rows import EventRecord, NightRecord, read_rows, zones_used
+from bolin_events.services.feeds.rows import (
+    EventRecord,
+    NightRecord,
+    is_listed,
+    read_rows,
+    zones_used,
+)
 from bolin_events.services.feeds.scope import FeedScope, FeedSelection, feed_scope
 from bolin_events.services.feeds.snapshot import Names, snapshot
 from bolin_events.services.refs import RefData
@@ -170,6 +176,7 @@ async def get_download(session: AsyncSession, refs: RefData, cache: FeedCache,
     now = cache.clock()
     version = await data_version(session)
     modified = last_modified(version, Cuts.at(now, settings))
+    rdates: tuple[datetime, ...] = ()
     if wanted.night:
         night = await _the_night(connection, event, wanted.night)
         since, render = None, partial(render_night, recurrence_id=night)
@@ -177,11 +184,12 @@ async def get_download(session: AsyncSession, refs: RefData, cache: FeedCache,
         plan = _to_come(event, await _nights(connection, event.id), now)
         since = plan.since
         render = partial(render_event, hidden=plan.hidden, instances=plan.instances, trim=True)
+        rdates = plan.instances if is_listed(event) else ()
     key = (wanted, version, since)
     found = cache.feeds.get(key)
     if found is not None:
         return found
-    block = render(snapshot(Names(refs), event, changed, settings.public_url),
+    block = render(snapshot(Names(refs), event, changed, settings.public_url, rdates),
                    alarm=ALARMS[wanted.alarm])
     selection = FeedSelection(event_id=event.id,
                               event_title=Label(event.title_zh, event.title_en))

@@ -46,6 +46,7 @@ class EventRecord(NamedTuple):
     starts_at: datetime
     ends_at: datetime
     rrule: str | None
+    calendar_rule: str | None
     category_id: int
     venue_id: int | None
     organizer_id: int | None
@@ -57,6 +58,17 @@ class EventRecord(NamedTuple):
     def of(cls, row: object) -> EventRecord:
         """From an ``Event`` (or anything with its attributes), e.g. in a benchmark."""
         return cls(*(getattr(row, name) for name in cls._fields))
+
+
+def is_series(event: EventRecord) -> bool:
+    """Repeats by an RRULE or by a rule of the Chinese calendar (sent as RDATEs)."""
+    return bool(event.rrule or event.calendar_rule)
+
+
+def is_listed(event: EventRecord) -> bool:
+    """A series whose nights a file lists as RDATEs: its rule (a lunar date, a solar term,
+    lunar days) is one iCalendar cannot write (calendar.series)."""
+    return bool(event.calendar_rule and not event.rrule)
 
 
 class NightRecord(NamedTuple):
@@ -110,7 +122,7 @@ async def hidden_nights(connection: AsyncConnection, events: Sequence[EventRecor
     only_skips: list[int] = []
     for event in events:
         own = nights.get(event.id, [])
-        if event.rrule and not places.holds_night_at(event.venue_id):
+        if is_series(event) and not places.holds_night_at(event.venue_id):
             elsewhere.append(event.id)
             continue
         hidden = frozenset(n.recurrence_id for n in own
@@ -156,6 +168,39 @@ async def read_rows(connection: AsyncConnection, conds: list[ColumnElement[bool]
         night = NightRecord._make(row)
         nights[night.event_id].append(night)
     return events, nights
+
+
+class ListedNight(NamedTuple):
+    """A night of a listed series: its RDATE, and when it now ends (moved or not)."""
+
+    recurrence_id: datetime
+    ends_at: datetime
+
+
+async def listed_nights(connection: AsyncConnection, conds: list[ColumnElement[bool]],
+                        events: Iterable[EventRecord]) -> dict[int, tuple[ListedNight, ...]]:
+    """Every night, in order, of each listed series among the feed's ``events`` (``conds``
+    select them): one query for the whole feed, none when it has no such series."""
+    if not any(is_listed(event) for event in events):
+        return {}
+    found: dict[int, list[ListedNight]] = defaultdict(list)
+    for row in await connection.execute(
+            sa_select(col(Occurrence.event_id), col(Occurrence.recurrence_id),
+                      col(Occurrence.ends_at))
+            .join(Event, col(Event.id) == Occurrence.event_id)
+            .where(and_(*conds), col(Event.calendar_rule).is_not(None),
+                   col(Event.rrule).is_(None))
+            .order_by(col(Occurrence.event_id), col(Occurrence.recurrence_id))):
+        found[row.event_id].append(ListedNight(row.recurrence_id, row.ends_at))
+    return {event_id: tuple(nights) for event_id, nights in found.items()}
+
+
+def long_past(nights: Iterable[ListedNight], past: datetime) -> frozenset[datetime]:
+    """Nights of a listed series over before the feed's window (``feed_past_days``): they
+    leave the RDATE list as past events leave the feed, so a market held on lunar days for
+    years does not grow its feed by a line every few nights. The first night left becomes
+    the DTSTART, so every parser still reads the same nights."""
+    return frozenset(night.recurrence_id for night in nights if night.ends_at <= past)
 
 
 def needs_cut(event: EventRecord, hidden: frozenset[datetime],

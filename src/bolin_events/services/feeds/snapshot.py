@@ -4,6 +4,7 @@ place, category and organizer made once per feed build."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from bolin_events.calendar import EventData, Label, Night, Place
 from bolin_events.models import (
@@ -55,8 +56,9 @@ def event_url(public_url: str, event_id: int | None) -> str:
 
 
 def snapshot(names: Names, event: EventRecord, nights: Sequence[NightRecord],
-             public_url: str) -> EventData:
-    """Everything of ``event`` that reaches its VEVENT text, and nothing else."""
+             public_url: str, rdates: Sequence[datetime] = ()) -> EventData:
+    """Everything of ``event`` that reaches its VEVENT text, and nothing else; ``rdates`` are
+    every night's original start of a series by the Chinese calendar (rows.is_listed)."""
     description = None
     if event.description_zh or event.description_en:
         description = Label(event.description_zh or "", event.description_en)
@@ -81,4 +83,5 @@ def snapshot(names: Names, event: EventRecord, nights: Sequence[NightRecord],
         url=event_url(public_url, event.id),
         nights=tuple(Night(n.recurrence_id, n.state, n.starts_at, n.ends_at,
                            names.place(n.venue_id), n.reason) for n in nights),
+        rdates=tuple(rdates),
     )

@@ -29,6 +29,7 @@ from bolin_events.schemas.events import (
     StatusChange,
 )
 from bolin_events.services.refs import RefData, Table, load_refs
+from bolin_events.services.scheduling.calendar_rules import parse_calendar_rule
 from bolin_events.services.scheduling.clashes import check_clashes
 from bolin_events.services.scheduling.occurrences import rule_starts, sync
 from bolin_events.services.scheduling.recurrence import parse_rule
@@ -51,7 +52,7 @@ TEXT_FIELDS = (
 )
 
 
-TIMING_FIELDS = ("all_day", "start", "end", "timezone", "rrule")
+TIMING_FIELDS = ("all_day", "start", "end", "timezone", "rrule", "calendar_rule")
 # what the statistics group or count a held night by: changed, a closed year's figures would
 # move (a course's trainees are its 培训人次 in the annual return)
 GROUPING_FIELDS = (
@@ -76,6 +77,23 @@ def _normalise_rule(text: str | None, *, all_day: bool, tz_name: str, max_count:
         return None
     rule = parse_rule(text, max_count=max_count)
     return rule.to_ical(all_day=all_day, tz=zone(tz_name))
+
+
+def _normalise_calendar_rule(text: str | None, rrule: str | None, *, max_count: int
+                             ) -> str | None:
+    """A Chinese-calendar rule in its stored form; refused beside an RRULE (an event repeats
+    one way: its nights are one list, in feeds an RRULE or an RDATE list)."""
+    if text is None or not text.strip():
+        return None
+    if rrule is not None and rrule.strip():
+        raise InvalidInput(
+            "一个活动只能有一种重复方式：重复规则（rrule）和农历规则（calendar_rule）只能二选一；"
+            "改用其中一种时，请把另一种设为空（null）。",
+            "An event repeats one way: give rrule or calendar_rule, not both; to switch, "
+            "set the other to null.",
+            [{"field": "calendar_rule"}, {"field": "rrule"}],
+        )
+    return parse_calendar_rule(text, max_count=max_count).text
 
 
 def touch(event: Event) -> None:
@@ -168,6 +186,9 @@ async def create_event(
             tz_name=data.timezone,
             max_count=settings.max_occurrences_per_series,
         ),
+        calendar_rule=_normalise_calendar_rule(
+            data.calendar_rule, data.rrule, max_count=settings.max_occurrences_per_series
+        ),
         status=data.status,
         source=source,
         external_id=external_id,
@@ -225,7 +246,8 @@ async def update_event(
     touch(event)
     timing_changed = any(
         before[k] != getattr(event, k)
-        for k in ("starts_at", "ends_at", "timezone", "rrule", "all_day", "venue_id")
+        for k in ("starts_at", "ends_at", "timezone", "rrule", "calendar_rule", "all_day",
+                  "venue_id")
     )
     if timing_changed:
         await _place_in_time(session, event, refs, settings, allow_overlap=allow_overlap)
@@ -255,9 +277,11 @@ def _apply_timing(event: Event, changes: dict[str, Any], settings: Settings) -> 
     event.starts_at, event.ends_at = span(start, end, tz, all_day=all_day)
     event.all_day, event.timezone = all_day, tz_name
     rule_text = changes.get("rrule", event.rrule)
-    event.rrule = _normalise_rule(
-        rule_text, all_day=all_day, tz_name=tz_name, max_count=settings.max_occurrences_per_series
+    max_count = settings.max_occurrences_per_series
+    event.calendar_rule = _normalise_calendar_rule(
+        changes.get("calendar_rule", event.calendar_rule), rule_text, max_count=max_count
     )
+    event.rrule = _normalise_rule(rule_text, all_day=all_day, tz_name=tz_name, max_count=max_count)
 
 
 async def change_status(

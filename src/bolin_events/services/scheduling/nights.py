@@ -26,7 +26,7 @@ from bolin_events.schemas.events import (
 from bolin_events.services.refs import load_refs
 from bolin_events.services.scheduling.clashes import check_clashes
 from bolin_events.services.scheduling.events import touch
-from bolin_events.services.scheduling.occurrences import get_occurrence, shifted_end
+from bolin_events.services.scheduling.occurrences import get_occurrence, is_series, shifted_end
 from bolin_events.services.timing import span, zone
 from bolin_events.services.years import ensure_open_at
 
@@ -35,7 +35,7 @@ async def _series_occurrence(
     session: AsyncSession, key: str, tz: ZoneInfo
 ) -> tuple[Event, Occurrence]:
     event, occ = await get_occurrence(session, key)
-    if not event.rrule:
+    if not is_series(event):
         raise Conflict(
             "这是单次活动：请直接修改或取消活动本身。",
             "This is a single event: edit or cancel the event itself.",

@@ -22,6 +22,10 @@ from bolin_events.models import (
     utcnow,
 )
 from bolin_events.models.base import is_valid_id
+from bolin_events.services.scheduling.calendar_rules import (
+    expand_calendar_rule,
+    parse_calendar_rule,
+)
 from bolin_events.services.scheduling.recurrence import expand, parse_rule
 from bolin_events.services.timing import (
     parse_recurrence_key,
@@ -31,8 +35,15 @@ from bolin_events.services.timing import (
 from bolin_events.services.years import ensure_open_at
 
 
+def is_series(event: Event) -> bool:
+    """The event repeats: by an RRULE or by a rule of the Chinese calendar."""
+    return bool(event.rrule or event.calendar_rule)
+
+
 def rule_starts(event: Event, max_count: int) -> list[datetime]:
     """UTC starts the event's rule gives (just its own start when it has no rule)."""
+    if event.calendar_rule:
+        return _calendar_starts(event, event.calendar_rule, max_count)
     if not event.rrule:
         return [event.starts_at]
     tz = zone(event.timezone)
@@ -40,6 +51,16 @@ def rule_starts(event: Event, max_count: int) -> list[datetime]:
     rule = parse_rule(event.rrule, max_count=max_count)
     local = expand(rule, first, tz=tz, all_day=event.all_day, max_count=max_count)
     return [s.replace(tzinfo=tz).astimezone(UTC) for s in local]
+
+
+def _calendar_starts(event: Event, text: str, max_count: int) -> list[datetime]:
+    """The rule's dates at the event's local time of day, as RRULE nights keep their clock."""
+    tz = zone(event.timezone)
+    first = event.starts_at.astimezone(tz)
+    rule = parse_calendar_rule(text, max_count=max_count)
+    days = expand_calendar_rule(rule, first.date(), max_count=max_count)
+    clock = first.time().replace(tzinfo=None)
+    return [datetime.combine(day, clock, tzinfo=tz).astimezone(UTC) for day in days]
 
 
 def wall_duration(event: Event) -> timedelta:

@@ -107,7 +107,7 @@ async def _month_nights(
     plain columns in one query (a busy month is hundreds of nights)."""
     selection = resolve(refs, filters)
     query = (
-        sa_select(*NIGHT_COLUMNS, col(Event.rrule))
+        sa_select(*NIGHT_COLUMNS, col(Event.rrule), col(Event.calendar_rule))
         .join(Event, col(Event.id) == col(Occurrence.event_id))
         .where(
             col(Occurrence.state) != OccurrenceState.skipped,
@@ -120,7 +120,7 @@ async def _month_nights(
     connection = await session.connection()
     width = len(NIGHT_COLUMNS)
     return [
-        (NightRow._make(row[:width]), row[width] is not None)
+        (NightRow._make(row[:width]), row[width] is not None or row[width + 1] is not None)
         for row in await connection.execute(query)
     ]
 

@@ -109,6 +109,7 @@ def event_to_out(refs: RefData, event: Event, occurrence_count: int) -> EventOut
                 "all_day",
                 "timezone",
                 "rrule",
+                "calendar_rule",
                 "status",
                 "status_reason",
                 "sequence",

@@ -128,11 +128,21 @@ def group_key(group_by: GroupBy, dialect: str, window: Window) -> ColumnElement[
     return key
 
 
+def held_by(
+    session: AsyncSession, window: Window, group_by: GroupBy, selection: Selection | None
+) -> Subquery:
+    """`held_in` keyed by ``group_by`` on this session's database: the nights every figure of
+    the statistics (totals, sign-ups, kinds of day) is summed over."""
+    dialect = session.bind.dialect.name if session.bind else "sqlite"
+    return held_in(window, group_key(group_by, dialect, window),
+                   venues=group_by == GroupBy.village, selection=selection or Selection())
+
+
 def held_in(
     window: Window, key: ColumnElement[Any], *, venues: bool, selection: Selection
 ) -> Subquery:
-    """One row per held occurrence of the window: its group key and its latest report
-    (``venues``: join the venue, for a key that needs its village)."""
+    """One row per held occurrence of the window: its group key, its start and its latest
+    report (``venues``: join the venue, for a key that needs its village)."""
     latest = aliased(AttendanceReport, name="latest")
     onsite = func.coalesce(latest.onsite, latest.total - func.coalesce(latest.online, 0))
     query = (
@@ -140,6 +150,7 @@ def held_in(
             key.label("key"),
             col(Occurrence.id).label("occurrence_id"),
             col(Event.id).label("event_id"),
+            col(Occurrence.starts_at).label("starts_at"),
             col(latest.occurrence_id).label("reported"),
             col(latest.total).label("people"),
             col(latest.residents).label("residents"),
@@ -163,13 +174,7 @@ async def figures(
 ) -> list[Figures]:
     """The window's figures, one per group, in no particular order; ``selection`` narrows the
     nights counted the way every list and feed is narrowed (services.filters)."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    held = held_in(
-        window,
-        group_key(group_by, dialect, window),
-        venues=group_by == GroupBy.village,
-        selection=selection or Selection(),
-    )
+    held = held_by(session, window, group_by, selection)
     sums = [
         (func.sum(held.c[name]) if name in SPLIT else func.coalesce(func.sum(held.c[name]), 0))
         .label(name)

@@ -23,7 +23,7 @@ from bolin_events.schemas.reports import SignupFiguresOut
 from bolin_events.schemas.signups import NightFigures
 from bolin_events.services.filters import Selection
 from bolin_events.services.signups.figures import night_figures
-from bolin_events.services.stats.queries import GroupBy, Window, group_key, held_in
+from bolin_events.services.stats.queries import GroupBy, Window, held_by
 
 REGISTERED_METHOD = "报名"
 CHECKED_IN_METHOD = "扫码/签到码签到"
@@ -101,13 +101,7 @@ async def signup_groups(
 ) -> dict[str | None, SignupFigures]:
     """The window's held nights that took sign-ups, summed by ``group_by``; groups without
     such a night are left out. The same nights and keys as the statistics (queries.held_in)."""
-    dialect = session.bind.dialect.name if session.bind else "sqlite"
-    held = held_in(
-        window,
-        group_key(group_by, dialect, window),
-        venues=group_by == GroupBy.village,
-        selection=selection or Selection(),
-    )
+    held = held_by(session, window, group_by, selection)
     took_signups = exists().where(col(Registration.occurrence_id) == held.c.occurrence_id)
     query = select(held.c.key, held.c.occurrence_id, held.c.reported, held.c.people).where(
         took_signups

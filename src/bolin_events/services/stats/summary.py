@@ -8,10 +8,11 @@ from typing import Any
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.models import utcnow
-from bolin_events.schemas.reports import PeriodOut, StatsOut, StatsRow
+from bolin_events.schemas.reports import DayKindFiguresOut, PeriodOut, StatsOut, StatsRow
 from bolin_events.services.filters import Selection
 from bolin_events.services.refs import RefData, Table, load_refs
 from bolin_events.services.stats import wording
+from bolin_events.services.stats.daykinds import day_split
 from bolin_events.services.stats.periods import Period
 from bolin_events.services.stats.queries import Figures, GroupBy, figures, window_of
 from bolin_events.services.stats.signups import SignupFigures, signup_groups, summed
@@ -78,9 +79,11 @@ def stats_row(
     before: Figures | None,
     min_sessions: int = 1,
     signups: SignupFigures | None = None,
+    by_day_kind: list[DayKindFiguresOut] | None = None,
 ) -> StatsRow:
     """One row; 同比 only when a year earlier had at least ``min_sessions`` sessions (a base
-    of three nights would print "同比增长3222.2%"); ``signups``: its nights that took sign-ups."""
+    of three nights would print "同比增长3222.2%"); ``signups``: its nights that took sign-ups;
+    ``by_day_kind``: its 场次 and 人次 on holidays, weekends and working days."""
     now = now or Figures(None)
     before = before or Figures(None)
     meaningful = before.sessions >= min_sessions
@@ -105,6 +108,7 @@ def stats_row(
         people_change_pct=None if pct is None else float(pct),
         people_change=wording.yoy_text(now.people, before.people) if meaningful else None,
         signups=signups.out() if signups else None,
+        by_day_kind=by_day_kind or [],
     )
 
 
@@ -132,8 +136,9 @@ async def statistics(
     selection: Selection | None = None,
 ) -> StatsOut:
     """Rows by ``group_by`` (months in order, anything else busiest first; a group held only
-    last year is kept, to show its fall), and the totals; ``selection`` narrows both years'
-    nights like any filtered list (services.filters)."""
+    last year is kept, to show its fall), and the totals, each with this period's split by
+    kind of day (services.stats.daykinds); ``selection`` narrows both years' nights like any
+    filtered list (services.filters)."""
     now = now or utcnow()
     minimum = settings.yoy_min_sessions
     window = window_of(period, zone(settings.timezone), now)
@@ -141,6 +146,7 @@ async def statistics(
         session, settings, period, GroupBy.total, now, selection
     )
     signed_up = await signup_groups(session, window, group_by, selection)
+    days = await day_split(session, window, group_by, selection)
     rows: list[StatsRow] = []
     if group_by != GroupBy.total:
         refs = await load_refs(session)
@@ -154,7 +160,7 @@ async def statistics(
         rows = [
             stats_row(
                 describe(refs, group_by, k), current.get(k), before.get(k), minimum,
-                signed_up.get(k),
+                signed_up.get(k), days.of(k),
             )
             for k in keys
         ]
@@ -169,6 +175,8 @@ async def statistics(
             totals_before.get("total"),
             minimum,
             summed(signed_up),
+            days.total(),
         ),
+        unknown_holiday_years=days.unknown_years,
     )
 

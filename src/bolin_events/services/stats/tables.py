@@ -63,6 +63,10 @@ SIGNUP_NOTE = (
     "签到码签到，含现场加入；签到率＝签到人次÷报名人次（含现场加入，可超过 100%）；"
     "报名场次上报人次：这些场次最新一版上报之和。"
 )
+DAY_KINDS_NOTE = (
+    "法定节假日、周末、工作日：按每场开始当天（当地日期）归类，跨多天的场次按第一天；调休上班的"
+    "周末计入工作日；尚未公布假日安排的年份，其场次单列为“假日安排未公布”，录入假日安排后重新归类。"
+)
 NOT_GIVEN = "未填"  # a figure a report left out: blank, never 0
 
 
@@ -70,7 +74,7 @@ def _given(value: int | None) -> Cell:
     return NOT_GIVEN if value is None else value
 
 
-def _stats_cells(row: StatsRow) -> list[Cell]:
+def _stats_cells(row: StatsRow, kinds: list[str]) -> list[Cell]:
     return [
         row.name_zh,
         row.sessions,
@@ -85,7 +89,18 @@ def _stats_cells(row: StatsRow) -> list[Cell]:
         row.sessions_last_year,
         row.people_last_year,
         row.people_change or "—",
+        *_day_kind_cells(row, kinds),
         *_signup_cells(row),
+    ]
+
+
+def _day_kind_cells(row: StatsRow, kinds: list[str]) -> list[Cell]:
+    """场次 and 人次 on each kind of day, in the columns of ``kinds``."""
+    found = {k.kind: k for k in row.by_day_kind}
+    return [
+        figure
+        for kind in kinds
+        for figure in ((found[kind].sessions, found[kind].people) if kind in found else (0, 0))
     ]
 
 
@@ -98,19 +113,34 @@ def _signup_cells(row: StatsRow) -> list[Cell]:
     return [s.sessions, s.registered, s.checked_in, rate, s.reported]
 
 
+def _unknown_years_note(years: list[int]) -> list[str]:
+    if not years:
+        return []
+    named = "、".join(f"{year}年" for year in years)
+    return [f"{named}假日安排未公布：这些年份的场次未分假日、周末、工作日。"]
+
+
 def stats_table(stats: StatsOut) -> Table:
+    """One row per group (with its split by kind of day before the sign-up columns) and a
+    totals row."""
     rows = stats.rows or [stats.total]
+    kinds = [k.kind for k in stats.total.by_day_kind]
+    day_headers = [f"{k.kind_zh}{u}" for k in stats.total.by_day_kind for u in ("场次", "人次")]
+    at = STATS_HEADERS.index("报名场次")
+    headers = [*STATS_HEADERS[:at], *day_headers, *STATS_HEADERS[at:]]
     return Table(
         title=f"统计 {stats.period.key}",
-        headers=[GROUP_ZH[stats.group_by], *STATS_HEADERS],
-        rows=[_stats_cells(r) for r in rows],
-        totals=_stats_cells(stats.total) if stats.rows else None,
+        headers=[GROUP_ZH[stats.group_by], *headers],
+        rows=[_stats_cells(r, kinds) for r in rows],
+        totals=_stats_cells(stats.total, kinds) if stats.rows else None,
         notes=[
             f"统计期：{stats.period.label}（{stats.period.first} 至 {stats.period.last}），"
             f"同比对照：{stats.compared_with.label}。",
             "场次：已举办的场次（不含取消、不举办的场次及取消、延期、草稿活动）；"
             "人次：每场最新一次上报的合计。",
             "本地居民、外地游客：只合计分开填写的上报；都没有分开填写的记为“未填”，不是 0。",
+            DAY_KINDS_NOTE,
+            *_unknown_years_note(stats.unknown_holiday_years),
             SIGNUP_NOTE,
         ],
     )
