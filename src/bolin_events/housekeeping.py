@@ -1,5 +1,6 @@
 """Work each app process does now and then, beside answering requests: deleting sign-ups'
-personal data once past its retention (services.signups.retention).
+personal data once past its retention (services.signups.retention), and, once at start, the
+lunar month tables in the worker pool (services.scheduling.calendar_rules.warm_up).
 
 Every process runs it (the purge is idempotent, so several at once only find less to do);
 the first run comes within a minute of starting, spread at random so processes started
@@ -18,6 +19,9 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.db import write_session
+from bolin_events.models import utcnow
+from bolin_events.services.heavy import off_loop
+from bolin_events.services.scheduling.calendar_rules import warm_up
 from bolin_events.services.signups.retention import purge
 from bolin_events.settings import Settings
 
@@ -47,14 +51,26 @@ async def purge_every(sessionmaker: async_sessionmaker[AsyncSession], settings: 
         await asyncio.sleep(interval)
 
 
+async def warm_lunar_tables() -> None:
+    try:
+        await off_loop(warm_up, utcnow().year - 1)
+    except Exception:  # only a head start: the tables are filled on first use anyway
+        log.exception("filling the lunar month tables failed")
+
+
 async def start_housekeeping(app: Litestar) -> None:
     settings: Settings = app.state.settings
+    app.state.lunar_warm_up = asyncio.create_task(warm_lunar_tables(), name="bolin-lunar")
     if settings.signup_purge_minutes > 0:
         app.state.housekeeping = asyncio.create_task(
             purge_every(app.state.sessionmaker, settings), name="bolin-purge-signups")
 
 
 async def stop_housekeeping(app: Litestar) -> None:
+    warming: asyncio.Task[None] | None = app.state.get("lunar_warm_up")
+    if warming is not None:
+        with contextlib.suppress(Exception):
+            await warming
     task: asyncio.Task[None] | None = app.state.get("housekeeping")
     if task is not None:
         task.cancel()

@@ -48,6 +48,8 @@ async def test_every_night_of_a_lunar_series_says_its_lunar_day(
 
     _, tree = await page(client, f"/events/{market['id']}")
 
+    assert [text(p) for p in by_class(tree, "p", "series-rule")] == [
+        "农历逢三、六、九日，至 2027年9月12日"]
     assert [d.split(" 19:30")[0] for d in _dates(tree)] == [
         "2027年9月3日 周五 · 农历八月初三",
         "2027年9月6日 周一 · 农历八月初六",

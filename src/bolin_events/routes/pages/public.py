@@ -25,6 +25,7 @@ from bolin_events.services.feeds.links import feed_out, list_feeds, qr_links, wi
 from bolin_events.services.filters import Filters
 from bolin_events.services.pictures import records as pictures
 from bolin_events.services.refs import RefData, Table
+from bolin_events.services.scheduling.calendar_rules import parse_calendar_rule
 from bolin_events.services.scheduling.events import get_event
 from bolin_events.services.scheduling.queries import event_out
 from bolin_events.services.timing import zone
@@ -188,6 +189,7 @@ async def event_page(
         maps=public_meta.map_links(*place) if place else None,
         changed=[n for n in nights if n.status in ("moved", "cancelled")],
         signups=await signup_views.event_signups(db, event, nights, clock.now),
+        rule=parse_calendar_rule(event.calendar_rule).describe() if event.calendar_rule else None,
         feeds=_scope_feeds(settings, out), qr_url=qr_links(settings, url)[0],
         json_ld=public_meta.json_ld(settings, out, nights, places),
         og_image=(picture.src if picture else None) or out.image_url

@@ -314,3 +314,13 @@ def _months(year: int) -> tuple[tuple[int, bool, date, int], ...]:
     """A lunar year's months, kept: lunar-python takes milliseconds a year, and every page
     that shows a series' sentence expands it again."""
     return tuple(lunar_months(year))
+
+
+def warm_up(first_year: int) -> int:
+    """Fills the lunar month tables from ``first_year`` to LAST_YEAR (about 0.2 s of
+    lunar-python): run in the worker pool when a process starts, so the first yearly rule a
+    scheduler saves does not compute them on the event loop. How many years were read."""
+    years = range(max(first_year, FIRST_YEAR), LAST_YEAR + 1)
+    for year in years:
+        _months(year)
+    return len(years)
