@@ -90,6 +90,10 @@ def _sqlite_begin(connection: Any) -> None:
 
 WRITE_OPTION = "bolin_writes"
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+PRIVATE_WRITE = "private_write"
+"""A route's ``opt`` flag: its writes change nothing a public read shows (a sign-up, a check-in,
+a press at the gates), so committing them tells no cache, here or in another process, to look
+again — on a busy night hundreds of such writes would otherwise end every recheck window."""
 
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -101,11 +105,13 @@ async def provide_db(
 ) -> AsyncGenerator[AsyncSession, None]:
     """One transaction per request: committed when the handler returns, rolled back if it raises."""
     writes = request.method not in READ_METHODS
+    public = writes and not request.route_handler.opt.get(PRIVATE_WRITE, False)
     # The actor rides on the session: Litestar may resolve this in a task of its own.
     actor = request_actor(request) if writes else None
-    async with write_session(state.sessionmaker, writes=writes, actor=actor) as s:
+    async with write_session(state.sessionmaker, writes=writes, actor=actor,
+                             announced=public) as s:
         yield s
-    if writes:  # committed: tell in-process caches (e.g. feeds) to look again
+    if public:  # committed: tell in-process caches (e.g. feeds) to look again
         written(state)
 
 
@@ -132,16 +138,17 @@ def written(state: State) -> None:
 @asynccontextmanager
 async def write_session(
     sessionmaker: async_sessionmaker[AsyncSession], *, writes: bool = True,
-    actor: Actor | None = None,
+    actor: Actor | None = None, announced: bool = True,
 ) -> AsyncIterator[AsyncSession]:
     """A session in one transaction, flagged so SQLite takes its write lock when it begins;
-    a writing one tells every app process when it commits (notify.announce)."""
+    a writing one tells every app process when it commits (notify.announce), unless it is
+    not ``announced`` (a private write: PRIVATE_WRITE)."""
     async with sessionmaker() as session, session.begin():
         if actor is not None:  # whose changes the audit trail enters them as
             session.info[ACTOR_KEY] = actor
         connection = await session.connection(execution_options={WRITE_OPTION: writes})
         yield session
-        if writes:
+        if writes and announced:
             await announce(connection)
 
 

@@ -20,6 +20,7 @@ async def test_nobody_logged_out_checks_anyone_in(client: Client, staff: Staff) 
     listed = await client.get(check_ins_url(night))
 
     assert (posted.status_code, listed.status_code) == (401, 401)
+    assert problem(posted)["message"].startswith("请先登录")
 
 
 async def test_a_reporter_works_the_doors_of_their_own_village(
@@ -55,6 +56,7 @@ async def test_schedulers_and_admins_work_every_door(
     answer = await client.post(check_ins_url(night), headers=getattr(staff, who), json=CHECK_IN)
 
     assert answer.status_code == 200
+    assert answer.json()["message"] == "已签到 1人"
 
 
 async def test_the_code_list_has_codes_parties_and_initials_but_no_phone_numbers(

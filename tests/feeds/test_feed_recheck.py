@@ -14,6 +14,7 @@ from bolin_events.routes import feeds as feeds_route
 from bolin_events.services.feeds.cache import FeedCache, RenderedFeed
 from bolin_events.settings import Settings
 from tests.conftest import Client, Staff
+from tests.tally.helpers import count, entrance, held_night
 
 
 @pytest.fixture
@@ -139,3 +140,25 @@ async def test_after_a_write_or_long_quiet_the_next_asker_waits_for_the_check() 
 
     assert after_write is new
     assert after_quiet is new
+
+
+async def test_writes_no_public_read_shows_leave_the_window_alone(
+    client: Client, seeded: None, staff: Staff
+) -> None:
+    """A press at the gates, a check-in or a sign-up changes nothing a feed shows: on a busy
+    night they must not send every subscriber's next request to the database."""
+    night = await held_night(client, staff.scheduler)
+    first = await client.get("/feeds/all.ics")
+    await _rename_behind_the_apps_back(client, "改名但还没被看见")
+
+    gate = await entrance(client, staff.reporter, night, "东门")
+    await count(client, staff.reporter, night, gate, 1, 5)
+    after_counting = await client.get("/feeds/all.ics")
+    patched = await client.patch(f"/api/v1/events/{night.split('-')[0]}",
+                                 json={"title_en": "Night market"}, headers=staff.scheduler)
+    after_editing = await client.get("/feeds/all.ics")
+
+    assert after_counting.headers["etag"] == first.headers["etag"]
+    assert "改名但还没被看见" not in after_counting.text
+    assert patched.status_code == 200
+    assert "改名但还没被看见" in after_editing.text

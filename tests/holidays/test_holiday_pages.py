@@ -118,6 +118,7 @@ async def test_only_admins_reach_the_holiday_page(client: Client, reference: Non
     response = await client.get("/staff/holidays")
 
     assert response.status_code == 403
+    assert "无权录入和删除法定节假日安排" in response.text
 
 
 async def test_the_home_page_says_holiday_in_the_national_day_week(

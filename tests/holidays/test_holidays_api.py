@@ -99,6 +99,7 @@ async def test_a_name_over_40_characters_is_refused(
         "days": [{"start": "2027-10-01", "name_zh": "节" * 41}]})
 
     assert response.status_code == 422
+    assert [d["key"] for d in response.json()["details"]] == ["days.0.name_zh"]
 
 
 async def test_entering_again_replaces_and_deleting_goes_back_to_unknown(

@@ -244,6 +244,7 @@ async def test_the_preview_is_for_staff_who_plan_the_programme(
     await log_in(client, "reporter", Role.reporter)
     reporter = await client.get(PREVIEW, params=GALA_FORM)
     assert reporter.status_code == 403
+    assert "dates" not in reporter.json()
 
 
 def test_the_series_sentence_says_a_solar_term_rule_in_words() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -168,14 +169,22 @@ async def test_a_night_without_a_plan_or_of_a_draft_has_no_form(
     other_id, other_night = await study_day(client, staff.scheduler, days_from_now=12)
     draft_id, draft_night = await study_day(client, staff.scheduler, days_from_now=14,
                                             status="draft")
+    planless_id, planless_night = await make_event(client, staff.scheduler, days_from_now=16)
 
     wrong_event = await client.get(form_path(other_id, night))
     draft = await client.get(form_path(draft_id, draft_night))
+    planless = await client.get(form_path(planless_id, planless_night))
 
     assert wrong_event.status_code == 404
+    assert f"找不到场次：{night}" in wrong_event.text
     assert draft.status_code == 404
+    assert f"找不到活动：{draft_id}" in draft.text
+    assert planless.status_code == 404
+    assert "该场次不需要报名，直接前往即可。" in planless.text
     assert (await client.get(form_path(event_id, other_night))).status_code == 404
-    assert (await client.get("/signups/no-such-link-at-all-here")).status_code == 404
+    unknown = await client.get("/signups/no-such-link-at-all-here")
+    assert unknown.status_code == 404
+    assert "找不到这份报名，请检查链接是否完整。" in unknown.text
 
 
 async def test_sign_up_not_yet_open_says_when(client: Client, staff: Staff) -> None:
@@ -185,10 +194,13 @@ async def test_sign_up_not_yet_open_says_when(client: Client, staff: Staff) -> N
     page = await client.get(form_path(event_id, night))
     refused = await sign_up(client, event_id, night)
 
+    local = opens.astimezone(ZoneInfo("Asia/Shanghai"))
+    when = f"报名 {local.month}月{local.day}日 {local:%H:%M} 开始。"
     assert page.status_code == 200
-    assert "报名" in page.text and "开始" in page.text
+    assert f'id="places">{when}</p>' in page.text
     assert "<form class=\"signup-form" not in page.text
     assert refused.status_code == 409
+    assert f"<p>{when}</p>" in refused.text  # the refusal, above the form
 
 
 async def test_after_retention_the_page_says_the_data_was_deleted(

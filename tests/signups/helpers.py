@@ -9,7 +9,7 @@ import httpx
 
 from bolin_events.schemas.signups import NightFigures
 from bolin_events.services.scheduling.occurrences import get_occurrence
-from bolin_events.services.signups.figures import night_figures
+from bolin_events.services.signups.figures import one_night_figures
 from tests.attendance.helpers import make_event
 from tests.conftest import Client
 
@@ -63,9 +63,7 @@ async def figures(client: Client, night: str) -> NightFigures:
     async with client.app.state.sessionmaker() as session:
         _, occ = await get_occurrence(session, night)
         assert occ.id is not None
-        found = await night_figures(session, [occ.id])
-    return found.get(occ.id, NightFigures(registered=0, waitlisted=0, checked_in=0, walk_ins=0,
-                                          no_shows=0))
+        return await one_night_figures(session, occ.id)
 
 
 def token_of(answer: httpx.Response) -> str:

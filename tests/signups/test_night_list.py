@@ -103,6 +103,8 @@ async def test_no_show_by_a_reporter_is_forbidden(client: Client, staff: Staff) 
                                  headers=staff.reporter)
 
     assert refused.status_code == 403
+    assert refused.json()["message"] == (
+        "角色「信息员」无权设置报名、查看和导出报名名单（管理员或排期人员）。")
 
 
 @pytest.mark.parametrize(("kind", "message"), [

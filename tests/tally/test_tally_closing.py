@@ -57,6 +57,7 @@ async def test_after_closing_no_batch_or_entrance_is_taken_but_a_retry_is_answer
     assert new_gate.status_code == 409
     assert new_gate.json()["message"] == CLOSED
     assert again.status_code == 409
+    assert again.json()["message"] == CLOSED
 
 
 async def test_a_split_tally_reports_residents_and_visitors(client: Client, staff: Staff) -> None:

@@ -85,6 +85,7 @@ async def test_the_script_counts_in_json_and_reads_json_refusals(client: Client)
     assert refused.status_code == 422
     assert refused.json()["message"] == "东门的人数不能少于 0（现有 2）；这一批没有计入。"
     assert no_token.status_code == 403
+    assert no_token.json()["code"] == "forbidden"  # JSON the script reads, not a page
     assert figures.status_code == 200
     assert figures.headers["cache-control"] == "private, no-store"
     assert [(e["name"], e["count"]) for e in figures.json()["entrances"]] == [("东门", 2)]

@@ -35,6 +35,7 @@ async def test_the_same_entrance_name_is_the_same_entrance(client: Client, staff
     assert again.json()["id"] == first.json()["id"]
     assert other.json()["id"] != first.json()["id"]
     assert blank.status_code == 422
+    assert [d["key"] for d in blank.json()["details"]] == ["name"]
 
 
 async def test_a_batch_sent_again_counts_once_and_says_so(client: Client, staff: Staff) -> None:
@@ -104,7 +105,9 @@ async def test_a_tally_that_does_not_split_takes_no_residents(
     assert refused.status_code == 422
     assert "不分本地/外地" in refused.json()["message"]
     assert empty.status_code == 422
+    assert empty.json()["message"] == "这一批是空的（全为 0）。"
     assert text.status_code == 422
+    assert [d["key"] for d in text.json()["details"]] == ["delta"]
 
 
 async def test_only_a_held_night_opens_a_tally(client: Client, staff: Staff) -> None:
@@ -151,6 +154,7 @@ async def test_anonymous_callers_are_asked_to_log_in(client: Client, staff: Staf
     ]
 
     assert [a.status_code for a in answers] == [401, 401, 401, 401]
+    assert {a.json()["code"] for a in answers} == {"not_authenticated"}
 
 
 async def test_an_entrance_of_another_night_is_not_found(client: Client, staff: Staff) -> None:
@@ -162,3 +166,4 @@ async def test_an_entrance_of_another_night_is_not_found(client: Client, staff: 
     answer = await client.post(batches_url(night, gate), json=batch(1), headers=staff.admin)
 
     assert answer.status_code == 404
+    assert answer.json()["message"] == f"找不到入口：{gate}"

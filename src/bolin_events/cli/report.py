@@ -216,6 +216,7 @@ def annual_command(period: str, fmt: str, output: Path | None) -> None:
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
 def chart_command(kind: str, period: str, output: Path) -> None:
     chosen, chart = _period(period, None, None), ChartKind(kind)
-    stats = _read(lambda s, settings: statistics(s, settings, chosen, CHART_GROUPING[chart]))
+    stats = _read(lambda s, settings: statistics(
+        s, settings, chosen, CHART_GROUPING[chart], extras=False))
     output.write_bytes(chart_svg(stats, chart))
     click.echo(f"已写出 / written: {output}", err=True)

@@ -21,6 +21,7 @@ from litestar.params import Parameter
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import may
+from bolin_events.db import PRIVATE_WRITE
 from bolin_events.errors import InvalidInput, field_zh, not_found
 from bolin_events.models import Event, EventStatus
 from bolin_events.schemas.attendance import PhotoOut, ReportOut
@@ -50,6 +51,10 @@ SlugList = Annotated[
 DryRun = Annotated[
     bool, Parameter(description="check everything and answer what would be done; write nothing")
 ]
+
+# a route's opt: its writes show on no public read (db.PRIVATE_WRITE)
+PRIVATE_WRITES: dict[str, Any] = {PRIVATE_WRITE: True}
+NOT_KEPT = {"Cache-Control": "private, no-store"}  # personal or live: never from a cache
 
 
 CategoryFilter = Annotated[

@@ -86,7 +86,7 @@ async def chart_response(
     db: AsyncSession, settings: Settings, kind: ChartKind, chosen: Period, *, inline: bool = False
 ) -> Response[bytes]:
     """One chart as SVG, kept privately for five minutes."""
-    stats = await statistics(db, settings, chosen, CHART_GROUPING[kind])
+    stats = await statistics(db, settings, chosen, CHART_GROUPING[kind], extras=False)
     return Response(
         await off_loop(chart_svg, stats, kind, inline=inline),
         media_type=SVG,

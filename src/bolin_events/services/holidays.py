@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from functools import lru_cache
 
 import chinese_calendar
@@ -134,19 +134,25 @@ async def _year_marks(
     return {year: entered[year] if year in entered else package_year(year) for year in wanted}
 
 
+async def marks_between(
+    session: AsyncSession, start: date, end: date
+) -> tuple[dict[date, DayMark], list[int]]:
+    """The marked days from ``start`` to ``end`` (both included), and the years among them
+    whose arrangement nobody knows yet (they have no marked days)."""
+    years = await _year_marks(session, range(start.year, end.year + 1))
+    marks = {day: mark for known in years.values() if known is not None
+             for day, mark in known.items() if start <= day <= end}
+    return marks, [year for year, known in years.items() if known is None]
+
+
 async def day_marks(session: AsyncSession, start: date, end: date) -> dict[date, DayMark]:
-    """The marked days from ``start`` to ``end``, both included (unknown years have none: ask
-    ``unknown_years`` to say so)."""
-    marks: dict[date, DayMark] = {}
-    for known in (await _year_marks(session, range(start.year, end.year + 1))).values():
-        marks.update((day, mark) for day, mark in (known or {}).items() if start <= day <= end)
-    return marks
+    """The marked days from ``start`` to ``end``, both included (unknown years have none)."""
+    return (await marks_between(session, start, end))[0]
 
 
 async def unknown_years(session: AsyncSession, start: date, end: date) -> list[int]:
     """The years from ``start`` to ``end`` (both included) whose arrangement nobody knows yet."""
-    years = await _year_marks(session, range(start.year, end.year + 1))
-    return [year for year, marks in years.items() if marks is None]
+    return (await marks_between(session, start, end))[1]
 
 
 async def day_kinds(session: AsyncSession, days: Iterable[date]) -> dict[date, str]:
@@ -158,11 +164,10 @@ async def day_kinds(session: AsyncSession, days: Iterable[date]) -> dict[date, s
     kinds: dict[date, str] = {}
     for day in wanted:
         marks = years[day.year]
-        mark = marks.get(day) if marks is not None else None
         if marks is None:
             kinds[day] = "unknown"
-        elif mark is not None:
-            kinds[day] = mark.kind
+        elif day in marks:
+            kinds[day] = marks[day].kind
         else:
             kinds[day] = "weekend" if day.weekday() >= 5 else "workday"
     return kinds
@@ -237,15 +242,14 @@ def expand_entries(year: int, entries: Iterable[HolidayEntryIn]) -> list[Holiday
 
 
 async def enter_year(
-    session: AsyncSession, year: int, data: HolidayYearIn, user_id: int | None,
-    *, now: datetime | None = None,
+    session: AsyncSession, year: int, data: HolidayYearIn, user_id: int | None
 ) -> HolidayYearOut:
     """Put the year's arrangement in place of whatever was entered for it before; from now on
     the year's days are these, whatever the package says."""
     check_year(year)
     days = expand_entries(year, data.days)
     row = await session.get(HolidayYear, year) or HolidayYear(year=year)
-    row.source, row.entered_by, row.entered_at = data.source or None, user_id, now or utcnow()
+    row.source, row.entered_by, row.entered_at = data.source or None, user_id, utcnow()
     session.add(row)
     await _delete_days(session, year)
     session.add_all(

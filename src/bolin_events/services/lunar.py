@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from lunar_python import Lunar, LunarMonth, LunarYear, Solar
+from lunar_python import Lunar, LunarYear, Solar
 
 FIRST_YEAR, LAST_YEAR = 1901, 2099  # the years rules expand over (lunar-python goes further)
 
@@ -65,30 +65,42 @@ class LunarDay:
 
     @property
     def month_zh(self) -> str:
-        return ("闰" if self.leap else "") + MONTH_ZH[self.month - 1] + "月"
+        return month_name(self.month, leap=self.leap)
 
     @property
     def day_zh(self) -> str:
         return DAY_ZH[self.day - 1]
 
     @property
+    def names(self) -> tuple[str, ...]:
+        """Its festivals, then its solar term (中秋节, 秋分); empty on an ordinary day."""
+        return (*self.festivals, *((self.term,) if self.term else ()))
+
+    @property
     def text(self) -> str:
         """农历八月十五 中秋节 · 农历闰六月初三 · 农历八月廿三 秋分"""
-        extra = [*self.festivals, *([self.term] if self.term else [])]
-        return " ".join([f"农历{self.month_zh}{self.day_zh}", *extra])
+        return " ".join([f"农历{self.month_zh}{self.day_zh}", *self.names])
 
     @property
     def text_en(self) -> str:
         """lunar 8/15, Mid-Autumn Festival · lunar leap 6/3"""
-        extra = [FESTIVAL_EN.get(f, f) for f in self.festivals]
-        extra += [TERM_EN[self.term]] if self.term else []
         leap = "leap " if self.leap else ""
-        return ", ".join([f"lunar {leap}{self.month}/{self.day}", *extra])
+        return ", ".join([f"lunar {leap}{self.month}/{self.day}", *map(name_en, self.names)])
 
     @property
     def notable(self) -> bool:
         """A festival or a solar term: worth saying beside the date on a page."""
-        return bool(self.festivals or self.term)
+        return bool(self.names)
+
+
+def month_name(month: int, *, leap: bool = False) -> str:
+    """八月, 闰六月, 正月, 腊月."""
+    return ("闰" if leap else "") + MONTH_ZH[month - 1] + "月"
+
+
+def name_en(name: str) -> str:
+    """A festival's or solar term's English name (中秋节 → Mid-Autumn Festival)."""
+    return FESTIVAL_EN.get(name) or TERM_EN.get(name, name)
 
 
 @lru_cache(maxsize=4096)
@@ -101,24 +113,9 @@ def lunar_day(day: date) -> LunarDay:
                     term if term in TERM_EN else None)
 
 
-def month_length(year: int, month: int, *, leap: bool = False) -> int | None:
-    """Days in that lunar month (29 or 30); None when the year has no such (leap) month."""
-    found = LunarMonth.fromYm(year, -month if leap else month)
-    return int(found.getDayCount()) if found is not None else None
-
-
 def leap_month(year: int) -> int | None:
     """The number of the lunar year's leap month (闰月), None when it has none."""
     return int(LunarYear.fromYear(year).getLeapMonth()) or None
-
-
-def to_solar(year: int, month: int, day: int, *, leap: bool = False) -> date:
-    """The Gregorian date of a lunar date; ValueError when that date does not exist."""
-    length = month_length(year, month, leap=leap)
-    if length is None or not 1 <= day <= length:
-        raise ValueError(f"no lunar date {year}-{'leap ' if leap else ''}{month}-{day}")
-    solar = Lunar.fromYmd(year, -month if leap else month, day).getSolar()
-    return date(solar.getYear(), solar.getMonth(), solar.getDay())
 
 
 def lunar_months(year: int) -> list[tuple[int, bool, date, int]]:

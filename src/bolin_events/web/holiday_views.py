@@ -3,7 +3,7 @@ published yet, and the break the home page shows instead of "this weekend"."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -33,12 +33,10 @@ def span_en(first: date, last: date) -> str:
 
 @dataclass
 class Marks:
-    """The marked days from ``first`` to ``last`` and the years among them nobody published."""
+    """The marked days of a span and the years among them nobody published."""
 
-    first: date
-    last: date
-    days: dict[date, DayMark] = field(default_factory=dict)
-    unknown: list[int] = field(default_factory=list)
+    days: dict[date, DayMark]
+    unknown: list[int]
 
     def get(self, day: date) -> DayMark | None:
         return self.days.get(day)
@@ -81,18 +79,11 @@ class Marks:
         return ", ".join(str(year) for year in self.unknown)
 
 
-async def marks_between(session: AsyncSession, first: date, last: date) -> Marks:
-    """Marks for the days ``first`` to ``last`` (both included)."""
-    return Marks(first, last, await holidays.day_marks(session, first, last),
-                 await holidays.unknown_years(session, first, last))
-
-
 async def month_marks(session: AsyncSession, month: date, first: date, last: date) -> Marks:
     """A month grid's marks (``first``..``last`` may reach into the months beside it); the
     notice speaks of the month's own year only."""
-    found = await marks_between(session, first, last)
-    found.unknown = [year for year in found.unknown if year == month.year]
-    return found
+    days, unknown = await holidays.marks_between(session, first, last)
+    return Marks(days, [year for year in unknown if year == month.year])
 
 
 @dataclass(frozen=True)

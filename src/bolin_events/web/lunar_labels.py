@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from bolin_events.calendar import Label
-from bolin_events.services.lunar import FESTIVAL_EN, FIRST_YEAR, LAST_YEAR, TERM_EN, lunar_day
+from bolin_events.services.lunar import FIRST_YEAR, LAST_YEAR, lunar_day, name_en
 
 
 def lunar_label(day: date, *, always: bool = False) -> Label | None:
@@ -29,10 +29,7 @@ def lunar_mark(day: date, beside: str = "") -> Label | None:
     narrow cell, leaving out a name the holiday mark ``beside`` it already says (中秋 / 中秋节)."""
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         return None
-    found = lunar_day(day)
-    names = [n for n in (*found.festivals, *([found.term] if found.term else []))
-             if not (beside and (beside in n or n in beside))]
+    names = [n for n in lunar_day(day).names if not (beside and (beside in n or n in beside))]
     if not names:
         return None
-    english = [FESTIVAL_EN.get(n) or TERM_EN.get(n) or n for n in names]
-    return Label(" ".join(names), ", ".join(english))
+    return Label(" ".join(names), ", ".join(map(name_en, names)))

@@ -226,7 +226,7 @@ class MonthGrid:
     weeks: list[list[GridDay]]
     previous: date | None
     next: date | None
-    marks: Marks | None = None  # public holidays (休) and 调休 working days (班)
+    marks: Marks  # public holidays (休) and 调休 working days (班)
 
     @property
     def count(self) -> int:

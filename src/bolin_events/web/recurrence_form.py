@@ -16,8 +16,9 @@ from zoneinfo import ZoneInfo
 
 from bolin_events.errors import InvalidInput
 from bolin_events.models import Event
-from bolin_events.services.lunar import DAY_ZH, LAST_YEAR, MONTH_ZH, leap_month
+from bolin_events.services.lunar import DAY_ZH, LAST_YEAR, leap_month, month_name
 from bolin_events.services.scheduling.calendar_rules import (
+    DIGIT_ZH,
     CalendarRule,
     parse_calendar_rule,
     preview_dates,
@@ -52,7 +53,7 @@ class Ending:
 
 
 ENDING_CHOICES = tuple(
-    Ending(d, "十一二三四五六七八九"[d], tuple(DAY_ZH[n - 1] for n in range(1, 31) if n % 10 == d))
+    Ending(d, DIGIT_ZH[d], tuple(DAY_ZH[n - 1] for n in range(1, 31) if n % 10 == d))
     for d in ENDINGS
 )
 
@@ -136,7 +137,7 @@ def to_calendar_rule(repeat: Repeat, first_day: date, max_count: int) -> str | N
 def _never(rule: CalendarRule, first_day: date) -> InvalidInput:
     """A rule with too few dates: a leap month says the years that have it."""
     if rule.leap:
-        month = f"{MONTH_ZH[rule.month - 1]}月"
+        month = month_name(rule.month)
         years = [y for y in range(first_day.year, LAST_YEAR + 1) if leap_month(y) == rule.month]
         zh = "只在 " + "、".join(map(str, years)) + " 年有" if years else f"到 {LAST_YEAR} 年都没有"
         en = "only " + ", ".join(map(str, years)) + " have one" if years else \

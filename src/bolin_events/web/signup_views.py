@@ -111,8 +111,9 @@ def read_plan(values: Mapping[str, str], tz: ZoneInfo) -> PlanIn:
     if len(questions) > MAX_QUESTIONS:
         problems.add("questions", f"其他问题最多 {MAX_QUESTIONS} 个（每行一个）",
                      f"At most {MAX_QUESTIONS} questions (one a line)")
-    if any(len(q) > 100 for q in questions):
-        problems.add("questions", "每个问题最多 100 个字符", "At most 100 characters a question")
+    if any(len(q) > plans.MAX_QUESTION for q in questions):
+        problems.add("questions", f"每个问题最多 {plans.MAX_QUESTION} 个字符",
+                     f"At most {plans.MAX_QUESTION} characters a question")
     if (moments["opens_at"] and moments["closes_at"]
             and moments["closes_at"] <= moments["opens_at"]):
         problems.add("closes_at", "截止报名时间须晚于开始报名时间",

@@ -6,7 +6,7 @@ from litestar import Controller, Response, get, post
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
-from bolin_events.routes.deps import AnyRequest, principal, reporter_of
+from bolin_events.routes.deps import NOT_KEPT, PRIVATE_WRITES, AnyRequest, principal, reporter_of
 from bolin_events.schemas.signups import CheckInIn, CheckInOut, DoorList
 from bolin_events.services.attendance.access import check_village
 from bolin_events.services.refs import RefData
@@ -14,7 +14,6 @@ from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.services.signups import checkin
 
 DOOR = [allow("door:work")]
-NOT_KEPT = {"Cache-Control": "private, no-store"}
 
 
 async def check_door(db: AsyncSession, refs: RefData, request: AnyRequest, night: str) -> None:
@@ -28,7 +27,7 @@ class CheckInController(Controller):
     tags = ["sign-ups"]
 
     @post(
-        "/",
+        "/", opt=PRIVATE_WRITES,
         guards=DOOR,
         status_code=200,
         summary="Check in a sign-up at the door",

@@ -11,7 +11,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
 from bolin_events.errors import NotFound
-from bolin_events.routes.deps import AnyRequest, principal, reporter_of
+from bolin_events.routes.api.checkins import check_door
+from bolin_events.routes.deps import NOT_KEPT, PRIVATE_WRITES, AnyRequest, principal
 from bolin_events.schemas.signups import (
     Availability,
     NoShowIn,
@@ -22,7 +23,6 @@ from bolin_events.schemas.signups import (
     SignupOut,
     WalkInIn,
 )
-from bolin_events.services.attendance.access import check_village
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.events import get_event
 from bolin_events.services.scheduling.occurrences import get_occurrence
@@ -30,7 +30,6 @@ from bolin_events.services.signups import plans, register
 from bolin_events.settings import Settings
 
 MANAGE = [allow("signups:manage")]
-NOT_KEPT = {"Cache-Control": "private, no-store"}  # personal or live: never from a cache
 Token = Annotated[str, Parameter(max_length=100, description="the secret in the visitor's link")]
 PLAN_RULES = (
     "`places` counts people, not sign-ups. `closes_at` left out: sign-up closes when the night "
@@ -117,7 +116,8 @@ class SignupController(Controller):
         found = await register.availability(db, occurrence_id, settings)
         return Response(found, headers=NOT_KEPT)
 
-    @post("/occurrences/{occurrence_id:str}/signups", summary="Sign up for a night",
+    @post("/occurrences/{occurrence_id:str}/signups",
+        opt=PRIVATE_WRITES, summary="Sign up for a night",
           description="No account needed: a name or nickname (1–40 characters), a phone "
           "number when the plan asks (138 1234 5678, 138-1234-5678, +86 13812345678 and "
           "8613812345678 are read alike; a mainland mobile number, else 422), the party "
@@ -141,7 +141,8 @@ class SignupController(Controller):
                        token: Token) -> Response[SignupOut]:
         return Response(await register.signup_by_token(db, token, settings), headers=NOT_KEPT)
 
-    @post("/signups/{token:str}/cancel", status_code=200, summary="Cancel one's sign-up",
+    @post("/signups/{token:str}/cancel",
+        opt=PRIVATE_WRITES, status_code=200, summary="Cancel one's sign-up",
           description="By its secret link. The place goes to the waitlist in the order people "
           "joined it: each next one moves up while their party fits, and the line stops at "
           "the first that does not. 409 when already cancelled, checked in, or the night is "
@@ -165,18 +166,17 @@ class RegistrationController(Controller):
                          occurrence_id: str) -> Response[list[RegistrationRow]]:
         return Response(await register.night_list(db, occurrence_id), headers=NOT_KEPT)
 
-    @post("/", guards=[allow("door:work")], summary="Add a walk-in",
+    @post("/", opt=PRIVATE_WRITES, guards=[allow("door:work")], summary="Add a walk-in",
           description="Someone let in at the door without signing up (现场加入): confirmed "
           "and checked in at once, with an optional name and door; staff decide, so it may "
           "go beyond the places. 409 for a night that is not held. Reporters only for their "
           "villages' nights.")
     async def walk_in(self, db: AsyncSession, refs: RefData, request: AnyRequest,
                       occurrence_id: str, data: WalkInIn) -> RegistrationRow:
-        _, occ = await get_occurrence(db, occurrence_id)
-        check_village(refs, occ, reporter_of(request))
+        await check_door(db, refs, request, occurrence_id)
         return await register.add_walk_in(db, occurrence_id, data, principal(request).user_id)
 
-    @patch("/{registration_id:int}", guards=MANAGE, summary="Mark a no-show",
+    @patch("/{registration_id:int}", opt=PRIVATE_WRITES, guards=MANAGE, summary="Mark a no-show",
            description="`no_show` true marks a confirmed sign-up as not come (未到); false "
            "takes the mark back. 409 for a walk-in, a waitlisted or cancelled sign-up, or a "
            "checked-in one.")

@@ -10,7 +10,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import allow
 from bolin_events.routes.api.attendance import IDEMPOTENCY_DOC, IdempotencyKey
-from bolin_events.routes.deps import AnyRequest, once, reporter_of
+from bolin_events.routes.deps import NOT_KEPT, PRIVATE_WRITES, AnyRequest, once, reporter_of
 from bolin_events.schemas.attendance import ReportOut
 from bolin_events.schemas.tally import BatchIn, BatchOut, CloseIn, EntranceIn, EntranceOut, TallyOut
 from bolin_events.services.attendance import idempotency
@@ -21,7 +21,6 @@ from bolin_events.services.tally.figures import night_tally
 from bolin_events.settings import Settings
 
 DOOR = [allow("door:work")]
-NOT_KEPT = {"Cache-Control": "private, no-store"}  # live figures: never from a cache
 
 
 class TallyController(Controller):
@@ -45,7 +44,7 @@ class TallyController(Controller):
         return Response(out, headers=NOT_KEPT)
 
     @post(
-        "/entrances",
+        "/entrances", opt=PRIVATE_WRITES,
         guards=DOOR,
         summary="Add an entrance (opening the tally)",
         description="An entrance by name (东门, 南门 …): the same name gives the same entrance "
@@ -63,7 +62,7 @@ class TallyController(Controller):
         return Response(added.entrance, status_code=201 if added.created else 200)
 
     @post(
-        "/entrances/{entrance_id:int}/batches",
+        "/entrances/{entrance_id:int}/batches", opt=PRIVATE_WRITES,
         guards=DOOR,
         summary="Count a batch of presses at an entrance",
         description="A few presses collected on the phone for about a second: `delta` people "

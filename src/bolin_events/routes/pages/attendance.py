@@ -25,11 +25,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import page_allow
 from bolin_events.errors import DomainError, NotFound, not_found
-from bolin_events.models import Occurrence, utcnow
+from bolin_events.models import utcnow
 from bolin_events.models.base import is_valid_id
 from bolin_events.routes.deps import once, provide_store, reporter_of
 from bolin_events.schemas.attendance import PhotoOut, ReportOut
-from bolin_events.schemas.signups import NightFigures
 from bolin_events.services.attendance import idempotency, photos
 from bolin_events.services.attendance.access import Reporter, check_village
 from bolin_events.services.attendance.figures import FIGURE_ZH, MAX_COUNT
@@ -40,7 +39,7 @@ from bolin_events.services.heavy import off_loop
 from bolin_events.services.refs import RefData, load_refs
 from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.services.signups.figures import night_figures
-from bolin_events.services.tally.figures import find_tally, tally_out
+from bolin_events.services.tally.figures import figures_of
 from bolin_events.settings import Settings
 from bolin_events.web.attendance_form import (
     MAX_PHOTOS,
@@ -75,12 +74,6 @@ def _refusal(check: Any) -> DomainError | None:
     return None
 
 
-async def _signup_counts(db: AsyncSession, occ: Occurrence) -> NightFigures | None:
-    """报名 and 签到 of the night; None when it took no sign-ups."""
-    assert occ.id is not None  # a stored night
-    return (await night_figures(db, [occ.id])).get(occ.id)
-
-
 async def occurrence_page(
     request: AnyRequest,
     db: AsyncSession,
@@ -107,11 +100,11 @@ async def occurrence_page(
             closed = exc
     if forbidden is not None and status == 200:
         status = forbidden.status
-    # 报名 and 签到 of the night; never shown to whom the night's figures are refused
-    counts = None if forbidden else await _signup_counts(db, occ)
-    assert occ.id is not None
-    tally = None if forbidden else await find_tally(db, occ.id)
-    gates = await tally_out(db, key, tally) if tally is not None else None
+    # 报名 and 签到 (None: it took no sign-ups) and the tally of the night; never shown to whom
+    # the night's figures are refused
+    assert occ.id is not None  # a stored night
+    counts = None if forbidden else (await night_figures(db, [occ.id])).get(occ.id)
+    gates = None if forbidden else await figures_of(db, event, occ)
     prefilled = from_check_ins and entry is None and counts is not None and closed is None
     if entry:
         values = entry.values

@@ -27,7 +27,6 @@ T = TypeVar("T")
 # The door and the gates: pages and the JSON their scripts send, never kept by a cache;
 # a script's request gets a problem body whatever went wrong, a lapsed log-in included.
 DOOR = [page_allow("door:work")]
-NOT_KEPT = {"Cache-Control": "private, no-store"}
 JSON_ANSWERS: dict[type[Exception] | int, Any] = {
     **EXCEPTION_HANDLERS, LoginRequired: domain_error_handler}
 

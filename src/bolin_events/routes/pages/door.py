@@ -22,11 +22,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import DomainError, InvalidInput
 from bolin_events.models import Event, Occurrence, utcnow
-from bolin_events.routes.deps import principal, reporter_of
+from bolin_events.routes.deps import NOT_KEPT, PRIVATE_WRITES, principal, reporter_of
 from bolin_events.routes.pages.common import (
     DOOR,
     JSON_ANSWERS,
-    NOT_KEPT,
     AnyRequest,
     attempt,
     text,
@@ -37,7 +36,7 @@ from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.services.scheduling.queries import occurrence_out
 from bolin_events.services.signups import checkin
-from bolin_events.services.signups.figures import night_figures
+from bolin_events.services.signups.figures import one_night_figures
 from bolin_events.services.signups.lists import add_walk_in
 from bolin_events.services.timing import zone
 from bolin_events.web.render import render
@@ -54,14 +53,6 @@ async def _night(
     return event, occ
 
 
-def _refusal(event: Event, occ: Occurrence) -> DomainError | None:
-    try:
-        checkin.check_door_open(event, occ)
-    except DomainError as exc:
-        return exc
-    return None
-
-
 async def _door_page(
     request: AnyRequest, db: AsyncSession, refs: RefData, key: str, *,
     answer: CheckInOut | DomainError | None = None, typed: dict[str, str] | None = None,
@@ -70,7 +61,7 @@ async def _door_page(
     event, occ = await _night(db, refs, request, key)
     assert occ.id is not None
     night = occurrence_out(refs, occ, event)
-    figures = (await night_figures(db, [occ.id])).get(occ.id, checkin.NO_FIGURES)
+    figures = await one_night_figures(db, occ.id)
     tz = zone(event.timezone)
     status = answer.status if isinstance(answer, DomainError) else 200
     page = render(
@@ -79,7 +70,7 @@ async def _door_page(
         status_code=status,
         night=night,
         figures=figures,
-        closed=_refusal(event, occ),
+        closed=checkin.door_closed(event, occ),
         other_day=_other_day(occ.starts_at, tz),
         answer=answer,
         typed=typed or {},
@@ -113,7 +104,8 @@ async def door_page(
     return await _door_page(request, db, refs, occurrence_id, walk_in=_walked_in(request))
 
 
-@post("/staff/nights/{occurrence_id:str}/check-in", guards=DOOR, name="door_form")
+@post("/staff/nights/{occurrence_id:str}/check-in",
+      opt=PRIVATE_WRITES, guards=DOOR, name="door_form")
 async def door_form(
     request: AnyRequest, db: AsyncSession, refs: RefData, occurrence_id: str
 ) -> Template:
@@ -139,7 +131,7 @@ async def door_form(
 
 
 @post(
-    "/staff/nights/{occurrence_id:str}/check-ins",
+    "/staff/nights/{occurrence_id:str}/check-ins", opt=PRIVATE_WRITES,
     guards=DOOR,
     status_code=200,
     exception_handlers=JSON_ANSWERS,
@@ -168,7 +160,8 @@ async def door_codes(
     return Response(await checkin.door_list(db, occurrence_id), headers=NOT_KEPT)
 
 
-@post("/staff/nights/{occurrence_id:str}/walk-ins", guards=DOOR, name="door_walk_in")
+@post("/staff/nights/{occurrence_id:str}/walk-ins",
+      opt=PRIVATE_WRITES, guards=DOOR, name="door_walk_in")
 async def door_walk_in(
     request: AnyRequest, db: AsyncSession, refs: RefData, occurrence_id: str
 ) -> Template | Redirect:

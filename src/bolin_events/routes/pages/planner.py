@@ -3,7 +3,6 @@ each night a link to where it is changed."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -17,7 +16,7 @@ from bolin_events.routes.pages.common import AnyRequest
 from bolin_events.services.filters import Filters
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.planner import plan_month
-from bolin_events.services.timing import add_months, zone
+from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.web.holiday_views import month_marks
 from bolin_events.web.public_views import parse_month
@@ -43,7 +42,7 @@ async def planner(
         request,
         "staff/planner.html",
         plan=plan,
-        marks=await month_marks(db, month, month, add_months(month, 1) - timedelta(days=1)),
+        marks=await month_marks(db, month, plan.days[0], plan.days[-1]),
         chosen=chosen,
         narrowing=urlencode({k: v for k, v in chosen.items() if v}),
         villages=list(refs.villages.by_id.values()),

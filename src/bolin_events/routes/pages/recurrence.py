@@ -10,7 +10,8 @@ from litestar import Response, get
 
 from bolin_events.auth import page_allow
 from bolin_events.errors import InvalidInput
-from bolin_events.routes.pages.common import JSON_ANSWERS, NOT_KEPT, AnyRequest
+from bolin_events.routes.deps import NOT_KEPT
+from bolin_events.routes.pages.common import JSON_ANSWERS, AnyRequest
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.web import event_form, recurrence_preview
@@ -25,23 +26,23 @@ async def preview(request: AnyRequest, settings: Settings) -> Response[dict[str,
     query = request.query_params
     form = event_form.read_form(query, query.getall("byday", []), query.getall("ending", []))
     english = request_lang(request) == "en"
+
+    def said(zh: str, en: str | None) -> str:
+        return (en or zh) if english else zh
+
     try:
         found = recurrence_preview.preview(form, zone(settings.timezone),
                                            settings.max_occurrences_per_series)
     except InvalidInput as refused:
-        errors = {name: en if english else zh
-                  for name, (zh, en) in event_form.form_errors(refused).items()}
+        errors = {name: said(*words) for name, words in event_form.form_errors(refused).items()}
         text = next(iter(errors.values()), None) if len(errors) == 1 else None
-        body = {"text": text or (refused.en if english else refused.zh), "dates": [],
-                "errors": errors}
+        body = {"text": text or said(refused.zh, refused.en), "dates": [], "errors": errors}
         return Response(body, status_code=422, headers=NOT_KEPT)
     if found is None:
         return Response({"text": "", "dates": [], "errors": {}}, headers=NOT_KEPT)
-    sentence = found.sentence
-    dates = [{"date": day.isoformat(), "label": label.en if english else label.zh}
-             for day, label in ((d, found.label(d)) for d in found.dates)]
-    return Response({"text": (sentence.en if english else sentence.zh) or sentence.zh,
-                     "dates": dates, "errors": {}}, headers=NOT_KEPT)
+    dates = [{"date": day.isoformat(), "label": said(*found.label(day))} for day in found.dates]
+    return Response({"text": said(*found.sentence), "dates": dates, "errors": {}},
+                    headers=NOT_KEPT)
 
 
 RECURRENCE_PAGES: list[Any] = [preview]

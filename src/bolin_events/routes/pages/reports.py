@@ -73,7 +73,9 @@ async def _figures(db: AsyncSession, settings: Settings, period: Period) -> dict
     return {
         "period": period,
         "query": query,
-        "stats": {g: await statistics(db, settings, period, g, now=now) for g, _, _ in GROUPS},
+        # the sign-ups and the split by kind of day are shown for the categories only
+        "stats": {g: await statistics(db, settings, period, g, now=now,
+                                      extras=g == GroupBy.category) for g, _, _ in GROUPS},
         "annual": await annual_return(db, settings, period, now=now),
         "annual_en": ANNUAL_EN,
         "review": await review(db, settings, period, now=now),

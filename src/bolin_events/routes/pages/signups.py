@@ -17,7 +17,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import DomainError, not_found
 from bolin_events.models import Event, Occurrence, utcnow
-from bolin_events.routes.deps import check_visible, client_address
+from bolin_events.routes.deps import PRIVATE_WRITES, check_visible, client_address
 from bolin_events.routes.pages.common import AnyRequest, attempt, see_other, text
 from bolin_events.routes.pages.signups_staff import STAFF_SIGNUP_PAGES
 from bolin_events.schemas.signups import Availability, SignupOut
@@ -32,7 +32,7 @@ from bolin_events.web.form_problems import field_messages
 from bolin_events.web.public_meta import page_url, qr_svg
 from bolin_events.web.public_time import Clock
 from bolin_events.web.render import render
-from bolin_events.web.signup_views import SIGNUP_LABELS, places_line, read_signup
+from bolin_events.web.signup_views import places_line, read_signup
 
 PRIVATE = {"Cache-Control": "private, no-store", "X-Robots-Tag": "noindex, nofollow"}
 DONE = {
@@ -76,9 +76,7 @@ async def _form_page(
         answers=answers or [""] * len(found.questions),
         error=error,
         errors=field_messages(error) if error else {},
-        labels=SIGNUP_LABELS,
         tz=zone(event.timezone),
-        now=utcnow(),
         clock=Clock.at(utcnow(), zone(settings.timezone)),
     ))
 
@@ -91,7 +89,7 @@ async def signup_form(
     return await _form_page(request, db, refs, settings, event_id, night)
 
 
-@post("/events/{event_id:int}/nights/{night:str}/signup", name="signup_submit")
+@post("/events/{event_id:int}/nights/{night:str}/signup", opt=PRIVATE_WRITES, name="signup_submit")
 async def signup_submit(
     request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings,
     event_id: int, night: str,
@@ -124,6 +122,7 @@ async def _visitor_page(
     event, occ = await get_occurrence(db, mine.night)
     tz = zone(event.timezone)
     shown = mine.state != "cancelled" and mine.purged_at is None
+    ics = f"/feeds/events/{event.id}/nights/{mine.night}.ics?alarm=1d"
     return _private(render(
         request,
         "public/signup_cancel.html" if confirm else "public/signup_done.html",
@@ -134,8 +133,8 @@ async def _visitor_page(
         purged=mine.purged_at is not None,
         purge_at=mine.purge_at.astimezone(tz) if mine.purge_at else None,
         qr=await off_loop(qr_svg, mine.code) if shown else None,
-        ics=f"/feeds/events/{event.id}/nights/{mine.night}.ics?alarm=1d",
-        ics_url=page_url(settings, f"/feeds/events/{event.id}/nights/{mine.night}.ics?alarm=1d"),
+        ics=ics,
+        ics_url=page_url(settings, ics),
         done=DONE.get(str(request.query_params.get("done", ""))),
         error=error,
         clock=Clock.at(utcnow(), zone(settings.timezone)),
@@ -157,13 +156,12 @@ async def cancel_confirm(
     return await _visitor_page(request, db, refs, settings, token, confirm=True)
 
 
-@post("/signups/{token:str}/cancel", name="signup_cancel")
+@post("/signups/{token:str}/cancel", opt=PRIVATE_WRITES, name="signup_cancel")
 async def cancel(
     request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings, token: str
 ) -> Response[Any]:
-    await register.signup_by_token(db, token, settings)  # an unknown link is a 404 page
     done = await attempt(db, lambda: register.cancel(db, token, settings))
-    if isinstance(done, DomainError):
+    if isinstance(done, DomainError):  # an unknown link: _visitor_page's own 404
         return await _visitor_page(request, db, refs, settings, token, error=done)
     return see_other(f"/signups/{token}", "cancelled")
 

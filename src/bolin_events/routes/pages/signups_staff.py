@@ -16,15 +16,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.auth import page_allow
 from bolin_events.errors import DomainError, InvalidInput, not_found
 from bolin_events.models import Event, Occurrence, utcnow
-from bolin_events.routes.deps import principal
+from bolin_events.routes.deps import NOT_KEPT, PRIVATE_WRITES, principal
 from bolin_events.routes.pages.common import AnyRequest, attempt, see_other, text
-from bolin_events.schemas.signups import NightFigures, PlanOut, WalkInIn
+from bolin_events.schemas.signups import PlanOut, WalkInIn
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.events import get_event
 from bolin_events.services.scheduling.occurrences import get_occurrence
 from bolin_events.services.scheduling.queries import event_out, occurrence_out
 from bolin_events.services.signups import plans, register
-from bolin_events.services.signups.figures import night_figures
+from bolin_events.services.signups.figures import one_night_figures
 from bolin_events.services.timing import zone
 from bolin_events.settings import Settings
 from bolin_events.web.form_problems import field_messages, from_validation
@@ -39,8 +39,6 @@ from bolin_events.web.signup_views import (
 )
 
 MANAGE = [page_allow("signups:manage")]
-NOT_KEPT = {"Cache-Control": "private, no-store"}
-NONE = NightFigures(registered=0, waitlisted=0, checked_in=0, walk_ins=0, no_shows=0)
 DONE = {
     "plan_saved": ("报名设置已保存。", "The sign-up plan is saved."),
     "plan_deleted": ("报名设置已删除。", "The sign-up plan is removed."),
@@ -156,7 +154,7 @@ async def _list_page(
     event, occ = await get_occurrence(db, key)
     await db.refresh(event)
     assert occ.id is not None
-    figures = (await night_figures(db, [occ.id])).get(occ.id, NONE)
+    figures = await one_night_figures(db, occ.id)
     plan = await plans.plan_for(db, occ)
     page = render(
         request,
@@ -191,7 +189,7 @@ async def night_list_xlsx(
     """The list as the page shows it (masked phone numbers), as a spreadsheet."""
     event, occ = await get_occurrence(db, occurrence_id)
     assert occ.id is not None
-    figures = (await night_figures(db, [occ.id])).get(occ.id, NONE)
+    figures = await one_night_figures(db, occ.id)
     night = occurrence_out(refs, occ, event)
     rows = await register.night_list(db, occurrence_id)
     return Response(
@@ -201,7 +199,7 @@ async def night_list_xlsx(
     )
 
 
-@post("/staff/nights/{occurrence_id:str}/signups/walk-in", guards=MANAGE,
+@post("/staff/nights/{occurrence_id:str}/signups/walk-in", opt=PRIVATE_WRITES, guards=MANAGE,
       name="signup_walk_in")
 async def walk_in(
     request: AnyRequest, db: AsyncSession, refs: RefData, occurrence_id: str
@@ -229,7 +227,7 @@ async def walk_in(
     return see_other(f"/staff/nights/{occurrence_id}/signups", "walk_in")
 
 
-@post("/staff/nights/{occurrence_id:str}/signups/{registration_id:int}/no-show",
+@post("/staff/nights/{occurrence_id:str}/signups/{registration_id:int}/no-show", opt=PRIVATE_WRITES,
       guards=MANAGE, name="signup_no_show")
 async def no_show(
     request: AnyRequest, db: AsyncSession, refs: RefData, occurrence_id: str,

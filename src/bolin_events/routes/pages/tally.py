@@ -17,35 +17,36 @@ from urllib.parse import quote
 from uuid import uuid4
 
 from litestar import Response, get, post
-from litestar.response import Redirect, Template
+from litestar.response import Template
 from litestar.response.base import ASGIResponse
 from pydantic import ValidationError
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.auth import may, page_allow
 from bolin_events.errors import DomainError, not_found
-from bolin_events.models import AttendanceReport
-from bolin_events.routes.deps import reporter_of
+from bolin_events.models import AttendanceReport, Event, Occurrence
+from bolin_events.routes.deps import NOT_KEPT, PRIVATE_WRITES, reporter_of
 from bolin_events.routes.pages.common import (
     DOOR,
     JSON_ANSWERS,
-    NOT_KEPT,
     AnyRequest,
     attempt,
+    see_other,
     text,
 )
+from bolin_events.schemas.attendance import ReportOut
 from bolin_events.schemas.tally import BatchIn, BatchOut, CloseIn, EntranceIn, TallyOut
-from bolin_events.services.attendance.reports import check_year_open, latest_report
+from bolin_events.services.attendance.reports import latest_report
 from bolin_events.services.refs import RefData
-from bolin_events.services.scheduling.occurrences import occurrence_id as night_key
 from bolin_events.services.scheduling.queries import occurrence_out
 from bolin_events.services.tally.closing import close_tally, report_of
-from bolin_events.services.tally.counts import add_batch, add_entrance
+from bolin_events.services.tally.counts import Added, add_batch, add_entrance
 from bolin_events.services.tally.figures import (
+    CLOSED,
     check_countable,
-    find_tally,
+    figures_of,
     night_for,
-    tally_out,
+    night_tally,
 )
 from bolin_events.settings import Settings
 from bolin_events.web.assets import assets
@@ -63,11 +64,12 @@ def _base(night: str) -> str:
     return f"/staff/nights/{quote(night)}/tally"
 
 
-async def _refusal(db: AsyncSession, settings: Settings, event: Any, occ: Any) -> Any:
+async def _refusal(
+    db: AsyncSession, settings: Settings, event: Event, occ: Occurrence
+) -> DomainError | None:
     """Why this night takes no counting (not held, its year closed), or None."""
     try:
-        check_countable(event, occ)
-        await check_year_open(db, occ, settings)
+        await check_countable(db, event, occ, settings)
     except DomainError as exc:
         return exc
     return None
@@ -80,8 +82,7 @@ async def _tally_page(
 ) -> Template:
     event, occ = await night_for(db, key, reporter_of(request), refs)
     assert occ.id is not None
-    tally = await find_tally(db, occ.id)
-    figures = await tally_out(db, night_key(event, occ), tally)
+    figures = await figures_of(db, event, occ)
     latest = await latest_report(db, occ.id)
     closing = report_of(figures, None) if figures.entrances else None
     filed = await db.get(AttendanceReport, figures.report_id) if figures.report_id else None
@@ -102,6 +103,7 @@ async def _tally_page(
         kept=kept or {},
         suggested=[s for s in SUGGESTED if s not in {e.name for e in figures.entrances}],
         just_closed=request.query_params.get("done") == "closed",
+        closed_says=CLOSED,
     )
     page.headers.update(NOT_KEPT)
     return page
@@ -116,25 +118,27 @@ async def tally_page(
     return await _tally_page(request, db, refs, settings, occurrence_id, confirm=bool(close))
 
 
-@post("/staff/nights/{occurrence_id:str}/tally/entrances", guards=DOOR, name="tally_entrance_add")
+@post("/staff/nights/{occurrence_id:str}/tally/entrances",
+      opt=PRIVATE_WRITES, guards=DOOR, name="tally_entrance_add")
 async def entrance_form(
     request: AnyRequest, db: AsyncSession, refs: RefData, settings: Settings, occurrence_id: str
 ) -> Response[Any]:
     """Opens (or joins) an entrance by name and goes to its clicker."""
     form = await request.form()
     kept = {"name": text(form, "name", 60), "split": text(form, "split", 5)}
-    try:
-        data = EntranceIn(name=kept["name"], split=bool(kept["split"]))
-    except ValidationError as exc:
-        error: DomainError = from_validation(exc, {"name": ("入口名称", "Entrance name")})
-        return await _tally_page(request, db, refs, settings, occurrence_id, error=error,
-                                 kept=kept)
-    added = await attempt(db, lambda: add_entrance(
-        db, occurrence_id, data, reporter_of(request), refs, settings))
+
+    async def add() -> Added:
+        try:
+            data = EntranceIn(name=kept["name"], split=bool(kept["split"]))
+        except ValidationError as exc:
+            raise from_validation(exc, {"name": ("入口名称", "Entrance name")}) from None
+        return await add_entrance(db, occurrence_id, data, reporter_of(request), refs, settings)
+
+    added = await attempt(db, add)
     if isinstance(added, DomainError):
         return await _tally_page(request, db, refs, settings, occurrence_id, error=added,
                                  kept=kept)
-    return Redirect(f"{_base(occurrence_id)}/{added.entrance.id}", status_code=303)
+    return see_other(f"{_base(occurrence_id)}/{added.entrance.id}")
 
 
 @post("/staff/nights/{occurrence_id:str}/tally/close",
@@ -145,18 +149,19 @@ async def close_form(
     """Files the tally as the night's report (after the confirm step) and shows the tally."""
     form = await request.form()
     kept = {"reason": text(form, "reason", 300)}
-    try:
-        data = CloseIn(reason=kept["reason"] or None)
-    except ValidationError as exc:
-        error: DomainError = from_validation(exc, {"reason": ("更正原因", "Reason")})
-        return await _tally_page(request, db, refs, settings, occurrence_id, error=error,
-                                 kept=kept)
-    filed = await attempt(db, lambda: close_tally(
-        db, occurrence_id, data, reporter_of(request), refs, settings))
+
+    async def close() -> ReportOut:
+        try:
+            data = CloseIn(reason=kept["reason"] or None)
+        except ValidationError as exc:
+            raise from_validation(exc, {"reason": ("更正原因", "Reason")}) from None
+        return await close_tally(db, occurrence_id, data, reporter_of(request), refs, settings)
+
+    filed = await attempt(db, close)
     if isinstance(filed, DomainError):
         return await _tally_page(request, db, refs, settings, occurrence_id, error=filed,
                                  kept=kept)
-    return Redirect(f"{_base(filed.occurrence_id)}?done=closed", status_code=303)
+    return see_other(_base(filed.occurrence_id), "closed")
 
 
 async def _entrance_page(
@@ -164,8 +169,7 @@ async def _entrance_page(
     error: DomainError | None = None,
 ) -> Template:
     event, occ = await night_for(db, key, reporter_of(request), refs)
-    assert occ.id is not None
-    figures = await tally_out(db, night_key(event, occ), await find_tally(db, occ.id))
+    figures = await figures_of(db, event, occ)
     entrance = next((e for e in figures.entrances if e.id == entrance_id), None)
     if entrance is None:
         raise not_found("入口", "entrance", entrance_id)
@@ -183,6 +187,7 @@ async def _entrance_page(
         figures_url=f"{base}.json",
         form_key=str(uuid4()),
         error=error,
+        closed_says=CLOSED,
     )
     page.headers.update(NOT_KEPT)
     return page
@@ -197,7 +202,8 @@ async def entrance_page(
     return await _entrance_page(request, db, refs, occurrence_id, entrance_id)
 
 
-@post("/staff/nights/{occurrence_id:str}/tally/{entrance_id:int}/press", guards=DOOR,
+@post("/staff/nights/{occurrence_id:str}/tally/{entrance_id:int}/press",
+      opt=PRIVATE_WRITES, guards=DOOR,
       name="tally_press")
 async def press_form(
     request: AnyRequest, db: AsyncSession, refs: RefData, occurrence_id: str, entrance_id: int
@@ -205,25 +211,27 @@ async def press_form(
     """A button pressed without JavaScript: one batch, keyed by the form (a form sent twice
     counts once), then the clicker again."""
     form = await request.form()
-    press = PRESSES.get(text(form, "press", 5))
-    if press is None:
-        return await _entrance_page(request, db, refs, occurrence_id, entrance_id,
-                                    error=not_found("按键", "button", text(form, "press", 5)))
-    delta, residents, visitors = press
-    try:
-        data = BatchIn(key=text(form, "key", 64), delta=delta, residents=residents,
-                       visitors=visitors)
-    except ValidationError as exc:
-        return await _entrance_page(request, db, refs, occurrence_id, entrance_id,
-                                    error=from_validation(exc))
-    done = await attempt(db, lambda: add_batch(
-        db, occurrence_id, entrance_id, data, reporter_of(request), refs))
+
+    async def count() -> BatchOut:
+        pressed = text(form, "press", 5)
+        if pressed not in PRESSES:
+            raise not_found("按键", "button", pressed)
+        delta, residents, visitors = PRESSES[pressed]
+        try:
+            data = BatchIn(key=text(form, "key", 64), delta=delta, residents=residents,
+                           visitors=visitors)
+        except ValidationError as exc:
+            raise from_validation(exc) from None
+        return await add_batch(db, occurrence_id, entrance_id, data, reporter_of(request), refs)
+
+    done = await attempt(db, count)
     if isinstance(done, DomainError):
         return await _entrance_page(request, db, refs, occurrence_id, entrance_id, error=done)
-    return Redirect(f"{_base(done.night)}/{entrance_id}", status_code=303)
+    return see_other(f"{_base(done.night)}/{entrance_id}")
 
 
-@post("/staff/nights/{occurrence_id:str}/tally/{entrance_id:int}/batches", guards=DOOR,
+@post("/staff/nights/{occurrence_id:str}/tally/{entrance_id:int}/batches",
+      opt=PRIVATE_WRITES, guards=DOOR,
       exception_handlers=JSON_ANSWERS, name="tally_batch")
 async def batch_json(
     request: AnyRequest, db: AsyncSession, refs: RefData, occurrence_id: str, entrance_id: int,
@@ -240,9 +248,7 @@ async def figures_json(
     request: AnyRequest, db: AsyncSession, refs: RefData, occurrence_id: str
 ) -> Response[TallyOut]:
     """What tally.js polls every two seconds: the night's figures per entrance."""
-    event, occ = await night_for(db, occurrence_id, reporter_of(request), refs)
-    assert occ.id is not None
-    figures = await tally_out(db, night_key(event, occ), await find_tally(db, occ.id))
+    figures = await night_tally(db, occurrence_id, reporter_of(request), refs)
     return Response(figures, headers=NOT_KEPT)
 
 

@@ -28,11 +28,11 @@ from bolin_events.services.lunar import (
     DAY_ZH,
     FIRST_YEAR,
     LAST_YEAR,
-    MONTH_ZH,
     TERM_EN,
     TERMS,
     lunar_day,
     lunar_months,
+    month_name,
     solar_terms,
     term_name,
 )
@@ -45,7 +45,7 @@ _PARTS: dict[str, tuple[str, ...]] = {
     "LUNARDAYS": ("ENDINGS",),
 }
 _WIDE = str.maketrans({"；": ";", "＝": "=", "，": ",", "、": ",", "：": ":"})
-_DIGIT_ZH = "十一二三四五六七八九"  # an ending of 0 is 初十, 二十, 三十: 逢十
+DIGIT_ZH = "十一二三四五六七八九"  # an ending of 0 is 初十, 二十, 三十: 逢十
 
 
 def _bad(part: str, zh: str, en: str) -> InvalidInput:
@@ -96,7 +96,7 @@ class CalendarRule:
 
     def _pattern(self) -> tuple[str, str]:
         if self.kind == "LUNAR":
-            month = ("闰" if self.leap else "") + MONTH_ZH[self.month - 1] + "月"
+            month = month_name(self.month, leap=self.leap)
             leap = "leap " if self.leap else ""
             en = f"every year on the {_ordinal(self.day)} day of the {leap}{_ordinal(self.month)}" \
                  " lunar month"
@@ -108,7 +108,7 @@ class CalendarRule:
         if self.kind == "TERM":
             return f"每年{self.term}", f"every year on {TERM_EN[self.term]} ({self.term})"
         shown = sorted(self.endings, key=lambda d: d or 10)  # 逢五、十: 0 reads as ten, last
-        zh = "、".join(_DIGIT_ZH[d] for d in shown)
+        zh = "、".join(DIGIT_ZH[d] for d in shown)
         numbers = [str(d) for d in shown]
         en = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " or " + numbers[-1]
         return f"农历逢{zh}日", f"every lunar day ending in {en}"
@@ -317,10 +317,11 @@ def _months(year: int) -> tuple[tuple[int, bool, date, int], ...]:
 
 
 def warm_up(first_year: int) -> int:
-    """Fills the lunar month tables from ``first_year`` to LAST_YEAR (about 0.2 s of
-    lunar-python): run in the worker pool when a process starts, so the first yearly rule a
-    scheduler saves does not compute them on the event loop. How many years were read."""
+    """Fills the lunar month and solar term tables from ``first_year`` to LAST_YEAR (about
+    0.6 s of lunar-python): run in the worker pool when a process starts, so the first yearly
+    rule a scheduler saves does not compute them on the event loop. How many years were read."""
     years = range(max(first_year, FIRST_YEAR), LAST_YEAR + 1)
     for year in years:
         _months(year)
+        solar_terms(year)
     return len(years)

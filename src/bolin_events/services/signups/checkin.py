@@ -20,22 +20,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import Conflict, InvalidInput, NotFound
 from bolin_events.models import Event, Occurrence, Registration, SignupState, utcnow
-from bolin_events.schemas.signups import (
-    CheckInIn,
-    CheckInOut,
-    DoorCode,
-    DoorList,
-    NightFigures,
-)
+from bolin_events.schemas.signups import CheckInIn, CheckInOut, DoorCode, DoorList
 from bolin_events.services.audit import record
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
-from bolin_events.services.signups.figures import night_figures
-from bolin_events.services.signups.rules import not_held
+from bolin_events.services.signups.figures import one_night_figures
+from bolin_events.services.signups.rules import local_time, not_held
 from bolin_events.services.timing import zone
 
 QR_PREFIX = "BOLIN:"  # a QR code may hold "BOLIN:K7M3QX"; the bare code works as well
 MAX_CODE = 12  # Registration.code
-NO_FIGURES = NightFigures(registered=0, waitlisted=0, checked_in=0, walk_ins=0, no_shows=0)
 
 
 def normalise_code(raw: str) -> str:
@@ -51,12 +44,13 @@ def masked_name(name: str | None) -> str | None:
     return f"{name[0]}*" if name else None
 
 
-def check_door_open(event: Event, occ: Occurrence) -> None:
-    """Only a night that takes place has a door; refuse the others with the reason."""
+def door_closed(event: Event, occ: Occurrence) -> Conflict | None:
+    """Only a night that takes place has a door: the refusal, with the reason, for the others."""
     held = not_held(event, occ)
-    if held is not None:
-        raise Conflict(f"不能签到：{held[0]}", f"No check-in: {held[1]}",
-                       [{"night": occurrence_id(event, occ)}])
+    if held is None:
+        return None
+    return Conflict(f"不能签到：{held[0]}", f"No check-in: {held[1]}",
+                    [{"night": occurrence_id(event, occ)}])
 
 
 async def check_in(
@@ -68,7 +62,9 @@ async def check_in(
     answers as the first time."""
     now = now or utcnow()
     event, occ = await get_occurrence(session, key)
-    check_door_open(event, occ)
+    closed = door_closed(event, occ)
+    if closed is not None:
+        raise closed
     code = normalise_code(data.code)
     if not code:
         raise InvalidInput("请输入签到码。", "Type the check-in code.", [{"field": "code"}])
@@ -121,9 +117,9 @@ async def _refuse_other_night(session: AsyncSession, reg: Registration) -> None:
     event = await session.get(Event, occ.event_id) if occ else None
     if occ is None or event is None:  # a code always has its night (ON DELETE CASCADE)
         raise NotFound("没有这个签到码，请核对。", "No such check-in code.")
-    local = occ.starts_at.astimezone(zone(event.timezone))
-    when = f"{local.month}月{local.day}日" + ("" if event.all_day else f" {local:%H:%M}")
-    when_en = f"{local:%Y-%m-%d}" + ("" if event.all_day else f" {local:%H:%M}")
+    clock = not event.all_day
+    when = local_time(event, occ.starts_at, clock=clock)
+    when_en = local_time(event, occ.starts_at, en=True, clock=clock)
     raise Conflict(
         f"这是 {when}《{event.title_zh}》的报名，不是本场。",
         f"This sign-up is for {event.title_en or event.title_zh} on {when_en}, not this night.",
@@ -168,7 +164,7 @@ async def _answer(
     session: AsyncSession, occ: Occurrence, reg: Registration, *, replayed: bool
 ) -> CheckInOut:
     assert occ.id is not None and reg.checked_in_people is not None
-    figures = (await night_figures(session, [occ.id])).get(occ.id, NO_FIGURES)
+    figures = await one_night_figures(session, occ.id)
     people = reg.checked_in_people
     return CheckInOut(
         ok=True,
@@ -195,7 +191,7 @@ async def door_list(session: AsyncSession, key: str) -> DoorList:
         .where(Registration.occurrence_id == occ.id, Registration.state == SignupState.confirmed)
         .order_by(col(Registration.id))
     )
-    figures = (await night_figures(session, [occ.id])).get(occ.id, NO_FIGURES)
+    figures = await one_night_figures(session, occ.id)
     return DoorList(
         night=key,
         title_zh=event.title_zh,

@@ -16,6 +16,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from bolin_events.models import Registration, SignupState
 from bolin_events.schemas.signups import NightFigures
 
+NO_FIGURES = NightFigures(registered=0, waitlisted=0, checked_in=0, walk_ins=0, no_shows=0)
+
 
 async def night_figures(
     session: AsyncSession, occurrence_ids: Sequence[int]
@@ -49,3 +51,8 @@ async def night_figures(
         )
         for occ, registered, waitlisted, checked_in, walk_ins, no_shows in rows
     }
+
+
+async def one_night_figures(session: AsyncSession, occurrence_id: int) -> NightFigures:
+    """One night's figures, all nought when nobody signed up or walked in."""
+    return (await night_figures(session, [occurrence_id])).get(occurrence_id, NO_FIGURES)

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from bolin_events.errors import Conflict, NotFound
 from bolin_events.models import Registration, SignupState, utcnow
+from bolin_events.models.base import is_valid_id
 from bolin_events.schemas.common import clean_text
 from bolin_events.schemas.signups import RegistrationRow, WalkInIn
 from bolin_events.services.audit import record
@@ -74,8 +75,8 @@ async def set_no_show(
     """Mark a confirmed sign-up as not come (未到), or take the mark back. Walk-ins came by
     definition, and a checked-in sign-up came."""
     _, occ = await get_occurrence(session, key)
-    registration = await session.get(Registration, registration_id) if (
-        0 < registration_id < 2**31) else None
+    registration = (await session.get(Registration, registration_id)
+                    if is_valid_id(registration_id) else None)
     if registration is None or registration.occurrence_id != occ.id:
         raise NotFound(f"本场没有编号为 {registration_id} 的报名。",
                        f"No sign-up {registration_id} for this night.",

@@ -33,7 +33,6 @@ from bolin_events.services.timing import check_year, zone
 from bolin_events.settings import Settings
 
 MAX_QUESTION = 100  # characters of one question's label
-UTC_MIN = datetime.min.replace(tzinfo=UTC)
 
 
 async def plan_for(session: AsyncSession, occ: Occurrence) -> SignupPlan | None:
@@ -46,17 +45,6 @@ async def plan_for(session: AsyncSession, occ: Occurrence) -> SignupPlan | None:
     )).all()
     own = [p for p in plans if p.occurrence_id is not None]
     return next(iter(own or plans), None)
-
-
-async def plans_of(session: AsyncSession, event_id: int) -> list[SignupPlan]:
-    """The event's plans, the event-wide one first, then the nights' in night order."""
-    rows = await session.exec(
-        select(SignupPlan, Occurrence.starts_at)
-        .outerjoin(Occurrence, col(Occurrence.id) == SignupPlan.occurrence_id)
-        .where(SignupPlan.event_id == event_id)
-    )
-    ordered = sorted(rows, key=lambda r: (r[0].occurrence_id is not None, r[1] or UTC_MIN))
-    return [plan for plan, _ in ordered]
 
 
 def questions(plan: SignupPlan) -> list[str]:
@@ -77,12 +65,13 @@ def plan_out(event: Event, plan: SignupPlan, occ: Occurrence | None) -> PlanOut:
 
 async def event_plans(session: AsyncSession, event: Event) -> list[PlanOut]:
     """The event-wide plan first (when there is one), then the nights' own, in night order."""
-    assert event.id is not None
-    out = []
-    for plan in await plans_of(session, event.id):
-        occ = await session.get(Occurrence, plan.occurrence_id) if plan.occurrence_id else None
-        out.append(plan_out(event, plan, occ))
-    return out
+    rows = await session.exec(
+        select(SignupPlan, Occurrence)
+        .outerjoin(Occurrence, col(Occurrence.id) == SignupPlan.occurrence_id)
+        .where(SignupPlan.event_id == event.id)
+        .order_by(col(SignupPlan.occurrence_id).is_not(None), col(Occurrence.starts_at))
+    )
+    return [plan_out(event, plan, occ) for plan, occ in rows]
 
 
 async def save_plan(

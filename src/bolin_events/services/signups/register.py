@@ -109,7 +109,8 @@ async def sign_up(
 async def signup_by_token(session: AsyncSession, token: str, settings: Settings) -> SignupOut:
     """The visitor's own sign-up, found by the secret in their link."""
     event, occ, registration = await _by_token(session, token)
-    return await _out(session, event, occ, registration, settings)
+    plan = await plan_for(session, occ)
+    return await _out(session, event, occ, registration, plan, settings)
 
 
 async def cancel(
@@ -139,7 +140,7 @@ async def cancel(
     plan = await plan_for(session, occ)
     if plan is not None:
         await waitlist.promote(session, occ.id, plan.places, now)
-    return await _out(session, event, occ, registration, settings)
+    return await _out(session, event, occ, registration, plan, settings)
 
 
 async def _by_token(session: AsyncSession, token: str) -> tuple[Event, Occurrence, Registration]:
@@ -155,8 +156,7 @@ async def _by_token(session: AsyncSession, token: str) -> tuple[Event, Occurrenc
 
 
 async def _out(session: AsyncSession, event: Event, occ: Occurrence, registration: Registration,
-               settings: Settings) -> SignupOut:
-    plan = await plan_for(session, occ)
+               plan: SignupPlan | None, settings: Settings) -> SignupOut:
     retention = plan.retention_days if plan is not None else settings.signup_retention_days
     position = await waitlist.position(session, registration)
     return signup_out(event, occ, registration, position, retention)

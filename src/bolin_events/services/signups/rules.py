@@ -81,9 +81,11 @@ def why_closed(event: Event, occ: Occurrence, plan: SignupPlan,
     return None
 
 
-def local_time(event: Event, moment: datetime, *, en: bool = False) -> str:
+def local_time(event: Event, moment: datetime, *, en: bool = False, clock: bool = True) -> str:
+    """6月4日 19:00 (en: 2027-06-04 19:00) on the event's clock; without ``clock`` the day only."""
     local = moment.astimezone(zone(event.timezone))
-    return f"{local:%Y-%m-%d %H:%M}" if en else f"{local.month}月{local.day}日 {local:%H:%M}"
+    day = f"{local:%Y-%m-%d}" if en else f"{local.month}月{local.day}日"
+    return f"{day} {local:%H:%M}" if clock else day
 
 
 async def insert(session: AsyncSession, registration: Registration) -> Registration:

@@ -82,14 +82,12 @@ class DaySplit:
 
 
 def split(nights: Iterable[Nights], kinds: Mapping[date, str]) -> DaySplit:
-    """The nights summed by group and kind of day; a day ``kinds`` does not know (or calls
-    something else) is unknown, never guessed."""
+    """The nights summed by group and kind of day; a day ``kinds`` does not know is unknown,
+    never guessed."""
     found = DaySplit()
     unknown: set[int] = set()
     for key, day, sessions, people in nights:
         kind = kinds.get(day, UNKNOWN)
-        if kind not in KIND_NAMES:
-            kind = UNKNOWN
         if kind == UNKNOWN:
             unknown.add(day.year)
         count = found.groups.setdefault(key, {}).setdefault(kind, Count())

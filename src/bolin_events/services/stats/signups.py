@@ -63,7 +63,6 @@ def check_in_rate(checked_in: int, registered: int) -> Decimal | None:
 class SignupFigures:
     """One group's nights that took sign-ups (any sign-up or walk-in, whatever became of it)."""
 
-    key: str | None
     sessions: int = 0
     registered: int = 0
     checked_in: int = 0
@@ -113,8 +112,7 @@ async def signup_groups(
     for key, occurrence_id, reported, people in nights:
         if occurrence_id not in counts:  # its sign-ups went between the two queries
             continue
-        name = None if key is None else str(key)
-        group = groups.setdefault(name, SignupFigures(name))
+        group = groups.setdefault(None if key is None else str(key), SignupFigures())
         group.add(counts[occurrence_id], None if reported is None else int(people))
     return groups
 
@@ -123,8 +121,8 @@ def summed(groups: dict[str | None, SignupFigures]) -> SignupFigures | None:
     """The groups' figures as one total (every night is in exactly one group); None: none."""
     if not groups:
         return None
-    total = SignupFigures("total")
+    total = SignupFigures()
     for group in groups.values():
-        for name in (f.name for f in fields(SignupFigures) if f.name != "key"):
-            setattr(total, name, getattr(total, name) + getattr(group, name))
+        for f in fields(SignupFigures):
+            setattr(total, f.name, getattr(total, f.name) + getattr(group, f.name))
     return total

@@ -134,19 +134,22 @@ async def statistics(
     *,
     now: datetime | None = None,
     selection: Selection | None = None,
+    extras: bool = True,
 ) -> StatsOut:
     """Rows by ``group_by`` (months in order, anything else busiest first; a group held only
     last year is kept, to show its fall), and the totals, each with this period's split by
-    kind of day (services.stats.daykinds); ``selection`` narrows both years' nights like any
-    filtered list (services.filters)."""
+    kind of day (services.stats.daykinds) and its nights that took sign-ups; ``selection``
+    narrows both years' nights like any filtered list (services.filters). Without
+    ``extras`` the split and the sign-ups are left out (None): a chart, or a page showing
+    them for one grouping only, does not pay their queries for the others."""
     now = now or utcnow()
     minimum = settings.yoy_min_sessions
     window = window_of(period, zone(settings.timezone), now)
     totals_now, totals_before = await both_years(
         session, settings, period, GroupBy.total, now, selection
     )
-    signed_up = await signup_groups(session, window, group_by, selection)
-    days = await day_split(session, window, group_by, selection)
+    signed_up = await signup_groups(session, window, group_by, selection) if extras else None
+    days = await day_split(session, window, group_by, selection) if extras else None
     rows: list[StatsRow] = []
     if group_by != GroupBy.total:
         refs = await load_refs(session)
@@ -160,7 +163,8 @@ async def statistics(
         rows = [
             stats_row(
                 describe(refs, group_by, k), current.get(k), before.get(k), minimum,
-                signed_up.get(k), days.of(k),
+                signed_up.get(k) if signed_up is not None else None,
+                days.of(k) if days is not None else None,
             )
             for k in keys
         ]
@@ -174,9 +178,9 @@ async def statistics(
             totals_now.get("total"),
             totals_before.get("total"),
             minimum,
-            summed(signed_up),
-            days.total(),
+            summed(signed_up) if signed_up is not None else None,
+            days.total() if days is not None else None,
         ),
-        unknown_holiday_years=days.unknown_years,
+        unknown_holiday_years=days.unknown_years if days is not None else [],
     )
 

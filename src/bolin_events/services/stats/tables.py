@@ -74,7 +74,7 @@ def _given(value: int | None) -> Cell:
     return NOT_GIVEN if value is None else value
 
 
-def _stats_cells(row: StatsRow, kinds: list[str]) -> list[Cell]:
+def _stats_cells(row: StatsRow) -> list[Cell]:
     return [
         row.name_zh,
         row.sessions,
@@ -89,19 +89,14 @@ def _stats_cells(row: StatsRow, kinds: list[str]) -> list[Cell]:
         row.sessions_last_year,
         row.people_last_year,
         row.people_change or "—",
-        *_day_kind_cells(row, kinds),
+        *_day_kind_cells(row),
         *_signup_cells(row),
     ]
 
 
-def _day_kind_cells(row: StatsRow, kinds: list[str]) -> list[Cell]:
-    """场次 and 人次 on each kind of day, in the columns of ``kinds``."""
-    found = {k.kind: k for k in row.by_day_kind}
-    return [
-        figure
-        for kind in kinds
-        for figure in ((found[kind].sessions, found[kind].people) if kind in found else (0, 0))
-    ]
+def _day_kind_cells(row: StatsRow) -> list[Cell]:
+    """场次 and 人次 on each kind of day (every row lists the same kinds, as the totals do)."""
+    return [figure for k in row.by_day_kind for figure in (k.sessions, k.people)]
 
 
 def _signup_cells(row: StatsRow) -> list[Cell]:
@@ -124,15 +119,14 @@ def stats_table(stats: StatsOut) -> Table:
     """One row per group (with its split by kind of day before the sign-up columns) and a
     totals row."""
     rows = stats.rows or [stats.total]
-    kinds = [k.kind for k in stats.total.by_day_kind]
     day_headers = [f"{k.kind_zh}{u}" for k in stats.total.by_day_kind for u in ("场次", "人次")]
     at = STATS_HEADERS.index("报名场次")
     headers = [*STATS_HEADERS[:at], *day_headers, *STATS_HEADERS[at:]]
     return Table(
         title=f"统计 {stats.period.key}",
         headers=[GROUP_ZH[stats.group_by], *headers],
-        rows=[_stats_cells(r, kinds) for r in rows],
-        totals=_stats_cells(stats.total, kinds) if stats.rows else None,
+        rows=[_stats_cells(r) for r in rows],
+        totals=_stats_cells(stats.total) if stats.rows else None,
         notes=[
             f"统计期：{stats.period.label}（{stats.period.first} 至 {stats.period.last}），"
             f"同比对照：{stats.compared_with.label}。",

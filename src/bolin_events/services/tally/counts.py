@@ -22,7 +22,6 @@ from bolin_events.models import Tally, TallyBatch, TallyEntrance, TallyState, ut
 from bolin_events.schemas.tally import BatchIn, BatchOut, EntranceIn, EntranceOut
 from bolin_events.services.attendance.access import Reporter
 from bolin_events.services.attendance.figures import MAX_COUNT
-from bolin_events.services.attendance.reports import check_year_open
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.occurrences import occurrence_id
 from bolin_events.services.tally.figures import (
@@ -54,8 +53,7 @@ async def add_entrance(
     """The entrance of that name, made (and the night's tally opened) if need be: two phones
     typing 东门 at once get the same one."""
     event, occ = await night_for(session, key, reporter, refs)
-    check_countable(event, occ)
-    await check_year_open(session, occ, settings)
+    await check_countable(session, event, occ, settings)
     assert occ.id is not None
     tally = await find_tally(session, occ.id, lock="share") or await _open(
         session, occ.id, bool(data.split), reporter.user_id
@@ -194,24 +192,22 @@ def _check_batch(tally: Tally, entrance: TallyEntrance, data: BatchIn) -> None:
     if not (data.delta or data.residents or data.visitors):
         raise InvalidInput("这一批是空的（全为 0）。", "The batch is empty (all 0).",
                            [{"field": "delta"}])
-    count = entrance.count + data.delta
-    after = {
-        ("人数", "count"): (count, entrance.count),
-        ("本地人数", "residents"): (entrance.residents + data.residents, entrance.residents),
-        ("外地人数", "visitors"): (entrance.visitors + data.visitors, entrance.visitors),
-    }
     unsorted = entrance.count - entrance.residents - entrance.visitors
-    after[("未分本地/外地的人数", "people not asked")] = (
-        unsorted + data.delta - data.residents - data.visitors, unsorted)
-    for (zh, en), (value, now) in after.items():
-        if value < 0:
+    for zh, en, now, step in (
+        ("人数", "count", entrance.count, data.delta),
+        ("本地人数", "residents", entrance.residents, data.residents),
+        ("外地人数", "visitors", entrance.visitors, data.visitors),
+        ("未分本地/外地的人数", "people not asked", unsorted,
+         data.delta - data.residents - data.visitors),
+    ):
+        if now + step < 0:
             raise InvalidInput(
                 f"{entrance.name}的{zh}不能少于 0（现有 {now}）；这一批没有计入。",
                 f"The {en} at {entrance.name} cannot go below 0 (it is {now}); "
                 "the batch was not counted.",
                 [{"field": "delta", "entrance": entrance.name, "now": now}],
             )
-    if count > MAX_COUNT:
+    if entrance.count + data.delta > MAX_COUNT:
         raise InvalidInput(
             f"{entrance.name}的人数超过上限 {MAX_COUNT:,}。",
             f"The count at {entrance.name} would pass the limit of {MAX_COUNT:,}.",

@@ -24,8 +24,10 @@ from bolin_events.models import (
 )
 from bolin_events.schemas.tally import EntranceOut, TallyOut
 from bolin_events.services.attendance.access import Reporter, check_village
+from bolin_events.services.attendance.reports import check_year_open
 from bolin_events.services.refs import RefData
 from bolin_events.services.scheduling.occurrences import get_occurrence, occurrence_id
+from bolin_events.settings import Settings
 
 CLOSED = (
     "本场计数已结束，如需更正请在人次上报中更正。",
@@ -46,8 +48,11 @@ async def night_for(
     return event, occ
 
 
-def check_countable(event: Event, occ: Occurrence) -> None:
-    """Only a night that takes place has people coming through its gates."""
+async def check_countable(
+    session: AsyncSession, event: Event, occ: Occurrence, settings: Settings
+) -> None:
+    """Only a night that takes place has people coming through its gates, and only a night of
+    an open year takes counts (a closed year's figures are frozen)."""
     if event.status == EventStatus.draft:
         raise Conflict("该活动还是草稿，未发布，不能计数。", "The event is a draft.")
     if event.status == EventStatus.cancelled:
@@ -58,6 +63,7 @@ def check_countable(event: Event, occ: Occurrence) -> None:
         raise Conflict("这一场不举办，不能计数。", "This night was skipped.")
     if occ.state == OccurrenceState.cancelled:
         raise Conflict("该场次已取消，不能计数。", "This night was cancelled.")
+    await check_year_open(session, occ, settings)
 
 
 async def find_tally(
@@ -112,10 +118,15 @@ async def tally_out(
     )
 
 
+async def figures_of(session: AsyncSession, event: Event, occ: Occurrence) -> TallyOut:
+    """The night's figures per entrance ("none" before anyone opened its tally)."""
+    assert occ.id is not None
+    return await tally_out(session, occurrence_id(event, occ), await find_tally(session, occ.id))
+
+
 async def night_tally(
     session: AsyncSession, key: str, reporter: Reporter, refs: RefData
 ) -> TallyOut:
-    """The night's figures per entrance ("none" before anyone opened its tally)."""
+    """The figures of the night ``key``, for staff who may work its gates."""
     event, occ = await night_for(session, key, reporter, refs)
-    assert occ.id is not None
-    return await tally_out(session, occurrence_id(event, occ), await find_tally(session, occ.id))
+    return await figures_of(session, event, occ)
